@@ -1,0 +1,176 @@
+"""The ``zhpolicy`` command line (typer).
+
+Exit codes: 0 all went well; 1 some document failed (each failure is one line on stderr
+naming the file and the problem); 2 wrong usage.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Structured data from Chinese education-bureau reports.")
+err_console = Console(stderr=True)
+console = Console()
+
+
+class OutFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+def run(
+    paths: List[Path] = typer.Argument(..., help="Files or folders (recursive: .txt .html .htm .docx .pdf)."),
+    out: Path = typer.Option(Path("out/records.jsonl"), "-o", "--out", help="Output file (jsonl, csv) or folder (parquet)."),
+    fmt: OutFormat = typer.Option(OutFormat.jsonl, "--format", "-f", help="Output format."),
+    jobs: int = typer.Option(1, "-j", "--jobs", min=1, help="Worker processes on this machine."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, or 'local' for a LocalCluster."),
+    resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip documents already in OUT (by content hash)."),
+):
+    """Run the pipeline over PATHS and write one record per document."""
+    from .batch import run_batch
+
+    for p in paths:
+        if not p.exists():
+            err_console.print(f"[red]error:[/red] {p}: no such file or folder")
+            raise typer.Exit(2)
+    result = run_batch(paths, out, fmt.value, jobs=jobs, scheduler=scheduler, resume=resume,
+                       on_error=lambda msg: err_console.print(f"[red]failed:[/red] {msg}", highlight=False),
+                       progress=sys.stderr.isatty())
+    table = Table(title=f"zhpolicy run -> {out}", show_header=False)
+    for key, value in (("documents", result.records), ("skipped (already done)", result.skipped),
+                       ("tasks", result.tasks), ("entities", result.entities),
+                       ("targets", result.targets), ("failures", len(result.failures))):
+        table.add_row(key, str(value))
+    console.print(table)
+    raise typer.Exit(1 if result.failures else 0)
+
+
+def _fmt(x) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def _print_report(rep: dict) -> None:
+    ents = rep["entities"]
+    t = Table(title=f"Entities ({rep['documents']} documents{', leave-one-out' if rep['leave_one_out'] else ''})")
+    for col in ("label", "strict P", "strict R", "strict F1", "lenient P", "lenient R", "lenient F1", "gold", "pred"):
+        t.add_column(col, justify="right" if col != "label" else "left")
+    rows = list(ents["per_label"].items()) + [("micro", ents["micro"])]
+    for label, s in rows:
+        st, le = s["strict"], s["lenient"]
+        t.add_row(label, *(_fmt(v) for v in (st["precision"], st["recall"], st["f1"],
+                                             le["precision"], le["recall"], le["f1"])),
+                  str(le["gold"]), str(le["pred"]))
+    core = ents["core_lenient"]
+    t.add_row("core (lenient)", "", "", "", _fmt(core["precision"]), _fmt(core["recall"]),
+              _fmt(core["f1"]), str(core["gold"]), str(core["pred"]))
+    console.print(t)
+    o = Table(title="Targets, linking, tasks, themes", show_header=True)
+    o.add_column("measure")
+    o.add_column("value", justify="right")
+    tg = rep["targets"]
+    for k in ("precision", "recall", "f1", "comparator_acc", "kind_acc", "indicator_acc"):
+        o.add_row(f"targets {k}", _fmt(tg[k]))
+    for k in ("region", "school", "org"):
+        o.add_row(f"linking {k} ({rep['linking']['counts'][k]} matched)", _fmt(rep["linking"][k]))
+    for k in ("precision", "recall", "f1"):
+        o.add_row(f"tasks {k}", _fmt(rep["tasks"][k]))
+    o.add_row("themes primary accuracy", _fmt(rep["themes"]["accuracy"]))
+    o.add_row("themes macro-F1", _fmt(rep["themes"]["macro_f1"]))
+    if "themes_baseline" in rep:
+        o.add_row("themes keyword baseline accuracy", _fmt(rep["themes_baseline"]["accuracy"]))
+        o.add_row("themes keyword baseline macro-F1", _fmt(rep["themes_baseline"]["macro_f1"]))
+    console.print(o)
+    if rep.get("per_document"):
+        d = Table(title="Per document")
+        cols = ("core_lenient_f1", "micro_lenient_f1", "target_f1", "task_f1", "theme_acc")
+        d.add_column("document")
+        for c in cols:
+            d.add_column(c, justify="right")
+        for name, s in rep["per_document"].items():
+            d.add_row(name, *(_fmt(s[c]) for c in cols))
+        console.print(d)
+
+
+@app.command()
+def evaluate(
+    gold_dir: Path = typer.Argument(..., help="Folder of NAME.txt + NAME.gold.json pairs."),
+    pred: Optional[Path] = typer.Option(None, "--pred", help="Score these JSONL records instead of running the pipeline."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    errors: bool = typer.Option(False, "--errors", help="List misses and false alarms with their context."),
+    leave_one_out: bool = typer.Option(False, "--leave-one-out", help="Rebuild corpus-derived parts without each document before scoring it."),
+):
+    """Score the pipeline against gold annotations (ANNOTATION.md section 6)."""
+    from .evaluate import evaluate as run_eval
+
+    if not gold_dir.is_dir():
+        err_console.print(f"[red]error:[/red] {gold_dir}: not a folder")
+        raise typer.Exit(2)
+    try:
+        rep = run_eval(gold_dir, pred, leave_one_out=leave_one_out, keep_errors=errors,
+                       progress=(lambda name: err_console.print(f"scoring {name}", highlight=False))
+                       if sys.stderr.isatty() else None)
+    except (FileNotFoundError, KeyError, json.JSONDecodeError) as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        raise typer.Exit(2)
+    if as_json:
+        print(json.dumps(rep, ensure_ascii=False, indent=1))
+        return
+    _print_report(rep)
+    if errors:
+        for e in rep["errors"]:
+            console.print(f"{e['doc']}\t{e['kind']}\t{e['context']}\t{e['note']}", highlight=False, markup=False)
+
+
+train_app = typer.Typer(help="Rebuild trained artefacts in models/ from corpus/ gold.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("themes")
+def train_themes(
+    gold_dir: Path = typer.Option(Path("corpus/gold"), "--gold", help="Gold folder to train on."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to save (default models/themes.joblib)."),
+):
+    """Train the policy-theme classifier on gold tasks plus configs/theme_examples.yaml."""
+    from .themes_model import train_and_save
+
+    path, info = train_and_save(gold_dir, out)
+    console.print(f"saved {path}: {info}")
+
+
+@app.command()
+def show(
+    file: Path = typer.Argument(..., help="A report file."),
+    html: Path = typer.Option(..., "--html", help="Where to write the displacy entity view."),
+):
+    """Render a report's entities (and targets) with displacy to an HTML file."""
+    from .show import render_file
+
+    render_file(file, html)
+    console.print(f"wrote {html}")
+
+
+def _gazetteer_app():
+    from .gazetteer.cli import app as gaz
+
+    return gaz
+
+
+app.add_typer(_gazetteer_app(), name="gazetteer", help="Build and search the gazetteer.")
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,45 @@
+"""Doc extensions through which the stages share their results.
+
+All offsets stored here are character offsets into ``doc.text``, which is the normalised
+view (``pipeline.normalise.View.text``); ``pipeline.record`` maps them back to the original.
+
+- ``doc._.view``      the :class:`pipeline.normalise.View` (original text + offset map)
+- ``doc._.source``    the path as given;  ``doc._.doc_id`` stable id
+- ``doc._.ignored``   [{"start", "end", "reason"}]            (chrome stage)
+- ``doc._.meta``      {"title", "publisher", "date"}            (structure stage)
+- ``doc._.parts``     [{"start", "end", "kind": "summary"|"plan"|"other", "year"}] (structure)
+- ``doc._.tasks``     [{"id", "start", "end", "title", "part", "themes", "scores"}] (structure, themes)
+- ``doc._.entities``  [{"start", "end", "label", "kb_id", "canonical"}] (entities, linker)
+- ``doc._.targets``   [{"start", "end", "value", "value_high", "unit", "approx",
+                        "comparator", "kind", "indicator", "task_id"}]   (targets)
+"""
+from spacy.tokens import Doc
+
+_LIST_FIELDS = ("ignored", "parts", "tasks", "entities", "targets")
+
+
+def register() -> None:
+    for name in _LIST_FIELDS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+    for name in ("view", "source", "doc_id", "meta", "duplicate_of"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def init_doc(doc: Doc) -> Doc:
+    """Give a fresh Doc empty containers (extension defaults must not be shared lists)."""
+    for name in _LIST_FIELDS:
+        if getattr(doc._, name) is None:
+            setattr(doc._, name, [])
+    if doc._.meta is None:
+        doc._.meta = {"title": None, "publisher": None, "date": None}
+    return doc
+
+
+def in_ignored(doc: Doc, start: int, end: int) -> bool:
+    """True when [start, end) overlaps an ignored region."""
+    return any(r["start"] < end and start < r["end"] for r in doc._.ignored or ())
+
+
+register()

@@ -1,0 +1,116 @@
+"""The normalised view of a document's text and its exact offset map back to the text.
+
+Every later stage reads ``View.text``: simplified script (OpenCC t2s), half-width digits,
+letters and punctuation that carry meaning for numbers, and hard line wraps (PDF-style text)
+joined.  ``View.offsets[i]`` is the index in the original text of view character ``i``, so any
+view span ``[s, e)`` maps back with :meth:`View.to_text`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Full-width forms FF01-FF5E map to ASCII 21-7E; U+3000 (ideographic space) to a space.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}          # digits
+_FULLWIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})    # A-Z
+_FULLWIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})    # a-z
+_FULLWIDTH.update({0xFF0E: ord("."), 0xFF05: ord("%"), 0xFF0B: ord("+"), 0xFF0D: ord("-"),
+                   0xFF5E: ord("~"), 0xFF0F: ord("/"), 0xFF1D: ord("="), 0xFF1C: ord("<"),
+                   0xFF1E: ord(">")})
+_FULLWIDTH_TABLE = str.maketrans({chr(k): chr(v) for k, v in _FULLWIDTH.items()})
+
+_SENTENCE_END = set("。！？；：…!?;:」』”）)】")
+_MARKER_START = re.compile(
+    r"[ \t\u3000]*(?:[一二三四五六七八九十]+[、是]|第[一二三四五六七八九十]+[，,、是]|"
+    r"[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[①-⑳]|[-—]\s*\d+\s*[-—])"
+)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified, guaranteed to keep the length (character by character
+    where OpenCC's phrase conversion would change it)."""
+    conv = _t2s().convert(text)
+    if len(conv) == len(text):
+        return conv
+    out = []
+    for line in text.splitlines(keepends=True):
+        c = _t2s().convert(line)
+        if len(c) != len(line):
+            c = "".join(ch2 if len(ch2 := _t2s().convert(ch)) == 1 else ch for ch in line)
+        out.append(c)
+    return "".join(out)
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """True when most non-empty lines are long and end mid-sentence (PDF-extracted text)."""
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 8:
+        return False
+    long = [ln for ln in lines if len(ln) >= 20]
+    if len(long) < 0.4 * len(lines):
+        return False
+    mid = sum(1 for ln in long if ln[-1] not in _SENTENCE_END)
+    return mid >= 0.4 * len(long)
+
+
+@dataclass
+class View:
+    """Normalised text plus the map from view indices to original-text indices."""
+
+    source: str
+    text: str
+    offsets: list[int]
+
+    def to_text(self, start: int, end: int) -> tuple[int, int]:
+        """Map a view span [start, end) to the original text."""
+        if end <= start:
+            s = self.offsets[start] if start < len(self.offsets) else len(self.source)
+            return s, s
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def to_view(self, pos: int) -> int:
+        """The first view index whose source index is >= pos (for mapping gold offsets)."""
+        import bisect
+
+        return bisect.bisect_left(self.offsets, pos)
+
+
+def normalise(text: str, *, join_wraps: bool | None = None) -> View:
+    """Build the view of ``text``.  ``join_wraps=None`` detects hard-wrapped text."""
+    view = to_simplified(text).translate(_FULLWIDTH_TABLE)
+    if join_wraps is None:
+        join_wraps = is_hard_wrapped(text)
+    if not join_wraps:
+        return View(text, view, list(range(len(view))))
+    keep_chars: list[str] = []
+    offsets: list[int] = []
+    lines = view.split("\n")
+    pos = 0
+    for i, line in enumerate(lines):
+        keep_chars.append(line)
+        offsets.extend(range(pos, pos + len(line)))
+        pos += len(line)
+        if i == len(lines) - 1:
+            break
+        nxt = lines[i + 1]
+        stripped = line.rstrip()
+        join = (
+            len(stripped) >= 15
+            and stripped[-1] not in _SENTENCE_END
+            and nxt.strip() != ""
+            and not _MARKER_START.match(nxt)
+            and not nxt.startswith(("\u3000", "  "))
+        )
+        if not join:
+            keep_chars.append("\n")
+            offsets.append(pos)
+        pos += 1  # the newline itself
+    return View(text, "".join(keep_chars), offsets)

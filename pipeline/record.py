@@ -1,0 +1,59 @@
+"""The output record of ANNOTATION.md section 5, built from a processed Doc.
+
+Spans are mapped from the normalised view back to the original text here, and only here.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc
+
+RECORD_KEYS = ("doc_id", "source", "text", "meta", "duplicate_of", "ignored", "entities",
+               "targets", "tasks")
+
+
+def make_doc_id(name: str, text: str) -> str:
+    """Stable id from the file's name (stem) and a hash of its content."""
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    return f"{Path(name).stem}-{digest}"
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def doc_to_record(doc: Doc) -> dict[str, Any]:
+    view = doc._.view
+    src = view.source
+
+    def span(item: dict) -> tuple[int, int]:
+        return view.to_text(item["start"], item["end"])
+
+    ignored = []
+    for r in doc._.ignored:
+        s, e = span(r)
+        ignored.append({"start": s, "end": e, "reason": r["reason"]})
+    entities = []
+    for ent in sorted(doc._.entities, key=lambda x: (x["start"], x["end"])):
+        s, e = span(ent)
+        entities.append({"start": s, "end": e, "label": ent["label"], "text": src[s:e],
+                         "kb_id": ent.get("kb_id"), "canonical": ent.get("canonical")})
+    targets = []
+    for t in sorted(doc._.targets, key=lambda x: (x["start"], x["end"])):
+        s, e = span(t)
+        targets.append({"start": s, "end": e, "text": src[s:e], "value": t["value"],
+                        "value_high": t.get("value_high"), "unit": t.get("unit"),
+                        "approx": bool(t.get("approx", False)),
+                        "comparator": t.get("comparator", "="), "kind": t.get("kind"),
+                        "indicator": t.get("indicator"), "task_id": t.get("task_id")})
+    tasks = []
+    for t in doc._.tasks:
+        s, e = span(t)
+        tasks.append({"id": t["id"], "start": s, "end": e, "title": t.get("title"),
+                      "part": t.get("part"), "themes": list(t.get("themes") or []),
+                      "scores": dict(t.get("scores") or {})})
+    return {"doc_id": doc._.doc_id, "source": doc._.source, "text": src,
+            "meta": dict(doc._.meta or {}), "duplicate_of": doc._.duplicate_of,
+            "ignored": ignored, "entities": entities, "targets": targets, "tasks": tasks}
