@@ -1,0 +1,89 @@
+"""The zhpolicy command line through typer's test runner: exit codes, outputs, help."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+runner = CliRunner()
+
+REPORT = ("某某县教育局2023年工作要点\n\n"
+          "一、推进学前教育普惠发展\n\n"
+          "1.扩大普惠性资源。新建幼儿园3所，新增学位900个，普惠性幼儿园在园幼儿占比达到92%以上。\n\n"
+          "2.提升保教质量。开展幼儿园保教质量评估，创建省二级幼儿园2所。\n")
+
+
+@pytest.mark.parametrize("cmd", [[], ["run"], ["evaluate"], ["show"], ["train"], ["gazetteer"]])
+def test_every_command_has_help(cmd):
+    result = runner.invoke(app, cmd + ["--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_run_writes_one_record_per_document_and_reports_failures(tmp_path):
+    good = tmp_path / "in" / "a.txt"
+    good.parent.mkdir()
+    good.write_text(REPORT, encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_bytes(b"")                 # empty
+    (tmp_path / "in" / "c.txt").write_bytes(b"\x00\x01\x02\xff" * 50)   # binary
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["run", str(tmp_path / "in"), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["source"] for r in records] == [str(good)]
+    assert records[0]["text"] == REPORT
+    assert "b.txt" in result.output and "c.txt" in result.output
+
+
+def test_run_all_good_exits_zero(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(REPORT, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(f), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 0, result.output
+
+
+def test_run_missing_path_is_usage_error(tmp_path):
+    result = runner.invoke(app, ["run", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 2
+    assert "nope.txt" in result.output
+
+
+def test_run_unknown_format_is_usage_error(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(REPORT, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(f), "--format", "xml"])
+    assert result.exit_code == 2
+
+
+def test_run_unsupported_file_named_directly_fails_with_its_name(tmp_path):
+    f = tmp_path / "report.xls"
+    f.write_bytes(b"PK\x03\x04junk")
+    result = runner.invoke(app, ["run", str(f), "-o", str(tmp_path / "o.jsonl")])
+    assert result.exit_code == 1
+    assert "report.xls" in result.output and "unsupported" in result.output
+
+
+def test_evaluate_pred_json_scores_gold_against_itself(tmp_path, gold_dir):
+    pred = tmp_path / "pred.jsonl"
+    with pred.open("w", encoding="utf-8") as fh:
+        for g in sorted(gold_dir.glob("*.gold.json")):
+            fh.write(json.dumps(json.loads(g.read_text(encoding="utf-8")), ensure_ascii=False) + "\n")
+    result = runner.invoke(app, ["evaluate", str(gold_dir), "--pred", str(pred), "--json"])
+    assert result.exit_code == 0, result.output
+    rep = json.loads(result.output)
+    assert rep["entities"]["micro"]["strict"]["f1"] == 1.0
+    assert rep["targets"]["f1"] == 1.0 and rep["tasks"]["f1"] == 1.0
+
+
+def test_evaluate_missing_prediction_is_an_error(tmp_path, gold_dir):
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(gold_dir), "--pred", str(pred)])
+    assert result.exit_code == 2
+    assert "no prediction" in result.output
+
+
+def test_evaluate_not_a_folder(tmp_path):
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "none")])
+    assert result.exit_code == 2
