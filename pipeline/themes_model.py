@@ -1,0 +1,426 @@
+"""The policy-theme classifier of tasks (ANNOTATION.md section 4) and its keyword baseline.
+
+- :class:`ThemeModel` is a scikit-learn estimator over task texts: TF-IDF of character
+  1-3-grams of the whole task and of its title (first clause), TF-IDF of jieba words, and
+  the per-theme keyword counts of ``configs/themes.yaml``.  A multinomial logistic regression
+  gives the primary theme (``predict``/``predict_proba`` over all 19 codes); a one-vs-rest
+  logistic regression gives each theme's membership probability, from which secondary
+  themes are listed.  The fixed-order rules of ``themes.yaml`` (“双减” -> COMPULSORY, PRIVATE)
+  are applied last.
+- :func:`keyword_themes` is the keyword-only baseline.
+- :func:`train_and_save` / :func:`load_model` write and read ``models/themes.joblib`` (with
+  ``themes.meta.json`` beside it).  An artefact built with other library versions is
+  refused with :class:`IncompatibleModelError`; rebuild it with ``zhpolicy train themes``.
+- :func:`loo_scores` measures leave-one-document-out accuracy and macro-F1 on gold task
+  spans, for the model and the baseline side by side.
+
+Texts are read in the normalised view (simplified script, half-width digits), as the
+pipeline's ``doc.text`` is.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import yaml
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+
+from . import CONFIGS, MODELS
+
+FORMAT_VERSION = 1
+REBUILD = "zhpolicy train themes"
+DEFAULT_MODEL = MODELS / "themes.joblib"
+DEFAULT_CONFIG = CONFIGS / "themes.yaml"
+DEFAULT_EXAMPLES = CONFIGS / "theme_examples.yaml"
+
+# A task starts with its marker: "15.", "15．", "一是", "（三）", "第二，", "①".
+_MARKER = re.compile(r"^\s*(?:第?[一二三四五六七八九十百]+[、是，,.．]|[（(][一二三四五六七八九十\d]+[)）]"
+                     r"|\d+\s*[.．、)]|[①-⑳])\s*")
+_TITLE_END = re.compile(r"[。；;！!？?\n]|[:：](?!\d)")
+
+
+# ------------------------------------------------------------------ configuration
+@lru_cache(maxsize=8)
+def _load_yaml(path: str, mtime: float) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def load_config(path: Path | str | None = None) -> dict:
+    """``configs/themes.yaml`` (cached while the file is unchanged)."""
+    p = Path(path or DEFAULT_CONFIG)
+    cfg = _load_yaml(str(p), p.stat().st_mtime)
+    if not cfg.get("themes"):
+        raise ValueError(f"{p}: no 'themes' section")
+    return cfg
+
+
+def theme_codes(config: dict | None = None) -> tuple[str, ...]:
+    return tuple((config or load_config())["themes"])
+
+
+def load_examples(path: Path | str | None = None) -> tuple[list[str], list[list[str]]]:
+    """Texts and ordered theme lists of ``configs/theme_examples.yaml``."""
+    p = Path(path or DEFAULT_EXAMPLES)
+    data = _load_yaml(str(p), p.stat().st_mtime)
+    items = data.get("examples") or []
+    return [str(x["text"]) for x in items], [list(x["themes"]) for x in items]
+
+
+# ------------------------------------------------------------------ texts
+def task_title(text: str) -> str:
+    """The task's heading: the text after its marker up to the first full stop, colon or
+    line break (``15.促进学前教育优质普惠发展`` / ``一是党史学习教育走深走实。``)."""
+    body = _MARKER.sub("", text, count=1)
+    m = _TITLE_END.search(body)
+    return body[: m.start()] if m else body[:60]
+
+
+def _body(text: str) -> str:
+    return text.replace("\n", "")
+
+
+def _title(text: str) -> str:
+    return task_title(text)
+
+
+def jieba_words(text: str) -> list[str]:
+    import jieba
+
+    return [w for w in jieba.lcut(text.replace("\n", ""), HMM=False) if w.strip()]
+
+
+def gold_task_texts(records: Iterable[dict]) -> tuple[list[str], list[list[str]]]:
+    """Task texts (in the normalised view) and gold theme lists of gold records."""
+    from .normalise import normalise
+
+    texts, labels = [], []
+    for rec in records:
+        tasks = [t for t in rec.get("tasks", []) if t.get("themes")]
+        if not tasks:
+            continue
+        view = normalise(rec["text"])
+        for t in tasks:
+            s, e = view.to_view(t["start"]), view.to_view(t["end"])
+            texts.append(view.text[s:e])
+            labels.append(list(t["themes"]))
+    return texts, labels
+
+
+# ------------------------------------------------------------------ keywords
+class KeywordScorer:
+    """Counts each theme's keywords in a text (Aho-Corasick, overlapping matches);
+    a match inside the title counts ``title_weight`` times."""
+
+    def __init__(self, config: dict):
+        import ahocorasick
+
+        self.codes = theme_codes(config)
+        self.title_weight = float(config.get("title_weight", 3.0))
+        self.automaton = ahocorasick.Automaton()
+        index = {c: i for i, c in enumerate(self.codes)}
+        table: dict[str, list[int]] = {}
+        for code, spec in config["themes"].items():
+            for kw in spec.get("keywords") or []:
+                table.setdefault(str(kw), []).append(index[code])
+        for kw, ids in table.items():
+            self.automaton.add_word(kw, (len(kw), tuple(ids)))
+        self.automaton.make_automaton()
+
+    def scores(self, text: str) -> np.ndarray:
+        out = np.zeros(len(self.codes))
+        title_end = len(_MARKER.match(text).group(0) if _MARKER.match(text) else "") + len(task_title(text))
+        for end, (n, ids) in self.automaton.iter(text):
+            w = self.title_weight if end < title_end else 1.0
+            for i in ids:
+                out[i] += w
+        return out
+
+    def matrix(self, texts: Sequence[str]) -> np.ndarray:
+        return np.vstack([self.scores(t) for t in texts]) if texts else np.zeros((0, len(self.codes)))
+
+
+def apply_rules(text: str, themes: list[str], config: dict) -> list[str]:
+    """Fixed-order rules of themes.yaml: the rule's themes first, then the rest."""
+    title = task_title(text)
+    for rule in config.get("rules") or []:
+        pat = re.compile(rule["pattern"])
+        if pat.search(title) or len(pat.findall(text)) >= int(rule.get("min_count", 1)):
+            head = list(rule["themes"])
+            return head + [t for t in themes if t not in head]
+    return themes
+
+
+def keyword_themes(text: str, config: dict | None = None,
+                   scorer: KeywordScorer | None = None) -> tuple[list[str], dict[str, float]]:
+    """The keyword-only baseline: themes by keyword evidence (title hits weigh more),
+    secondary ones when their evidence reaches ``secondary.baseline_ratio`` of the top."""
+    config = config or load_config()
+    scorer = scorer or KeywordScorer(config)
+    raw = scorer.scores(text)
+    total = raw.sum()
+    if total <= 0:
+        return [], {}
+    sec = config.get("secondary") or {}
+    ratio = float(sec.get("baseline_ratio", 0.5))
+    order = np.argsort(-raw, kind="stable")
+    top = raw[order[0]]
+    themes = [scorer.codes[order[0]]]
+    for i in order[1:1 + int(sec.get("max_secondary", 2))]:
+        if raw[i] >= ratio * top and raw[i] > 0:
+            themes.append(scorer.codes[i])
+    themes = apply_rules(text, themes, config)
+    scores = {scorer.codes[i]: round(float(raw[i] / total), 4) for i in order if raw[i] > 0}
+    for t in themes:
+        scores.setdefault(t, 0.0)
+    return themes, scores
+
+
+# ------------------------------------------------------------------ the model
+class ThemeModel(ClassifierMixin, BaseEstimator):
+    """Task text -> primary theme (multinomial logistic regression) and secondary themes
+    (one-vs-rest logistic regression).  ``fit(X, y)``: ``X`` task texts, ``y`` either
+    theme codes (primary only) or ordered theme lists (primary first).  ``classes_`` is
+    always the full list of ``themes.yaml``, whether or not training saw every code."""
+
+    def __init__(self, C: float = 10.0, title_weight: float = 1.0, word_weight: float = 1.0,
+                 keyword_weight: float = 0.5, secondary_threshold: float | None = None,
+                 max_secondary: int | None = None, config_path: str | None = None):
+        self.C = C
+        self.title_weight = title_weight
+        self.word_weight = word_weight
+        self.keyword_weight = keyword_weight
+        self.secondary_threshold = secondary_threshold
+        self.max_secondary = max_secondary
+        self.config_path = config_path
+
+    # features
+    def _features(self, X: Sequence[str], fit: bool = False):
+        bodies = [_body(x) for x in X]
+        titles = [_title(x) for x in X]
+        if fit:
+            self.char_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
+            self.title_char_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
+            self.words_ = TfidfVectorizer(tokenizer=jieba_words, token_pattern=None, lowercase=False,
+                                          sublinear_tf=True)
+            self.char_.fit(bodies)
+            self.title_char_.fit(titles)
+            self.words_.fit(bodies)
+        kw = np.log1p(self.keywords_.matrix(X))
+        norms = np.linalg.norm(kw, axis=1, keepdims=True)
+        kw = kw / np.where(norms > 0, norms, 1.0)
+        return sparse.hstack([
+            self.char_.transform(bodies),
+            self.title_weight * self.title_char_.transform(titles),
+            self.word_weight * self.words_.transform(bodies),
+            sparse.csr_matrix(self.keyword_weight * kw),
+        ]).tocsr()
+
+    def fit(self, X: Sequence[str], y: Sequence):
+        X = list(X)
+        self.config_ = load_config(self.config_path)
+        self.keywords_ = KeywordScorer(self.config_)
+        self.classes_ = np.array(theme_codes(self.config_))
+        lists = [[v] if isinstance(v, str) else list(v) for v in y]
+        unknown = {t for ts in lists for t in ts} - set(self.classes_)
+        if unknown:
+            raise ValueError(f"unknown theme codes {sorted(unknown)}; the codes are in {DEFAULT_CONFIG}")
+        F = self._features(X, fit=True)
+        primary = np.array([ts[0] for ts in lists])
+        self.primary_ = LogisticRegression(C=self.C, max_iter=3000)
+        self.primary_.fit(F, primary)
+        index = {c: i for i, c in enumerate(self.classes_)}
+        Y = np.zeros((len(X), len(self.classes_)), dtype=int)
+        for r, ts in enumerate(lists):
+            for t in ts:
+                Y[r, index[t]] = 1
+        self.seen_ = Y.sum(axis=0) > 0
+        self.members_ = OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=3000))
+        self.members_.fit(F, Y[:, self.seen_])
+        return self
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Primary-theme probabilities, columns in ``classes_`` order."""
+        F = self._features(list(X))
+        p = self.primary_.predict_proba(F)
+        out = np.zeros((F.shape[0], len(self.classes_)))
+        cols = [int(np.where(self.classes_ == c)[0][0]) for c in self.primary_.classes_]
+        out[:, cols] = p
+        return out
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        return np.array([ts[0] for ts, _ in self.predict_themes(X)])
+
+    def membership_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Per-theme probability that the task is (also) about that theme."""
+        F = self._features(list(X))
+        out = np.zeros((F.shape[0], len(self.classes_)))
+        out[:, self.seen_] = self.members_.predict_proba(F)
+        return out
+
+    def predict_themes(self, X: Sequence[str]) -> list[tuple[list[str], dict[str, float]]]:
+        """(ordered themes, scores) per text.  The primary is the primary classifier's
+        argmax; secondary themes have membership probability >= the threshold (at most
+        ``max_secondary``).  ``scores`` maps every listed theme, and any other theme with
+        membership probability >= 0.05, to its membership probability, except the
+        primary, which gets the larger of its two probabilities."""
+        X = list(X)
+        if not X:
+            return []
+        sec = self.config_.get("secondary") or {}
+        thr = self.secondary_threshold if self.secondary_threshold is not None else float(sec.get("model_threshold", 0.3))
+        k = self.max_secondary if self.max_secondary is not None else int(sec.get("max_secondary", 2))
+        F = self._features(X)
+        P = np.zeros((F.shape[0], len(self.classes_)))
+        cols = [int(np.where(self.classes_ == c)[0][0]) for c in self.primary_.classes_]
+        P[:, cols] = self.primary_.predict_proba(F)
+        M = np.zeros_like(P)
+        M[:, self.seen_] = self.members_.predict_proba(F)
+        out = []
+        for r, text in enumerate(X):
+            first = int(np.argmax(P[r]))
+            themes = [str(self.classes_[first])]
+            for i in np.argsort(-M[r], kind="stable"):
+                if len(themes) > k or M[r, i] < thr:
+                    break
+                if i != first:
+                    themes.append(str(self.classes_[i]))
+            themes = apply_rules(text, themes, self.config_)
+            scores = {str(c): round(float(M[r, i]), 4) for i, c in enumerate(self.classes_)
+                      if M[r, i] >= 0.05 or c in themes}
+            j = int(np.where(self.classes_ == themes[0])[0][0])
+            scores[themes[0]] = round(float(max(M[r, j], P[r, j])), 4)
+            out.append((themes, dict(sorted(scores.items(), key=lambda kv: -kv[1]))))
+        return out
+
+
+def training_data(records: Iterable[dict], examples: Path | str | None = None):
+    """Gold tasks of ``records`` plus the labelled examples."""
+    texts, labels = gold_task_texts(records)
+    ex_t, ex_l = load_examples(examples)
+    return texts + ex_t, labels + ex_l
+
+
+def fit_model(records: Iterable[dict], examples: Path | str | None = None, **params) -> ThemeModel:
+    X, y = training_data(records, examples)
+    return ThemeModel(**params).fit(X, y)
+
+
+# ------------------------------------------------------------------ artefact
+class IncompatibleModelError(RuntimeError):
+    """The saved model was built with library versions this environment cannot trust."""
+
+
+def runtime_versions() -> dict:
+    import joblib
+    import scipy
+    import sklearn
+
+    return {"format_version": FORMAT_VERSION, "python": platform.python_version(),
+            "sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__,
+            "joblib": joblib.__version__}
+
+
+def _meta_path(path: Path) -> Path:
+    return path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json")
+
+
+def check_compatible(meta: dict, path: Path | str) -> None:
+    """Raise :class:`IncompatibleModelError` unless ``meta`` was written by this format
+    version, the same scikit-learn, the same numpy major and the same Python major.minor."""
+    now = runtime_versions()
+
+    def mm(v, n):
+        return ".".join(str(v).split(".")[:n])
+
+    ok = (meta.get("format_version") == now["format_version"]
+          and meta.get("sklearn") == now["sklearn"]
+          and mm(meta.get("numpy"), 1) == mm(now["numpy"], 1)
+          and mm(meta.get("python"), 2) == mm(now["python"], 2))
+    if not ok:
+        def show(m):
+            return (f"format {m.get('format_version')}, scikit-learn {m.get('sklearn')}, "
+                    f"numpy {m.get('numpy')}, Python {m.get('python')}")
+        raise IncompatibleModelError(
+            f"{path}: theme model built with {show(meta)}; this environment has {show(now)}. "
+            f"Refusing to load it. Rebuild it with: {REBUILD}")
+
+
+def save_model(model: ThemeModel, path: Path | str, info: dict | None = None) -> dict:
+    import joblib
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    meta = {**runtime_versions(), "themes": list(model.classes_), "params": model.get_params(),
+            **(info or {})}
+    joblib.dump({"meta": meta, "model": model}, path, compress=3)
+    _meta_path(path).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return meta
+
+
+def load_model(path: Path | str | None = None) -> ThemeModel:
+    """Load a saved model, refusing one built with incompatible versions."""
+    import joblib
+
+    path = Path(path or DEFAULT_MODEL)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no theme model; build it with: {REBUILD}")
+    side = _meta_path(path)
+    if side.exists():  # check before unpickling: an incompatible pickle may not even load
+        check_compatible(json.loads(side.read_text(encoding="utf-8")), path)
+    try:
+        blob = joblib.load(path)
+    except Exception as err:  # noqa: BLE001 - a broken/foreign pickle: say what to do
+        raise IncompatibleModelError(f"{path}: cannot be loaded ({err}). Rebuild it with: {REBUILD}") from err
+    if not isinstance(blob, dict) or "meta" not in blob or "model" not in blob:
+        raise IncompatibleModelError(f"{path}: not a theme model artefact. Rebuild it with: {REBUILD}")
+    check_compatible(blob["meta"], path)
+    return blob["model"]
+
+
+def train_and_save(gold_dir: Path | str, out: Path | str | None = None) -> tuple[Path, dict]:
+    """Train on the gold tasks of ``gold_dir`` plus configs/theme_examples.yaml and save."""
+    from .evaluate import load_gold
+
+    records = [g for _, g in load_gold(gold_dir)]
+    X, y = training_data(records)
+    model = ThemeModel().fit(X, y)
+    n_gold = sum(len([t for t in r.get("tasks", []) if t.get("themes")]) for r in records)
+    digest = hashlib.sha1("\x00".join(x + "|" + ",".join(l) for x, l in zip(X, y)).encode()).hexdigest()[:12]
+    info = {"documents": [r.get("doc_id") for r in records], "gold_tasks": n_gold,
+            "examples": len(X) - n_gold, "training_sha1": digest}
+    path = Path(out or DEFAULT_MODEL)
+    save_model(model, path, info)
+    return path, info
+
+
+# ------------------------------------------------------------------ measurement
+def loo_scores(gold_dir: Path | str, **params) -> dict:
+    """Leave-one-document-out primary-theme accuracy and macro-F1 on gold task spans,
+    for the model and the keyword baseline."""
+    from .evaluate import load_gold, theme_scores
+
+    records = [g for _, g in load_gold(gold_dir)]
+    config = load_config()
+    scorer = KeywordScorer(config)
+    pairs_m, pairs_b, per_doc = [], [], {}
+    for k, rec in enumerate(records):
+        model = fit_model([r for j, r in enumerate(records) if j != k], **params)
+        texts, labels = gold_task_texts([rec])
+        pred = model.predict_themes(texts)
+        pm = [(g[0], p[0][0]) for g, p in zip(labels, pred)]
+        pb = [(g[0], (keyword_themes(t, config, scorer)[0] or [None])[0]) for g, t in zip(labels, texts)]
+        pairs_m += pm
+        pairs_b += pb
+        per_doc[rec.get("doc_id")] = {"model": theme_scores(pm), "baseline": theme_scores(pb)}
+    return {"model": theme_scores(pairs_m), "baseline": theme_scores(pairs_b), "per_document": per_doc}
