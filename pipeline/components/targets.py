@@ -1,18 +1,527 @@
-"""Numeric targets (ANNOTATION.md s.3)."""
+"""Numeric targets (ANNOTATION.md s.3).
+
+One compiled regex finds every number-with-unit in the normalised view (Arabic or Chinese
+numerals, 万/亿 multipliers, 余/多/约/近 approximations, ranges, 百分之N, %, ‰, 个百分点,
+money, areas, measure words); Python then only looks at each hit: is it an ordinal, a name,
+a quoted slogan, a date?  What is counted (indicator), whether it is a floor or a ceiling
+(comparator) and whether it is a goal or a result (kind) are read from the clause around it.
+A flattened table (header line with column units, then rows of cells) gives one target per
+numeric cell, unit and scale from its column header.
+
+Vocabulary lives in ``configs/units.yaml``; nothing here names a place or a report.
+"""
 from __future__ import annotations
 
+import bisect
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import cn2an
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..extensions import init_doc
+from .. import CONFIGS
+from ..extensions import in_ignored, init_doc
+
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_NUM = f"[{_CN_DIGITS}十百千][{_CN_DIGITS}十百千万亿]*"
+_AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUM = f"(?:{_AR_NUM}|{_CN_NUM})"
+_MULT = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百": Decimal(100)}
+_GAP = r"[ \t\u3000]?\n?[ \t\u3000]?"
+
+_QUOTES = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"|‘[^‘’\n]{1,30}’|「[^「」\n]{1,30}」"
+                     r"|《[^《》\n]{1,80}》|〔[^〔〕\n]{1,12}〕|\[[^\[\]\n]{1,12}\]")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
+_SENT_END = re.compile(r"[；;。！？!?\n]")
+_BAD_CN = re.compile(f"[{_CN_DIGITS}][{_CN_DIGITS}]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+_HEADING = re.compile(r"^[ \t\u3000]*(?P<h>.{0,30}?((?:19|20)\d\d)?年?[^\n]{0,12}?"
+                      r"(?P<w>总结|要点|计划|思路|安排|打算|重点|目标任务|回顾)[^\n]{0,12})$",
+                      re.M)
+_SUMMARY_WORDS = ("总结", "回顾")
+_PLAN_WORDS = ("要点", "计划", "思路", "安排", "打算")
 
 
-@Language.factory("zhpolicy_targets")
-def make_targets(nlp: Language, name: str):
-    return TargetExtractor()
+def _load_config(path: Path | str | None) -> dict:
+    p = Path(path) if path else CONFIGS / "units.yaml"
+    with open(p, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def cn_value(s: str) -> Decimal | None:
+    """A Chinese numeral as a Decimal; None for digit-by-digit strings (二〇二一, 一二)."""
+    if _BAD_CN.search(s.replace("零", "")) or "〇" in s:
+        return None
+    if s[0] in "百千":
+        s = "一" + s
+    try:
+        v = cn2an.cn2an(s, "strict")
+    except Exception:
+        try:
+            v = cn2an.cn2an(s, "smart")
+        except Exception:
+            return None
+    return Decimal(str(v))
+
+
+def num_value(s: str) -> Decimal | None:
+    if not s:
+        return None
+    if s[0].isdigit():
+        try:
+            return Decimal(s.replace(",", ""))
+        except InvalidOperation:
+            return None
+    return cn_value(s)
+
+
+def _as_float(d: Decimal) -> float:
+    f = float(d)
+    return float(int(f)) if f == int(f) else f
 
 
 class TargetExtractor:
+    def __init__(self, config: Path | str | None = None):
+        cfg = _load_config(config)
+        self.cfg = cfg
+        self.scaled = {k: (v[0], Decimal(str(v[1]))) for k, v in cfg["scaled_units"].items()}
+        self.measure = set(cfg["measure_words"])
+        units = _alt(list(self.scaled) + list(self.measure))
+        apx_b = _alt(cfg["approx_before"])
+        apx_i = "[" + "".join(cfg["approx_inside"]) + "]"
+        sep = r"~|～|-|—|–|至|到"
+        pct_cn = f"[{_CN_DIGITS}十百点]+"
+        self.rx = re.compile(
+            f"(?P<apx>{apx_b})?(?:"
+            f"百分之(?P<pct>\\d+(?:\\.\\d+)?|{pct_cn})"
+            f"|(?P<n1>{_NUM})(?P<m1>[万亿])?(?P<u1>{units})?[ \t]?(?:{sep})[ \t]?(?P<n2>{_NUM})"
+            f"(?P<i2>{apx_i})?(?P<m2>[万亿])?(?P<i2b>{apx_i})?{_GAP}(?P<u2>{units})"
+            f"|(?P<n>{_NUM})(?P<i>{apx_i})?(?P<m>[万亿千百])?(?P<ib>{apx_i})?{_GAP}(?P<u>{units})"
+            ")")
+        self.bad_cont: dict[str, list[str]] = {}
+        for w in cfg["bad_continuations"]:
+            self.bad_cont.setdefault(w[0], []).append(w)
+        self.lexical = sorted(cfg["lexical_words"], key=len, reverse=True)
+        self.one_cues = tuple(sorted(cfg["one_needs_cue"], key=len, reverse=True))
+        self.apx_after = tuple(cfg["approx_after"])
+        self.name_heads = tuple(cfg["name_heads"])
+        c = cfg["comparators"]
+        self.cmp_word = {**{w: "=" for w in c["neutral_before"]}, **{w: ">=" for w in c["ge_before"]},
+                         **{w: "<=" for w in c["le_before"]}}
+        self.cmp_before = re.compile(_alt(self.cmp_word))
+        self.ge_after = tuple(sorted(c["ge_after"], key=len, reverse=True))
+        self.le_after = tuple(sorted(c["le_after"], key=len, reverse=True))
+        k = cfg["kind"]
+        self.target_cue = re.compile("|".join(f"(?:{r})" for r in k["target_cues"]))
+        self.actual_cue = re.compile("|".join(f"(?:{r})" for r in k["actual_cues"]))
+        self.year_cue = re.compile(k["year_cue"])
+        ind = cfg["indicator"]
+        self.ind_lead = re.compile("^(?:" + _alt(ind["strip_leading"]) + ")+")
+        self.ind_trail = re.compile("(?:" + _alt(ind["strip_trailing"]) + ")+$")
+        self.inc = re.compile(f"(?:比|较)?(?:上年|去年|上一年|上学年|往年)?(?:{_alt(ind['increase_words'])})了?$")
+        self.dec = re.compile(f"(?:比|较)?(?:上年|去年|上一年|上学年|往年)?(?:{_alt(ind['decrease_words'])})了?$")
+        self.inc_suffix = ind["increase_suffix"]
+        self.dec_suffix = ind["decrease_suffix"]
+        self.ind_max = int(ind["max_len"])
+        t = cfg["table"]
+        self.serial_headers = set(t["serial_headers"])
+        self.header_unit = re.compile(t["unit_in_header"])
+        self.unit_alt = re.compile(f"^(?:{units})$")
+
+    # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
+        text = doc.text
+        self._text = text
+        quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+        self._q_starts = [s for s, _ in quoted]
+        self._quoted = quoted
+        self._clause = [m.start() for m in _CLAUSE_END.finditer(text)]
+        self._sent = [m.start() for m in _SENT_END.finditer(text)]
+        parts = sorted(doc._.parts or self.fallback_parts(text), key=lambda p: p["start"])
+        tasks = sorted(doc._.tasks or [], key=lambda t: (t["start"], -t["end"]))
+        found: list[dict] = []
+        for m in self.rx.finditer(text):
+            t = self._mention(m)
+            if t is None or in_ignored(doc, t["start"], t["end"]):
+                continue
+            found.append(t)
+        table_spans = []
+        for t in self._tables(text):
+            if not in_ignored(doc, t["start"], t["end"]):
+                found.append(t)
+                table_spans.append((t["start"], t["end"]))
+        found.sort(key=lambda t: t["start"])
+        self._fields(found, parts)
+        for t in found:
+            t["task_id"] = self._task_of(tasks, t["start"], t["end"])
+            for k in [k for k in t if k.startswith("_")]:
+                del t[k]
+        doc._.targets.extend(found)
         return doc
+
+    # ------------------------------------------------------------- mention
+    def _in_quotes(self, s: int, e: int) -> bool:
+        i = bisect.bisect_right(self._q_starts, s) - 1
+        return i >= 0 and self._quoted[i][1] >= e and self._quoted[i][0] < s
+
+    def _mention(self, m: re.Match) -> dict | None:
+        text = self._text
+        g = m.groupdict()
+        start, end = m.start(), m.end()
+        nstart = m.end("apx") if g["apx"] else start
+        before = text[nstart - 1] if nstart > 0 else ""
+        if before.isdigit() or before == "." or ("a" <= before.lower() <= "z") or before == "第":
+            return None
+        if g["apx"] is None and before in _CN_DIGITS + "十百千万亿":
+            return None
+        if self._in_quotes(start, end):
+            return None
+        after = text[end:end + 1]
+        if after and ("a" <= after.lower() <= "z"):
+            return None
+        approx = bool(g["apx"])
+        value_high = None
+        if g["pct"] is not None:
+            s = g["pct"]
+            if "点" in s:
+                a, _, b = s.partition("点")
+                va, vb = cn_value(a) if a else Decimal(0), num_value(
+                    "".join(str("零一二三四五六七八九".index(ch)) for ch in b if ch in "零一二三四五六七八九"))
+                v = None if va is None or vb is None else Decimal(f"{int(va)}.{b and int(vb) or 0}")
+            elif s == "百":
+                v = Decimal(100)
+            else:
+                v = num_value(s)
+            if v is None:
+                return None
+            unit, value, ustart = "%", v, end
+        else:
+            if g["u"] is not None:
+                n, mult, unit_s, ustart = g["n"], g["m"], g["u"], m.start("u")
+                approx |= bool(g["i"] or g["ib"])
+                numtxt = n
+                v = num_value(n)
+                if v is None:
+                    return None
+                if mult:
+                    v *= _MULT[mult]
+                vh = None
+            else:
+                n, mult, unit_s, ustart = g["n2"], g["m2"], g["u2"], m.start("u2")
+                approx |= bool(g["i2"] or g["i2b"])
+                numtxt = g["n1"]
+                v, vh = num_value(g["n1"]), num_value(g["n2"])
+                if v is None or vh is None:
+                    return None
+                if g["u1"] and g["u1"] != unit_s:
+                    return None
+                m1 = _MULT.get(g["m1"] or mult or "", Decimal(1))
+                v, vh = v * m1, vh * _MULT.get(mult or "", Decimal(1))
+                if vh <= v:
+                    return None
+            # lexicalised words and "一" as an article
+            for w in self.lexical:
+                if text.startswith(w, nstart):
+                    return None
+            if numtxt == "一" and not self._has_one_cue(nstart):
+                return None
+            # 八项规定, 十项准则, 三大任务: a Chinese count that names a code or a programme
+            if not numtxt[0].isdigit() and text.startswith(self.name_heads, m.end()):
+                return None
+            # 2021届 (a cohort), 十四五期间, 100周年 ...
+            for w in self.bad_cont.get(unit_s[0], ()):
+                if text.startswith(w, ustart):
+                    return None
+            if unit_s == "届" and v >= 1900:
+                return None
+            if unit_s in self.scaled:
+                unit, scale = self.scaled[unit_s]
+                value = v * scale
+                if vh is not None:
+                    vh = vh * scale
+            else:
+                unit, value = unit_s, v
+            value_high = _as_float(vh) if vh is not None else None
+        # trailing 左右
+        rest = text[end:end + 3].lstrip()
+        if rest.startswith(self.apx_after):
+            approx = True
+        return {"start": start, "end": end, "value": _as_float(value), "value_high": value_high,
+                "unit": unit, "approx": approx, "comparator": "=", "kind": None,
+                "indicator": None, "task_id": None, "_nstart": nstart}
+
+    def _has_one_cue(self, pos: int) -> bool:
+        pre = self._text[max(0, pos - 4):pos]
+        return pre.endswith(self.one_cues)
+
+    # -------------------------------------------------------------- tables
+    def _tables(self, text: str) -> list[dict]:
+        out: list[dict] = []
+        lines = text.split("\n")
+        pos = 0
+        offsets = []
+        for ln in lines:
+            offsets.append(pos)
+            pos += len(ln) + 1
+        i = 0
+        while i < len(lines):
+            header = self._header(lines[i])
+            if header is None:
+                i += 1
+                continue
+            j = i + 1
+            while j < len(lines):
+                row = lines[j]
+                if not row.strip():
+                    j += 1
+                    if j < len(lines) and self._row_cells(lines[j], offsets[j]) is None:
+                        break
+                    continue
+                cells = self._row_cells(row, offsets[j])
+                if cells is None or len(cells) < 2:
+                    break
+                out.extend(self._row_targets(header, cells))
+                j += 1
+            i = j
+        return out
+
+    _CELL = re.compile(r"[^\s]+")
+
+    def _header(self, line: str) -> list[dict] | None:
+        if len(line) > 200:
+            return None
+        cells = [m.group() for m in self._CELL.finditer(line)]
+        if len(cells) < 2:
+            return None
+        cols, n_unit = [], 0
+        for c in cells:
+            um = self.header_unit.search(c)
+            name = self.header_unit.sub("", c).strip()
+            unit = scale = None
+            if um:
+                u = um.group(1)
+                if u in self.scaled:
+                    unit, scale = self.scaled[u]
+                elif u in self.measure:
+                    unit, scale = u, Decimal(1)
+                elif u == "人数" or u == "人":
+                    unit, scale = "人", Decimal(1)
+            if unit:
+                n_unit += 1
+            cols.append({"name": name, "unit": unit, "scale": scale,
+                         "serial": name in self.serial_headers})
+        if n_unit == 0 or any(re.search(r"\d", c["name"]) for c in cols):
+            return None
+        return cols
+
+    _NUMCELL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+    def _row_cells(self, line: str, off: int) -> list[tuple[int, int, str]] | None:
+        cells = [(off + m.start(), off + m.end(), m.group()) for m in self._CELL.finditer(line)]
+        if len(cells) < 2 or not any(self._NUMCELL.match(c[2]) for c in cells[1:]):
+            return None
+        return cells
+
+    def _row_targets(self, header: list[dict], cells: list[tuple[int, int, str]]) -> list[dict]:
+        out = []
+        n = len(header)
+        if len(cells) < n:
+            # align to the right: the trailing numeric columns are the ones that count
+            pairs = list(zip(header[n - len(cells):], cells))
+        else:
+            # extra cells belong to a text column (a name with spaces): align both ends
+            k = sum(1 for c in header if c["unit"])  # numeric columns at the right
+            pairs = list(zip(header[:n - k], cells[:n - k])) + list(zip(header[n - k:], cells[len(cells) - k:]))
+        for col, (s, e, txt) in pairs:
+            if col["serial"] or not col["unit"] or not self._NUMCELL.match(txt):
+                continue
+            v = Decimal(txt.replace(",", "")) * col["scale"]
+            out.append({"start": s, "end": e, "value": _as_float(v), "value_high": None,
+                        "unit": col["unit"], "approx": False, "comparator": "=", "kind": None,
+                        "indicator": col["name"], "task_id": None, "_nstart": s, "_table": True})
+        return out
+
+    # -------------------------------------------------------------- fields
+    def _clause_start(self, pos: int) -> int:
+        i = bisect.bisect_left(self._clause, pos) - 1
+        return self._clause[i] + 1 if i >= 0 else 0
+
+    def _sent_start(self, pos: int) -> int:
+        i = bisect.bisect_left(self._sent, pos) - 1
+        return self._sent[i] + 1 if i >= 0 else 0
+
+    def _fields(self, found: list[dict], parts: list[dict]) -> None:
+        text = self._text
+        part_starts = [p["start"] for p in parts]
+        prev = None
+        for t in found:
+            ns = t["_nstart"]
+            cs = self._clause_start(t["start"])
+            seg_start = max(cs, prev["end"]) if prev and prev["end"] > cs else cs
+            seg = text[seg_start:t["start"]]
+            gap = text[prev["end"]:t["start"]] if prev else None
+            # comparator -------------------------------------------------
+            if not t.get("_table"):
+                t["comparator"], src = self._comparator(seg, t["end"])
+                t["_cmp_before"] = src == "before"
+                if (src is None and prev is not None and gap is not None
+                        and gap.strip() in ("、", "和", "及", "与") and prev.get("_cmp_before")):
+                    t["comparator"] = prev["comparator"]
+                    t["_cmp_before"] = True
+                # kind -------------------------------------------------------
+            i = bisect.bisect_right(part_starts, t["start"]) - 1
+            part = parts[i] if i >= 0 and parts[i]["end"] > t["start"] else None
+            t["kind"] = self._kind(t, part)
+            # indicator --------------------------------------------------
+            if not t.get("_table"):
+                t["indicator"] = self._indicator(t, cs, prev)
+            prev = t
+
+    def _comparator(self, seg: str, end: int) -> tuple[str, str | None]:
+        """(comparator, where its cue was: "after", "before" or None)."""
+        after = self._text[end:end + 6].lstrip(" \u3000\n")
+        for w in self.le_after:
+            if after.startswith(w):
+                return "<=", "after"
+        for w in self.ge_after:
+            if after.startswith(w):
+                return ">=", "after"
+        last = None
+        for m in self.cmp_before.finditer(seg):   # leftmost-longest: 不低于 is not 低于
+            last = m
+        if last is None:
+            return "=", None
+        cmp = self.cmp_word[last.group()]
+        return cmp, ("before" if cmp != "=" else None)
+
+    def _kind(self, t: dict, part: dict | None) -> str:
+        text = self._text
+        ss = self._sent_start(t["start"])
+        sent = text[ss:t["start"]]
+        pkind = part.get("kind") if part else None
+        pyear = part.get("year") if part else None
+        try:
+            pyear = int(pyear) if pyear else None
+        except (TypeError, ValueError):
+            pyear = None
+        years = [int(y) for y in _YEAR.findall(sent)]
+        if pkind == "summary":
+            if self.target_cue.search(sent):
+                return "target"
+            if pyear and any(y > pyear for y in years):
+                return "target"
+            return "actual"
+        if pkind == "plan":
+            if pyear and years:
+                # a past year naming this number: 由2021年的53.6%, 2021年，…新增2160个
+                ym = list(self.year_cue.finditer(sent))
+                last = ym[-1]
+                y = int(last.group(1))
+                if y < pyear and (last.end() == len(sent) or not sent[:last.start()].strip()):
+                    return "actual"
+            if self.actual_cue.search(text[self._clause_start(t["start"]):t["start"]]):
+                return "actual"
+            return "target"
+        # no part: cues only
+        if self.target_cue.search(sent):
+            return "target"
+        if self.actual_cue.search(sent):
+            return "actual"
+        return "target"
+
+    def _indicator(self, t: dict, cs: int, prev: dict | None) -> str | None:
+        text = self._text
+        pre_start = cs
+        if prev is not None and prev["end"] > cs:
+            pre_start = prev["end"]
+            # 提高到60%以上、合格率96%以上: skip the comparator tail of the previous mention
+        pre = text[pre_start:t["start"]]
+        pre = re.sub(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*", "", pre)
+        pre = re.sub(r"\s+", "", pre)
+        # a parenthesis opened before the number: what matters is inside it
+        k = max(pre.rfind("("), pre.rfind("（"))
+        if k >= 0:
+            pre = pre[k + 1:]
+        pre = self.ind_lead.sub("", pre)
+        change = None
+        if self.inc.search(pre):
+            change = self.inc_suffix
+            pre = self.inc.sub("", pre)
+        elif self.dec.search(pre):
+            change = self.dec_suffix
+            pre = self.dec.sub("", pre)
+        pre = self.ind_trail.sub("", pre)
+        pre = re.sub(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$", "", pre)
+        pre = self.ind_trail.sub("", pre)
+        pre = self.ind_lead.sub("", pre)
+        if change and len(pre) < 2 and prev is not None and prev.get("indicator"):
+            base = prev["indicator"]
+            for suf in (self.inc_suffix, self.dec_suffix):
+                if base.endswith(suf):
+                    base = base[: -len(suf)]
+            return base + change
+        if change:
+            return (pre + change) if pre else None
+        # 优良率达到50%以上、合格率96%以上: borrow the shared head of the previous indicator
+        if (prev is not None and prev.get("indicator") and 1 < len(pre) <= 4
+                and pre[-1] in "率比数量" and text[prev["end"]:t["start"]].lstrip("以上下内左右 ").startswith(("、", ",", "，"))
+                and len(prev["indicator"]) > len(pre) and prev["indicator"][-1] == pre[-1]):
+            return prev["indicator"][: -len(pre)] + pre
+        # the noun after the number when the clause before is empty or a verb
+        if len(pre) <= 2:
+            post = text[t["end"]:t["end"] + 30]
+            post = re.split(r"[，,；;。！？：:、\n(（]|以上|以下|左右|以内", post)[0]
+            post = re.sub(r"\s+", "", post)
+            if post:
+                pre = (pre + post) if pre else post
+        if not pre:
+            return None
+        return pre[-self.ind_max:]
+
+    @staticmethod
+    def _task_of(tasks: list[dict], s: int, e: int) -> str | None:
+        best = None
+        for t in tasks:
+            if t["start"] > s:
+                break
+            if t["end"] >= e and (best is None or t["end"] - t["start"] <= best["end"] - best["start"]):
+                best = t
+        return best["id"] if best else None
+
+    # --------------------------------------------------------------- parts
+    def fallback_parts(self, text: str) -> list[dict]:
+        """Summary/plan parts from heading lines (…年工作总结, …年工作要点), used when the
+        structure stage gives none."""
+        heads = []
+        for m in _HEADING.finditer(text):
+            h = m.group("h")
+            has_s = any(w in h for w in _SUMMARY_WORDS)
+            has_p = any(w in h for w in _PLAN_WORDS)
+            if has_s == has_p:
+                continue
+            if "工作" not in h and not re.search(r"(?:19|20)\d\d", h):
+                continue
+            ym = re.search(r"((?:19|20)\d\d)年", h)
+            heads.append((m.start(), "summary" if has_s else "plan", int(ym.group(1)) if ym else None))
+        parts: list[dict] = []
+        for i, (s, kind, year) in enumerate(heads):
+            if parts and parts[-1]["kind"] == kind and (parts[-1]["year"] == year or year is None):
+                continue
+            if parts:
+                parts[-1]["end"] = s
+            parts.append({"start": 0 if not parts else s, "end": len(text), "kind": kind, "year": year})
+        return parts
+
+
+@Language.factory("zhpolicy_targets", default_config={"config": None})
+def make_targets(nlp: Language, name: str, config: Any = None):
+    return TargetExtractor(config)
