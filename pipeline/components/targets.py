@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,17 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 _HEADING = re.compile(r"^[ \t\u3000]*(?P<h>.{0,30}?((?:19|20)\d\d)?年?[^\n]{0,12}?"
                       r"(?P<w>总结|要点|计划|思路|安排|打算|重点|目标任务|回顾)[^\n]{0,12})$",
                       re.M)
+_YEAR_LEAD = re.compile(r"^(?:(?:19|20)\d\d年(?:度|底|末)?|到|至)+")
+_YEAR_IN = re.compile(r"(?:19|20)\d\d年度?")
 _SUMMARY_WORDS = ("总结", "回顾")
 _PLAN_WORDS = ("要点", "计划", "思路", "安排", "打算")
+
+
+@lru_cache(maxsize=4096)
+def _posseg(s: str) -> tuple[tuple[str, str], ...]:
+    import jieba.posseg
+
+    return tuple((w.word, w.flag) for w in jieba.posseg.lcut(s, HMM=False))
 
 
 def _load_config(path: Path | str | None) -> dict:
@@ -131,6 +141,10 @@ class TargetExtractor:
         self.inc_suffix = ind["increase_suffix"]
         self.dec_suffix = ind["decrease_suffix"]
         self.ind_max = int(ind["max_len"])
+        self.last_year_words = set(ind["last_year_words"])
+        self.vp_not_start = set(ind["vp_not_start"])
+        self.unit_noun = dict(ind["unit_noun"])
+        self.ind_prep = re.compile("^(?:" + _alt(ind["leading_frames"]) + ")")
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -438,54 +452,113 @@ class TargetExtractor:
             return "actual"
         return "target"
 
+    _OPEN = re.compile(r"[(（][^()（）]*$")
+    _POST_END = re.compile(r"[，,；;。！？!?：:、\n(（)）“”\"《》\d]|以上|以下|左右|以内|等")
+    _POST_TAIL = re.compile(r"^(?:[ \u3000]|以上|以下|左右|以内|余|多)+")
+    _NOISE = re.compile(r"[\s“”\"‘’《》「」]+")
+
     def _indicator(self, t: dict, cs: int, prev: dict | None) -> str | None:
+        """What is counted: the clause before the number (新增幼儿园学位[8100个]) or, when the
+        number comes first (新增[80所]结对学校, [6所]幼儿园通过评估), the verb before it and
+        the noun phrase after it, a trailing verb phrase turned into a 的-modifier."""
         text = self._text
         pre_start = cs
         if prev is not None and prev["end"] > cs:
             pre_start = prev["end"]
-            # 提高到60%以上、合格率96%以上: skip the comparator tail of the previous mention
         pre = text[pre_start:t["start"]]
         pre = re.sub(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*", "", pre)
-        pre = re.sub(r"\s+", "", pre)
-        # a parenthesis opened before the number: what matters is inside it
-        k = max(pre.rfind("("), pre.rfind("（"))
-        if k >= 0:
-            pre = pre[k + 1:]
-        pre = self.ind_lead.sub("", pre)
+        pre = self._NOISE.sub("", pre)
+        k = self._OPEN.search(pre)           # a parenthesis opened before the number
+        if k:
+            pre = pre[k.start() + 1:]
+        pre = self._clean(pre)
+        pre = self._drop_frame(pre)
         change = None
         if self.inc.search(pre):
             change = self.inc_suffix
-            pre = self.inc.sub("", pre)
+            pre = self._clean(self.inc.sub("", pre))
         elif self.dec.search(pre):
             change = self.dec_suffix
-            pre = self.dec.sub("", pre)
-        pre = self.ind_trail.sub("", pre)
-        pre = re.sub(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$", "", pre)
-        pre = self.ind_trail.sub("", pre)
-        pre = self.ind_lead.sub("", pre)
-        if change and len(pre) < 2 and prev is not None and prev.get("indicator"):
-            base = prev["indicator"]
-            for suf in (self.inc_suffix, self.dec_suffix):
-                if base.endswith(suf):
-                    base = base[: -len(suf)]
-            return base + change
+            pre = self._clean(self.dec.sub("", pre))
         if change:
-            return (pre + change) if pre else None
-        # 优良率达到50%以上、合格率96%以上: borrow the shared head of the previous indicator
-        if (prev is not None and prev.get("indicator") and 1 < len(pre) <= 4
-                and pre[-1] in "率比数量" and text[prev["end"]:t["start"]].lstrip("以上下内左右 ").startswith(("、", ",", "，"))
+            if len(pre) < 2 and prev is not None and prev.get("indicator"):
+                base = prev["indicator"]
+                for suf in (self.inc_suffix, self.dec_suffix):
+                    if base.endswith(suf):
+                        base = base[: -len(suf)]
+                return base + change
+            return (pre + change)[-self.ind_max:] if pre else None
+        # 优良率达到50%以上、合格率96%以上: borrow the head of the previous indicator
+        if (prev is not None and prev.get("indicator") and 1 < len(pre) <= 4 and pre[-1] in "率比数量"
+                and text[prev["end"]:t["start"]].lstrip("以上下内左右 ").startswith(("、", ",", "，"))
                 and len(prev["indicator"]) > len(pre) and prev["indicator"][-1] == pre[-1]):
             return prev["indicator"][: -len(pre)] + pre
-        # the noun after the number when the clause before is empty or a verb
-        if len(pre) <= 2:
-            post = text[t["end"]:t["end"] + 30]
-            post = re.split(r"[，,；;。！？：:、\n(（]|以上|以下|左右|以内", post)[0]
-            post = re.sub(r"\s+", "", post)
-            if post:
-                pre = (pre + post) if pre else post
+        if pre == "占" and prev is not None and prev.get("indicator"):
+            return prev["indicator"] + "占比"
+        if pre in self.last_year_words and prev is not None and prev.get("indicator"):
+            return "上年" + prev["indicator"]
+        # the number comes first: a noun phrase follows it
+        post = text[t["end"]:t["end"] + 40]
+        post = self._POST_TAIL.sub("", post)
+        is_share = t["unit"] in ("%", "‰") and post.startswith("的")
+        post = post.lstrip("的")
+        post = self._POST_END.split(post, 1)[0]
+        post = self._NOISE.sub("", post)
+        if post and "\u4e00" <= post[0] <= "\u9fff":
+            words = _posseg(post)
+            np_end = 0
+            for w, f in words:
+                if f[0] in "vpdcu" and f != "vn":
+                    break
+                np_end += len(w)
+            np_, vp = post[:np_end], post[np_end:]
+            vp = _YEAR_IN.sub("", vp)
+            vp = vp.split("的", 1)[0][:14]
+            if vp and vp[0] in self.vp_not_start:
+                vp = ""
+            pre_words = _posseg(pre) if pre else []
+            lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
+            phrase = ""
+            if is_share and np_:
+                phrase = np_ + vp + "比例"
+            elif np_ and vp:
+                phrase = lead + vp + "的" + np_
+            elif np_:
+                phrase = lead + np_
+            elif vp and not pre:
+                phrase = vp + ("的" + self.unit_noun[t["unit"]] if t["unit"] in self.unit_noun else "")
+            if phrase:
+                return phrase[-self.ind_max:]
         if not pre:
+            # 由2021年的53.6%提高到[60%]以上, 分别达到88.18%、[87.30%]: the same indicator
+            if prev is not None and prev.get("indicator") and prev["end"] > cs:
+                return prev["indicator"]
             return None
         return pre[-self.ind_max:]
+
+    def _drop_frame(self, pre: str) -> str:
+        """依托定海区社区学院新增老年教育学位 -> 新增老年教育学位: a leading frame (preposition
+        or 依托/围绕 …) is dropped up to the next verb."""
+        if not pre or not self.ind_prep.match(pre):
+            return pre
+        words = _posseg(pre)
+        pos = len(words[0][0])
+        for w, f in words[1:]:
+            if f[0] == "v" and f != "vn":
+                return pre[pos:] if len(pre) - pos >= 2 else pre
+            pos += len(w)
+        return pre
+
+    def _clean(self, pre: str) -> str:
+        for _ in range(3):
+            old = pre
+            pre = self.ind_lead.sub("", pre)
+            pre = _YEAR_LEAD.sub("", pre)
+            pre = self.ind_trail.sub("", pre)
+            pre = re.sub(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$", "", pre)
+            if pre == old:
+                break
+        return pre
 
     @staticmethod
     def _task_of(tasks: list[dict], s: int, e: int) -> str | None:
