@@ -82,6 +82,18 @@ def cn_value(s: str) -> Decimal | None:
     return Decimal(str(v))
 
 
+_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "两": "2"}
+
+
+def cn_decimal(s: str) -> Decimal | None:
+    """零点五 -> 0.5, 十二点零五 -> 12.05 (the fraction is read digit by digit)."""
+    a, _, b = s.partition("点")
+    ia = cn_value(a) if a else Decimal(0)
+    if ia is None or not b or any(c not in _DIGIT for c in b):
+        return None
+    return Decimal(f"{int(ia)}.{''.join(_DIGIT[c] for c in b)}")
+
+
 def num_value(s: str) -> Decimal | None:
     if not s:
         return None
@@ -207,10 +219,7 @@ class TargetExtractor:
         if g["pct"] is not None:
             s = g["pct"]
             if "点" in s:
-                a, _, b = s.partition("点")
-                va, vb = cn_value(a) if a else Decimal(0), num_value(
-                    "".join(str("零一二三四五六七八九".index(ch)) for ch in b if ch in "零一二三四五六七八九"))
-                v = None if va is None or vb is None else Decimal(f"{int(va)}.{b and int(vb) or 0}")
+                v = cn_decimal(s)
             elif s == "百":
                 v = Decimal(100)
             else:

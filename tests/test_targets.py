@@ -1,0 +1,290 @@
+"""Numeric targets (ANNOTATION.md s.3): surfaces, values, units, approximations, what is no
+target, comparators, kinds, indicators, flattened tables.  Sentences are made up, from many
+provinces, and run through the targets component on the normalised view."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.components.targets import TargetExtractor
+from pipeline.components.tokenizer import JiebaTokenizer
+from pipeline.nlp import make_doc
+
+
+@pytest.fixture(scope="module")
+def run():
+    nlp = spacy.blank("xx")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
+    comp = TargetExtractor()
+
+    def _run(text: str, parts=None, tasks=None, ignored=None):
+        doc = make_doc(nlp, text)
+        if parts is not None:
+            doc._.parts = parts
+        if tasks is not None:
+            doc._.tasks = tasks
+        if ignored is not None:
+            doc._.ignored = ignored
+        comp(doc)
+        view = doc._.view
+        out = []
+        for t in doc._.targets:
+            s, e = view.to_text(t["start"], t["end"])
+            out.append({**t, "text": text[s:e]})
+        return out
+
+    return _run
+
+
+def _one(targets, surface):
+    hits = [t for t in targets if t["text"] == surface]
+    assert hits, f"no target {surface!r} in {[t['text'] for t in targets]}"
+    return hits[0]
+
+
+# (sentence, surface, value, value_high, unit, approx)
+SURFACES = [
+    # Arabic digits and measure words
+    ("全年新建幼儿园12所，提供学位若干。", "12所", 12, None, "所", False),
+    ("成都市共招聘新教师1350名。", "1350名", 1350, None, "名", False),
+    ("开展送教下乡活动86场。", "86场", 86, None, "场", False),
+    ("累计培训教师4120人次。", "4120人次", 4120, None, "人次", False),
+    ("获得省级以上奖项37项。", "37项", 37, None, "项", False),
+    ("组织专项督导5次。", "5次", 5, None, "次", False),
+    ("引进合作企业15家。", "15家", 15, None, "家", False),
+    ("配备计算机2400台。", "2400台", 2400, None, "台", False),
+    ("组建志愿服务队9支。", "9支", 9, None, "支", False),
+    ("开发研学线路3条。", "3条", 3, None, "条", False),
+    ("办理民生实事146件。", "146件", 146, None, "件", False),
+    ("开设地方课程6门。", "6门", 6, None, "门", False),
+    ("评选思政精品课35节。", "35节", 35, None, "节", False),
+    ("举办专题培训班4期。", "4期", 4, None, "期", False),
+    ("每名学生参加劳动实践20课时。", "20课时", 20, None, "课时", False),
+    ("教师人均完成培训96学时。", "96学时", 96, None, "学时", False),
+    ("与贵州学校结对12对。", "12对", 12, None, "对", False),
+    ("分两批完成，共选派3批。", "3批", 3, None, "批", False),
+    ("家访覆盖困难家庭2300户。", "2300户", 2300, None, "户", False),
+    ("新建智慧教室86间。", "86间", 86, None, "间", False),
+    ("整改安全隐患213处。", "213处", 213, None, "处", False),
+    ("聘请专家学者11位。", "11位", 11, None, "位", False),
+    ("开展隐患排查4轮。", "4轮", 4, None, "轮", False),
+    ("查处违规问题3起。", "3起", 3, None, "起", False),
+    ("每天校园体育活动时间1小时。", "1小时", 1, None, "小时", False),
+    ("书面作业完成时间不超过90分钟。", "90分钟", 90, None, "分钟", False),
+    ("平均提前工期近两个月。", "近两个月", 2, None, "个月", True),
+    ("中考平均分差距缩小11.5分。", "11.5分", 11.5, None, "分", False),
+    # Chinese numerals
+    ("全区新建幼儿园两所。", "两所", 2, None, "所", False),
+    ("遴选课后服务优秀案例一百个。", "一百个", 100, None, "个", False),
+    ("惠及山区学生二百三十名。", "二百三十名", 230, None, "名", False),
+    ("培训乡村教师一千二百人。", "一千二百人", 1200, None, "人", False),
+    ("推进百名教师结对导学。", "百名", 100, None, "名", False),
+    ("组织了两次线下集中研训。", "两次", 2, None, "次", False),
+    ("每学期到联系学校调研指导不少于一次。", "一次", 1, None, "次", False),
+    ("打造综合平台内三个业务系统。", "三个", 3, None, "个", False),
+    # 万/亿 multiplied out, money, area
+    ("新增学位5.7万个。", "5.7万个", 57000, None, "个", False),
+    ("全年开展社区教育培训3万人次。", "3万人次", 30000, None, "人次", False),
+    ("完成投资2.35亿元。", "2.35亿元", 235000000, None, "元", False),
+    ("发放资助资金586.4万元。", "586.4万元", 5864000, None, "元", False),
+    ("每生每天补助5元。", "5元", 5, None, "元", False),
+    ("计划投资50360万元。", "50360万元", 503600000, None, "元", False),
+    ("新增校舍3.2万平方米。", "3.2万平方米", 32000, None, "平方米", False),
+    ("改造面积8600平方米。", "8600平方米", 8600, None, "平方米", False),
+    ("累计投入1,200万元。", "1,200万元", 12000000, None, "元", False),
+    # approximations
+    ("在校学生2.6万余人。", "2.6万余人", 26000, None, "人", True),
+    ("资助家庭经济困难学生8.8万余人次。", "8.8万余人次", 88000, None, "人次", True),
+    ("资助金额6713万余元。", "6713万余元", 67130000, None, "元", True),
+    ("培训成果60多万个。", "60多万个", 600000, None, "个", True),
+    ("惠及学生三千余名。", "三千余名", 3000, None, "名", True),
+    ("开展活动30余场。", "30余场", 30, None, "场", True),
+    ("全年开展职业技能培训约8万人次。", "约8万人次", 80000, None, "人次", True),
+    ("推广优秀成果近50项。", "近50项", 50, None, "项", True),
+    ("培育校园文化品牌100个左右。", "100个", 100, None, "个", True),
+    ("发放资助资金320万元左右。", "320万元", 3200000, None, "元", True),
+    # ranges
+    ("每所学校开辟劳动实践园地1~2块。", "1~2块", 1, 2, "块", False),
+    ("新创建特色示范普通高中3-5所。", "3-5所", 3, 5, "所", False),
+    ("每人联系基层学校2～3所。", "2～3所", 2, 3, "所", False),
+    ("每月送教下乡3至5次。", "3至5次", 3, 5, "次", False),
+    ("每校配备心理教师五至八名。", "五至八名", 5, 8, "名", False),
+    # percentages, per mille, percentage points
+    ("公办园在园幼儿占比达到87.6%。", "87.6%", 87.6, None, "%", False),
+    ("高中段毛入学率达到98.5 %。", "98.5 %", 98.5, None, "%", False),
+    ("参训率为百分之百。", "百分之百", 100, None, "%", False),
+    ("在园幼儿占比为百分之七十二。", "百分之七十二", 72, None, "%", False),
+    ("近视率下降百分之零点五。", "百分之零点五", 0.5, None, "%", False),
+    ("巩固率达到百分之九十九点九。", "百分之九十九点九", 99.9, None, "%", False),
+    ("辍学率控制在0.5‰以内。", "0.5‰", 0.5, None, "‰", False),
+    ("一段上线率比上年提高4.6个百分点。", "4.6个百分点", 4.6, None, "个百分点", False),
+    ("近视率较上年下降1个百分点以上。", "1个百分点", 1, None, "个百分点", False),
+    # full-width digits and traditional script
+    ("新增幼儿园学位１２００个。", "１２００个", 1200, None, "个", False),
+    ("高考一段上线率达到４６．８％。", "４６．８％", 46.8, None, "%", False),
+    ("新建學校三個，新增學位２１６０個。", "２１６０個", 2160, None, "个", False),
+    ("全區教育經費預算安排９．８億元。", "９．８億元", 980000000, None, "元", False),
+]
+
+
+@pytest.mark.parametrize("sentence,surface,value,high,unit,approx", SURFACES,
+                         ids=[s[1] for s in SURFACES])
+def test_surface_value_unit_approx(run, sentence, surface, value, high, unit, approx):
+    t = _one(run(sentence), surface)
+    assert t["value"] == pytest.approx(value)
+    assert t["value_high"] == (pytest.approx(high) if high is not None else None)
+    assert t["unit"] == unit
+    assert t["approx"] is approx
+
+
+def test_there_are_at_least_sixty_surfaces():
+    assert len(SURFACES) >= 60
+    assert len({s[4] for s in SURFACES}) >= 25          # many different units
+
+
+NEGATIVES = [
+    "2021年5月，召开全市教育工作会议。",
+    "1939年周恩来同志为东源小学题词。",
+    "以优异成绩庆祝建党100周年。",
+    "获评第24届全国优秀教师，入选第二批试点名单。",
+    "一是加强党建，二是推进改革。",
+    "1.促进学前教育优质普惠发展",
+    "创建省一级幼儿园，覆盖一二年级学生。",
+    "编制“十四五”教育事业发展规划。",
+    "实施十大工程，推进“五育”并举。",
+    "落实“双减”政策，深化“五育并举”。",
+    "印发《关于加强作业管理的通知》（贵教〔2021〕3号）。",
+    "咨询电话：0571-87654321。",
+    "全网具备IPv6访问能力，推进5G+智慧课堂。",
+    "教育内网万兆升级，千兆到桌面。",
+    "连续三年获评先进单位。",
+    "制定三年行动计划。",
+    "办好家门口的每一所学校。",
+    "实施一批幼儿园项目建设。",
+    "严格执行新时代教师职业行为十项准则，落实八项规定。",
+    "这项工作十分重要，大家一起努力。",
+    "推行“一校一品”，打造一站式服务。",
+    "2019学年秋季入学，排名全省第四。",
+    "学校2022届毕业生表现优异。",
+    "2022年2月18日印发。",
+    "推进“5+2”课后服务模式。",
+]
+
+
+@pytest.mark.parametrize("sentence", NEGATIVES)
+def test_not_a_target(run, sentence):
+    assert run(sentence) == []
+
+
+def test_there_are_at_least_twenty_negatives():
+    assert len(NEGATIVES) >= 20
+
+
+def test_no_target_inside_an_ignored_region(run):
+    text = "新建幼儿园12所。新建幼儿园12所。"
+    got = run(text, ignored=[{"start": 9, "end": len(text), "reason": "duplicate"}])
+    assert [t["start"] for t in got] == [5]
+
+
+@pytest.mark.parametrize("sentence,surface,cmp", [
+    ("学前三年入园率保持在99%以上。", "99%", ">="),
+    ("体质健康优良率达到55%。", "55%", ">="),
+    ("就业率达78%。", "78%", ">="),
+    ("课后服务参与率不低于95%。", "95%", ">="),
+    ("心理教师不少于30名。", "30名", ">="),
+    ("智慧校园覆盖率超过50%。", "50%", ">="),
+    ("每个乡镇至少有1所公办中心幼儿园。", "1所", ">="),
+    ("高考上线人数力争突破300人。", "300人", ">="),
+    ("民办在校生占比控制在5%以内。", "5%", "<="),
+    ("作业时间不超过90分钟。", "90分钟", "<="),
+    ("班额控制在45人以下。", "45人", "<="),
+    ("在园幼儿占比为72%。", "72%", "="),
+    ("一键报警联网率保持100%。", "100%", "="),
+    ("力争新建幼儿园10所。", "10所", "="),
+    ("压减率86.5%。", "86.5%", "="),
+    ("编制运动技能达标标准6个。", "6个", "="),
+    ("机构由37家压减至5家。", "5家", "="),
+    ("运动技能、艺术特长达标率分别达到88.18%、87.30%。", "87.30%", ">="),
+    ("学前、高中段入学率达到98.01%和94.42%。", "94.42%", ">="),
+    ("经费不低于年度公用经费预算总额的5%。", "5%", ">="),
+])
+def test_comparator(run, sentence, surface, cmp):
+    assert _one(run(sentence), surface)["comparator"] == cmp
+
+
+def test_kind_follows_the_part_and_its_cues(run):
+    text = ("某县教育局2021年工作总结\n全年新建幼儿园5所，建成后将新增学位1350个。"
+            "到2025年谋划教育项目23个。\n"
+            "2022年工作要点\n全年新建幼儿园8所。公办园占比由2021年的53.6%提高到60%以上。\n")
+    got = run(text)
+    assert _one(got, "5所")["kind"] == "actual"
+    assert _one(got, "1350个")["kind"] == "target"      # 将 in a summary
+    assert _one(got, "23个")["kind"] == "target"        # a later year in a summary
+    assert _one(got, "8所")["kind"] == "target"
+    assert _one(got, "53.6%")["kind"] == "actual"       # a past year in a plan
+    assert _one(got, "60%")["kind"] == "target"
+
+
+def test_kind_uses_parts_from_the_structure_stage(run):
+    text = "全市新增学位3000个。全市新增学位4000个。"
+    parts = [{"start": 0, "end": 11, "kind": "summary", "year": 2023},
+             {"start": 11, "end": len(text), "kind": "plan", "year": 2024}]
+    got = run(text, parts=parts)
+    assert [t["kind"] for t in sorted(got, key=lambda t: t["start"])] == ["actual", "target"]
+
+
+def test_kind_without_parts_reads_cues(run):
+    got = run("力争新增学位300个。")
+    assert got[0]["kind"] == "target"
+
+
+def test_task_id_is_the_innermost_task(run):
+    text = "一、资源供给\n一是新建幼儿园3所。\n二是改造校舍8000平方米。\n"
+    tasks = [{"id": "T", "start": 0, "end": len(text)},
+             {"id": "T1", "start": 7, "end": 18}, {"id": "T2", "start": 18, "end": len(text)}]
+    got = {t["text"]: t["task_id"] for t in run(text, tasks=tasks)}
+    assert got == {"3所": "T1", "8000平方米": "T2"}
+
+
+@pytest.mark.parametrize("sentence,surface,indicator", [
+    ("全年新增幼儿园学位8100个。", "8100个", "新增幼儿园学位"),
+    ("学前三年入园率保持在99%以上。", "99%", "学前三年入园率"),
+    ("公办幼儿园在园幼儿占比达到46%。", "46%", "公办幼儿园在园幼儿占比"),
+    ("建设40个市级名师工作室。", "40个", "建设市级名师工作室"),
+    ("优良率达到50%以上、合格率96%以上。", "96%", "合格率"),
+    ("学生体质健康优良率达到50%以上、合格率96%以上。", "96%", "学生体质健康合格率"),
+    ("学生总体近视率较上年下降0.5个百分点。", "0.5个百分点", "学生总体近视率降幅"),
+    ("为9所农村学校完成食堂提升改造。", "9所", "完成食堂提升改造的农村学校"),
+])
+def test_indicator(run, sentence, surface, indicator):
+    assert _one(run(sentence), surface)["indicator"] == indicator
+
+
+def test_flattened_table(run):
+    text = ("附件：2024年重点建设项目\n"
+            "序号 项目名称 总投资(万元) 新增学位(个) 建筑面积(平方米)\n"
+            "1 贵阳市第一实验学校 12000 1350 32000\n"
+            "2 安顺市城西幼儿园 3500 360 8600\n"
+            "合计各项目均按期推进。\n")
+    got = run(text)
+    by = {(t["text"], t["indicator"]): t for t in got}
+    assert ("12000", "总投资") in by and by[("12000", "总投资")]["value"] == 120000000
+    assert by[("12000", "总投资")]["unit"] == "元"
+    assert by[("1350", "新增学位")]["unit"] == "个" and by[("1350", "新增学位")]["value"] == 1350
+    assert by[("8600", "建筑面积")]["unit"] == "平方米"
+    assert ("360", "新增学位") in by and ("3500", "总投资") in by
+    # the serial column and the title year are no targets
+    assert not any(t["text"] in ("1", "2", "2024") for t in got)
+    assert len(got) == 6
+
+
+def test_hard_wrapped_pdf_text(run):
+    text = ("全年计划完成教育基本建设投资３．６亿元，新增幼儿园学位１２００个、\n"
+            "义务教育学位2500个；公办园在园幼儿占比稳定在７０％以上，普惠性幼儿园\n"
+            "在园幼儿占比达到95%；高考一段上线率提高２个百分点，中职毕业生对口就\n"
+            "业率不低于90%；学生体质健康合格率保持在96%以上。建设劳动实践基地５\n"
+            "个，每名学生每学年参加劳动实践不少于20课时，确保实现各项工作目标。\n") * 2
+    got = run(text)
+    assert {t["text"] for t in got} >= {"３．６亿元", "１２００个", "2500个", "７０％", "95%",
+                                        "２个百分点", "90%", "96%", "20课时"}
+    assert _one(got, "90%")["indicator"] == "中职毕业生对口就业率"
