@@ -1,18 +1,184 @@
-"""Site chrome and repeated copies: mark them in ``doc._.ignored`` (nothing is deleted)."""
+"""Site chrome and repeated copies: mark them in ``doc._.ignored`` (nothing is deleted).
+
+Two kinds of region, both in view offsets:
+
+- ``boilerplate``: lines a web page or a PDF adds around a report — navigation and
+  breadcrumbs, "关怀版", 【字体:大 中 小】, 【打印本页】, hit counters, share lines, hot-search
+  lines, copyright/ICP footers, site-name lines above the title, "- 1 -" page numbers.  A line
+  that carries real metadata and then ends in chrome (``发布时间:… 【字号:大 中 小】 阅读次数:12``)
+  only has its chrome tail marked.
+- ``duplicate``: a second copy of the body inside one file — a run of lines that all occurred
+  earlier in the file (changed lines such as a different date line are tolerated).
+
+Cue words are in ``configs/structure.yaml`` (section ``chrome``); the rules look at how a line
+is built, not at any one site.
+"""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .. import CONFIGS
 from ..extensions import init_doc
 
+_LINE = re.compile(r"[^\n]+")
+_SPACE = re.compile(r"\s+")
+_SENTENCE = re.compile(r"[。！？；]")
+_DIGIT = re.compile(r"\d")
 
-@Language.factory("zhpolicy_chrome")
-def make_chrome(nlp: Language, name: str):
-    return ChromeMarker()
+
+@lru_cache(maxsize=4)
+def load_config(path: str | None = None) -> dict:
+    p = Path(path) if path else CONFIGS / "structure.yaml"
+    return yaml.safe_load(p.read_text(encoding="utf-8"))
+
+
+def _alt(patterns: list[str]) -> str:
+    return "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
+
+
+@Language.factory("zhpolicy_chrome", default_config={"config_path": None})
+def make_chrome(nlp: Language, name: str, config_path: str | None):
+    return ChromeMarker(config_path)
 
 
 class ChromeMarker:
+    def __init__(self, config_path: str | None = None):
+        cfg = load_config(config_path)["chrome"]
+        lead = r"^[ \t\u3000\xa0]*"
+        self.line_start = re.compile(lead + _alt(cfg["line_start"]))
+        self.line_contains = re.compile(_alt(cfg["line_contains"]))
+        tok = _alt(cfg["tokens"])
+        sep = cfg["separators"]
+        # the leftmost position from which the rest of the line is chrome tokens only
+        self.tail = re.compile(f"{tok}(?:{sep}{tok})*{sep}$")
+        self.site_end = re.compile(cfg["site_line_end"])
+        self.site_max = int(cfg["site_line_max"])
+        self.nav_sep = re.compile(cfg["nav_separator"])
+        self.nav_item_max = int(cfg["nav_item_max"])
+        self.nav_min = int(cfg["nav_min_items"])
+        self.page = re.compile(r"^[ \t\u3000\xa0]*" + _alt(cfg["page_footer"]) + r"[ \t\u3000\xa0]*$")
+        d = cfg["duplicate"]
+        self.dup_min_line = int(d["min_line_chars"])
+        self.dup_min_chars = int(d["min_run_chars"])
+        self.dup_min_lines = int(d["min_run_lines"])
+        self.dup_gap_chars = int(d["max_gap_chars"])
+        self.dup_gap_lines = int(d["max_gap_lines"])
+
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
+        doc._.ignored = self.spans(doc.text)
         return doc
+
+    # ------------------------------------------------------------------ public helpers
+    def spans(self, text: str) -> list[dict]:
+        """All ignored regions of ``text``, sorted, non-overlapping."""
+        lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
+        dups = self.duplicates(text, lines)
+        out = [dict(r) for r in dups]
+        di = 0
+        chrome: list[list[int]] = []
+        head = True          # still above the first body sentence
+        for s, e in lines:
+            while di < len(dups) and dups[di]["end"] <= s:
+                di += 1
+            if di < len(dups) and dups[di]["start"] < e:
+                continue
+            line = text[s:e]
+            span = self.line_chrome(line, head)
+            if span is not None:
+                a, b = span
+                partial = a > 0 and bool(line[:a].strip())
+                if chrome and not chrome[-1][2] and not partial and not text[chrome[-1][1]:s + a].strip():
+                    chrome[-1][1] = s + b          # extend the previous block over blank lines
+                else:
+                    chrome.append([s + a, s + b, False])
+                # a block that ends inside a kept line (chrome tail) is never extended
+                chrome[-1][2] = b < len(line.rstrip())
+            elif head and _SENTENCE.search(line):
+                head = False
+        out.extend({"start": a, "end": b, "reason": "boilerplate"} for a, b, *_ in chrome)
+        out.sort(key=lambda r: r["start"])
+        return out
+
+    def line_chrome(self, line: str, head: bool = False) -> tuple[int, int] | None:
+        """(start, end) of the chrome part of one line (relative to the line), or None."""
+        stripped = line.strip()
+        if not stripped:
+            return None
+        lead = len(line) - len(line.lstrip())
+        end = len(line.rstrip())
+        if self.page.match(line):
+            return lead, end
+        if self.line_start.match(line) or (len(stripped) <= 160 and self.line_contains.search(line)):
+            return lead, end
+        m = self.tail.search(line)
+        if m:
+            return (lead if not line[:m.start()].strip() else m.start()), end
+        if self._is_nav(stripped):
+            return lead, end
+        if head and len(stripped) <= self.site_max and not _SENTENCE.search(stripped) \
+                and self.site_end.search(stripped):
+            return lead, end
+        if head and len(stripped) <= self.site_max * 2 and "|" in stripped:
+            items = [x for x in re.split(r"\s*[|｜]\s*", stripped) if x]
+            if any(self.site_end.search(x) for x in items):
+                return lead, end
+        return None
+
+    def _is_nav(self, stripped: str) -> bool:
+        if _SENTENCE.search(stripped) or _DIGIT.search(stripped) or "，" in stripped:
+            return False
+        items = [x for x in self.nav_sep.split(stripped) if x]
+        if len(items) < self.nav_min or any(len(x) > self.nav_item_max for x in items):
+            return False
+        return "|" in stripped or "｜" in stripped or any(x.endswith("首页") for x in items)
+
+    def duplicates(self, text: str, lines: list[tuple[int, int]] | None = None) -> list[dict]:
+        """Runs of lines that repeat earlier lines of the same file, in order."""
+        if lines is None:
+            lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
+        seen: dict[str, int] = {}
+        runs: list[list[int]] = []   # [first line, last line, repeated chars, repeated lines]
+        cur: list[int] | None = None
+        gap_c = gap_l = 0
+        for i, (s, e) in enumerate(lines):
+            key = _SPACE.sub("", text[s:e])
+            if len(key) < self.dup_min_line:
+                continue
+            first = seen.setdefault(key, i)
+            repeated = first < i and (cur is None or first < cur[0])
+            if repeated:
+                if cur is None:
+                    cur = [i, i, 0, 0]
+                    runs.append(cur)
+                cur[1] = i
+                cur[2] += len(key)
+                cur[3] += 1
+                gap_c = gap_l = 0
+            elif cur is not None:
+                gap_c += len(key)
+                gap_l += 1
+                if gap_c > self.dup_gap_chars or gap_l > self.dup_gap_lines:
+                    cur = None
+        out = []
+        for a, b, chars, n in runs:
+            if chars >= self.dup_min_chars and n >= self.dup_min_lines:
+                out.append({"start": lines[a][0], "end": lines[b][1], "reason": "duplicate"})
+        return out
+
+
+def body_text(text: str, marker: ChromeMarker | None = None) -> str:
+    """``text`` without its chrome and duplicate regions (used by cross-file dedupe)."""
+    marker = marker or ChromeMarker()
+    parts, pos = [], 0
+    for r in marker.spans(text):
+        parts.append(text[pos:r["start"]])
+        pos = max(pos, r["end"])
+    parts.append(text[pos:])
+    return "".join(parts)
