@@ -1,18 +1,413 @@
-"""Report structure: meta (title, publisher, date), parts (summary/plan) and tasks."""
+"""Report structure: meta (title, publisher, date), parts (summary/plan) and tasks.
+
+Tasks come from the document's own marker hierarchy, not from per-document settings:
+
+1. Every paragraph that starts with a list marker is an *item*; its *style* is the marker's
+   shape (``一、``, ``（一）``, ``1.``/``1．``, ``1、``, ``（1）``, ``1)``, ``①``, ``一是``,
+   ``第一，``), and numbered rows of a flattened table form one more style.
+2. Items nest by order of appearance: a style not yet open becomes a child of the open item,
+   a style already open closes everything below it (the usual way headings nest, whatever
+   order a bureau uses).  A part heading (``2021年工作要点``) or a table header closes all.
+3. An item is a *pure heading* when it has sub-items and its own text is one short line
+   without a sentence end.  A style is a *heading style* when it has a pure heading whose
+   sub-item styles are at least as numerous as the style itself (``一、`` over ``1.``;
+   ``一、`` over ``（一）`` over ``1．``).  Sections such as ``一、总体思路`` at a heading
+   style hold no tasks.
+4. A task is an item whose style is not a heading style while all its ancestors are: its span
+   runs from the marker to the end of its last paragraph (next item at its level or above,
+   a part heading, a duplicate copy or trailing chrome).  The last item of a list keeps at
+   most as many paragraphs as its siblings have, so a closing remark is not part of it.
+
+Inline ``一是…二是…`` inside one paragraph is not split: that paragraph is one unit.
+Cue words are in ``configs/structure.yaml`` (section ``structure``).
+"""
 from __future__ import annotations
+
+import bisect
+import re
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..extensions import init_doc
+from .chrome import load_config
+
+_CN = "一二三四五六七八九十"
+_LEAD = r"[ \t\u3000\xa0]*"
+_MARKER = re.compile(
+    rf"^{_LEAD}(?P<m>"
+    rf"(?P<cn_dun>[{_CN}]{{1,3}})[、．.](?!\d)"
+    rf"|[（(](?P<cn_paren>[{_CN}]{{1,3}})[)）]"
+    rf"|(?P<cn_shi>[{_CN}]{{1,3}})是(?=\S)"
+    rf"|第(?P<di>[{_CN}]{{1,3}})(?:[，,、：:]|是)"
+    rf"|(?P<ar_dot>\d{{1,2}})[.．](?!\d)"
+    rf"|(?P<ar_dun>\d{{1,2}})、"
+    rf"|[（(](?P<ar_paren>\d{{1,2}})[)）]"
+    rf"|(?P<ar_half>\d{{1,2}})[)）]"
+    rf"|(?P<circ>[①-⑳])"
+    rf")[ \t\u3000]*",
+    re.M)
+_STYLES = ("cn_dun", "cn_paren", "cn_shi", "di", "ar_dot", "ar_dun", "ar_paren", "ar_half", "circ")
+# a row of a flattened table: a number, then >= 2 more cells separated by spaces/tabs/bars
+_ROW = re.compile(rf"^{_LEAD}(?P<n>\d{{1,3}})(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
+                  r"(?P<rest>[^\s|｜。][^\n。]*?(?:(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
+                  r"[^\s|｜][^\n。]*?){1,})[ \t\u3000]*$", re.M)
+_CELL_SPLIT = re.compile(r"[ \t\u3000]*[|｜][ \t\u3000]*|[ \t\u3000]+")
+_LINE = re.compile(r"[^\n]+")
+_YEAR = re.compile(r"((?:19|20)\d\d)年")
+_SENT_END = re.compile(r"[。！？]")
+_CLAUSE = re.compile(r"[。！？，,；;]")
+_TITLE_END = re.compile(r"[。！？\n]")
+_DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_CN_DIGIT.update({"零": 0, "○": 0})
 
 
-@Language.factory("zhpolicy_structure")
-def make_structure(nlp: Language, name: str):
-    return StructureParser()
+def cn_number(s: str) -> int | None:
+    """一 -> 1, 十二 -> 12, 二十 -> 20, 二十三 -> 23; digits pass through."""
+    if s.isdigit():
+        return int(s)
+    if s and s[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
+        return ord(s[0]) - ord("①") + 1
+    if not s or any(c not in _CN for c in s):
+        return None
+    if "十" not in s:
+        return _CN_DIGIT.get(s) if len(s) == 1 else None
+    tens, _, ones = s.partition("十")
+    t = _CN_DIGIT.get(tens, 0) if tens else 1
+    o = _CN_DIGIT.get(ones, 0) if ones else 0
+    return t * 10 + o
+
+
+@Language.factory("zhpolicy_structure", default_config={"config_path": None})
+def make_structure(nlp: Language, name: str, config_path: str | None):
+    return StructureParser(config_path)
 
 
 class StructureParser:
+    def __init__(self, config_path: str | None = None):
+        cfg = load_config(config_path)["structure"]
+        self.title_kind = re.compile(cfg["title_kind"])
+        self.summary_cue = re.compile(cfg["summary_cues"])
+        self.plan_cue = re.compile(cfg["plan_cues"])
+        self.part_max = int(cfg["part_heading_max"])
+        self.date_cue = re.compile(cfg["date_cue"])
+        self.pub_cue = re.compile(cfg["publisher_cue"] + r"(?P<v>[^\s|｜【】]{2,40})")
+        self.org_suffix = re.compile(cfg["org_suffix"])
+        self.heading_max = int(cfg["heading_max"])
+
+    # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
+        text = doc.text
+        ignored = sorted(doc._.ignored or [], key=lambda r: r["start"])
+        lines = [(m.start(), m.end()) for m in _LINE.finditer(text)
+                 if m.group().strip() and not _inside(ignored, m.start(), m.end())]
+        meta, title_line = self.meta(text, lines)
+        doc._.meta = meta
+        headings = self.part_headings(text, lines, title_line)
+        doc._.parts = self.parts(text, headings, meta.get("title"))
+        tasks = self.tasks(text, lines, ignored, [h[0] for h in headings if not h[3]])
+        starts = [p["start"] for p in doc._.parts]
+        for n, t in enumerate(tasks, 1):
+            t["id"] = f"{doc._.doc_id}-t{n}"
+            i = bisect.bisect_right(starts, t["start"]) - 1
+            t["part"] = doc._.parts[i]["kind"] if i >= 0 else None
+        doc._.tasks = tasks
         return doc
+
+    # ------------------------------------------------------------------ meta
+    def meta(self, text: str, lines: list[tuple[int, int]]) -> tuple[dict, tuple[int, int] | None]:
+        title, title_line = None, None
+        cands = []
+        for s, e in lines[:60]:
+            line = text[s:e].strip()
+            if 6 <= len(line) <= 80 and not _SENT_END.search(line) and _YEAR.search(line) \
+                    and self.title_kind.search(line) and not _MARKER.match(line):
+                cands.append((s, e, line))
+        if cands:
+            plain = [c for c in cands if not re.search(r"关于.{0,40}的?通知$", c[2])]
+            s, e, title = (plain or cands)[0]
+            title = title.strip("《》")
+            title_line = (s, e)
+        elif lines:
+            for s, e in lines[:10]:
+                line = text[s:e].strip()
+                if 4 <= len(line) <= 60 and not _CLAUSE.search(line):
+                    title, title_line = line, (s, e)
+                    break
+        date = None
+        for s, e in lines[:80]:
+            m = self.date_cue.search(text, s, e)
+            if m:
+                d = _DATE.search(text, m.end(), e)
+                if d:
+                    date = _iso(*d.groups())
+                    break
+        if date is None:
+            for s, e in lines:
+                line = text[s:e].strip()
+                if len(line) > 40 or _SENT_END.search(line):
+                    continue
+                d = _DATE.search(line)
+                if d and (d.start() > 0 or line.endswith("日") or len(line) <= 12):
+                    date = _iso(*d.groups())
+                    break
+                c = _CN_DATE.search(line)
+                if c:
+                    y = "".join(str(_CN_DIGIT[ch]) for ch in c.group(1))
+                    date = _iso(y, cn_number(c.group(2)), cn_number(c.group(3)))
+                    break
+        publisher = None
+        for s, e in lines[:80]:
+            m = self.pub_cue.search(text, s, e)
+            if m:
+                publisher = m.group("v")
+                break
+        if title:
+            y = _YEAR.search(title)
+            prefix = title[:y.start()] if y else ""
+            prefix = re.sub(r"关于(印发)?$", "", prefix)
+            if prefix and self.org_suffix.search(prefix) and \
+                    (publisher is None or prefix.endswith(publisher) or len(prefix) > len(publisher)):
+                publisher = prefix
+        return {"title": title, "publisher": publisher, "date": date}, title_line
+
+    # ------------------------------------------------------------------ parts
+    def part_headings(self, text: str, lines, title_line) -> list[tuple[int, str, int | None, bool]]:
+        """(start, kind, year, is_marker_item) of lines that open a summary or plan part."""
+        out = []
+        for s, e in lines:
+            if title_line and s == title_line[0]:
+                continue
+            raw = text[s:e]
+            m = _MARKER.match(raw)
+            line = raw[m.end():] if m else raw.strip()
+            line = line.strip()
+            if not line or len(line) > self.part_max or _CLAUSE.search(line):
+                continue
+            su, pl = self.summary_cue.search(line), self.plan_cue.search(line)
+            if bool(su) == bool(pl):
+                continue
+            y = _YEAR.search(line)
+            out.append((s + len(raw) - len(raw.lstrip()), "summary" if su else "plan",
+                        int(y.group(1)) if y else None, bool(m)))
+        return out
+
+    def parts(self, text: str, headings, title: str | None) -> list[dict]:
+        tkind, tyear = None, None
+        if title:
+            su, pl = self.summary_cue.search(title), self.plan_cue.search(title)
+            if bool(su) != bool(pl):
+                tkind = "summary" if su else "plan"
+            y = _YEAR.search(title)
+            tyear = int(y.group(1)) if y else None
+        n = len(text)
+        if not headings:
+            return [{"start": 0, "end": n, "kind": tkind or "other", "year": tyear}]
+        years = [h[2] for h in headings if h[2]]
+        parts: list[dict] = []
+        for start, kind, year, _ in headings:
+            if year is None:
+                year = tyear if tkind in (None, kind) else None
+                if year is None and years:
+                    ref = max(years) if kind == "plan" else min(years)
+                    year = ref if any(h[1] == kind and h[2] == ref for h in headings) else None
+                if year is None and tyear is not None and tkind and tkind != kind:
+                    year = tyear + 1 if kind == "plan" else tyear - 1
+            if parts and parts[-1]["kind"] == kind and parts[-1]["year"] in (year, None):
+                parts[-1]["year"] = parts[-1]["year"] or year
+                continue
+            if parts:
+                parts[-1]["end"] = start
+            parts.append({"start": start, "end": n, "kind": kind, "year": year})
+        first = parts[0]
+        if tkind in (None, first["kind"]) or not text[:first["start"]].strip():
+            first["start"] = 0
+        else:
+            parts.insert(0, {"start": 0, "end": first["start"], "kind": tkind or "other", "year": tyear})
+        return parts
+
+    # ------------------------------------------------------------------ tasks
+    def items(self, text: str, lines) -> tuple[list[dict], list[int]]:
+        """Marker items (paragraph starts) and table-header positions."""
+        items = []
+        line_starts = {s for s, _ in lines}
+        for m in _MARKER.finditer(text):
+            if m.start() not in line_starts:
+                continue
+            style = m.lastgroup if m.lastgroup in _STYLES else next(
+                g for g in _STYLES if m.group(g) is not None)
+            items.append({"style": style, "start": m.start("m"), "body": m.end(),
+                          "num": cn_number(m.group(style))})
+        # flattened table rows: >= 2 numbered rows with the same number of cells in a block
+        rows = []
+        for m in _ROW.finditer(text):
+            if m.start() in line_starts:
+                cells = len(_CELL_SPLIT.split(m.group("rest").strip())) + 1
+                rows.append((m.start(), m.end(), int(m.group("n")), cells, m))
+        headers = []
+        i = 0
+        while i < len(rows):
+            j = i
+            while j + 1 < len(rows) and rows[j + 1][2] == rows[j][2] + 1 \
+                    and not text[rows[j][1]:rows[j + 1][0]].strip():
+                j += 1
+            if j > i and rows[i][3] >= 3:
+                for r in rows[i:j + 1]:
+                    m = r[4]
+                    items.append({"style": "table_row", "start": m.start("n"), "body": m.start("rest"),
+                                  "num": r[2], "row_end": r[1]})
+                prev = text.rfind("\n", 0, max(0, rows[i][0] - 1))
+                headers.append(prev + 1)
+            i = j + 1
+        # drop marker items that are really table rows (e.g. "1. name 12000 …" detected twice)
+        row_starts = {it["start"] for it in items if it["style"] == "table_row"}
+        items = [it for it in items if it["style"] == "table_row" or it["start"] not in row_starts]
+        items.sort(key=lambda it: it["start"])
+        return items, headers
+
+    def tasks(self, text: str, lines, ignored: list[dict], part_starts: list[int]) -> list[dict]:
+        items, table_heads = self.items(text, lines)
+        if not items:
+            return []
+        n = len(text)
+        dup_starts = [r["start"] for r in ignored if r["reason"] == "duplicate"]
+        last_item = items[-1]["start"]
+        tail_chrome = [r["start"] for r in ignored if r["start"] > last_item]
+        resets = sorted(set(part_starts) | set(table_heads))
+        hard = sorted(set(resets) | set(dup_starts) | set(tail_chrome) | {n})
+        items = [it for it in items if not _inside(ignored, it["start"], it["start"] + 1)]
+        # nesting by order of appearance
+        stack: list[dict] = []
+        ri = 0
+        for it in items:
+            while ri < len(resets) and resets[ri] <= it["start"]:
+                stack = []
+                ri += 1
+            if it["style"] == "table_row":
+                stack = [s for s in stack if s["style"] == "table_row"]
+            styles = [s["style"] for s in stack]
+            if it["style"] in styles:
+                stack = stack[:styles.index(it["style"])]
+            it["parent"] = stack[-1] if stack else None
+            it["children"] = []
+            if stack:
+                stack[-1]["children"].append(it)
+            stack.append(it)
+        # spans: up to the next item at the same level or above, or a hard boundary
+        for k, it in enumerate(items):
+            hb = hard[bisect.bisect_right(hard, it["start"])] if hard[-1] > it["start"] else n
+            end = hb
+            for nxt in items[k + 1:]:
+                if nxt["start"] >= hb:
+                    break
+                p = nxt["parent"]
+                while p is not None and p is not it:
+                    p = p["parent"]
+                if p is None:          # not a descendant: a sibling or something higher
+                    end = nxt["start"]
+                    break
+            if it["style"] == "table_row":
+                end = min(end, it["row_end"])
+            it["end"] = end
+            it["own_end"] = items[k + 1]["start"] if k + 1 < len(items) and items[k + 1]["start"] < end else end
+            it["followed"] = end < hb
+        # heading styles
+        count: dict[str, int] = {}
+        for it in items:
+            count[it["style"]] = count.get(it["style"], 0) + 1
+        heading_styles = set()
+        for style in count:
+            child_styles = {c["style"] for it in items if it["style"] == style for c in it["children"]}
+            pure = any(it["style"] == style and it["children"] and self._pure_heading(text, it)
+                       for it in items)
+            if pure and sum(count[c] for c in child_styles) >= count[style]:
+                heading_styles.add(style)
+        tasks = []
+        for it in items:
+            if it["style"] in heading_styles:
+                continue
+            p, ok = it["parent"], True
+            while p is not None:
+                if p["style"] not in heading_styles:
+                    ok = False
+                    break
+                p = p["parent"]
+            if ok:
+                tasks.append(it)
+        # the last item of a list keeps no more paragraphs than its siblings
+        paras = {}
+        for t in tasks:
+            t["end"] = _trim(text, ignored, t["start"], t["end"])
+            paras[id(t)] = _paragraphs(text, ignored, t["start"], t["end"])
+        for t in tasks:
+            if t["followed"] or t["style"] == "table_row":
+                continue
+            sib = [paras[id(o)] for o in tasks if o is not t and o["style"] == t["style"] and o["followed"]]
+            if sib and paras[id(t)] > max(sib):
+                t["end"] = _trim(text, ignored, t["start"],
+                                 _nth_paragraph_end(text, ignored, t["start"], t["end"], max(sib)))
+        out = []
+        for t in tasks:
+            m = _TITLE_END.search(text, t["body"], t["end"])
+            title = text[t["body"]:m.start() if m else t["end"]].strip().rstrip("：:，,；;")
+            if t["style"] == "table_row":
+                title = _CELL_SPLIT.split(title)[0] if title else title
+            out.append({"start": t["start"], "end": t["end"], "title": title, "style": t["style"]})
+        return out
+
+    def _pure_heading(self, text: str, it: dict) -> bool:
+        own = text[it["body"]:it["own_end"]].strip()
+        return 0 < len(own) <= self.heading_max and "\n" not in own and not _SENT_END.search(own)
+
+
+# ---------------------------------------------------------------------- helpers
+def _inside(ignored: list[dict], s: int, e: int) -> bool:
+    return any(r["start"] <= s and e <= r["end"] for r in ignored)
+
+
+def _iso(y, m, d) -> str | None:
+    try:
+        y, m, d = int(y), int(m), int(d)
+    except (TypeError, ValueError):
+        return None
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _trim(text: str, ignored: list[dict], s: int, e: int) -> int:
+    """Move ``e`` back over trailing whitespace and trailing ignored regions."""
+    while e > s:
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        moved = False
+        for r in ignored:
+            if r["start"] < e <= r["end"] and r["start"] >= s:
+                e = r["start"]
+                moved = True
+        if not moved:
+            break
+    return e
+
+
+def _paragraph_lines(text: str, ignored: list[dict], s: int, e: int):
+    for m in _LINE.finditer(text, s, e):
+        if m.group().strip() and not _inside(ignored, m.start(), m.end()) and \
+                not _inside(ignored, m.start() + len(m.group()) - len(m.group().lstrip()),
+                            m.start() + len(m.group().rstrip())):
+            yield m
+
+
+def _paragraphs(text: str, ignored: list[dict], s: int, e: int) -> int:
+    return sum(1 for _ in _paragraph_lines(text, ignored, s, e))
+
+
+def _nth_paragraph_end(text: str, ignored: list[dict], s: int, e: int, k: int) -> int:
+    for i, m in enumerate(_paragraph_lines(text, ignored, s, e), 1):
+        if i == k:
+            return m.end()
+    return e
