@@ -1,18 +1,138 @@
-"""Entity linking: regions to GB/T 2260 codes, schools and organisations to the gazetteer."""
+"""Entity linking: regions to GB/T 2260 codes, schools and organisations to the gazetteer.
+
+For every SCHOOL, REGION and ORG in ``doc._.entities`` this stage sets ``kb_id`` and
+``canonical`` (ANNOTATION.md "Linking").  The report's own region (the "context") is read
+from the title, publisher and head of the report (a region name followed by 教育局 /
+人民政府 ...), else taken from the most-mentioned county/city; it breaks ties between
+same-named places and fills in short forms (市教育局 -> 金华市教育局).  SCHOOL/ORG mentions
+are linked in two passes so that a short mention can take the full name written elsewhere
+in the same report (金华职院 -> 金华职业技术学院, 长岗背小学 -> 莲都区长岗背小学).
+"""
 from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..extensions import init_doc
+from ..extensions import in_ignored, init_doc
+from ..gazetteer import Gazetteer, clean, load_gazetteer
+
+LINKED = ("REGION", "SCHOOL", "ORG")
+# REGION mentions below county level keep their name; a bare town name (金塘) takes the full
+# name written elsewhere in the report (金塘镇).
+_SUB_COUNTY = ("街道", "镇", "乡", "村", "社区")
 
 
-@Language.factory("zhpolicy_linker")
-def make_linker(nlp: Language, name: str):
-    return EntityLinker()
+@Language.factory("zhpolicy_linker", default_config={"gazetteer": None})
+def make_linker(nlp: Language, name: str, gazetteer: str | None):
+    return EntityLinker(load_gazetteer(gazetteer))
 
 
 class EntityLinker:
+    def __init__(self, gaz: Gazetteer | None = None):
+        self.gaz = gaz or load_gazetteer()
+        ctx = self.gaz.config.get("context", {}) or {}
+        self.head_chars = int(ctx.get("head_chars", 600))
+        self.bureau_rx = re.compile(ctx.get("bureau_heads", "(教育局|人民政府)"))
+        self._auto = None
+
+    # ------------------------------------------------------------------ learning
+    def learn(self, records: Sequence[dict]) -> None:
+        self.gaz.learn(records)
+
+    # ------------------------------------------------------------------ context
+    def _automaton(self):
+        if self._auto is None:
+            import ahocorasick
+            a = ahocorasick.Automaton()
+            for s in self.gaz.region_surfaces():
+                if len(s) >= 2:
+                    a.add_word(s, s)
+            a.make_automaton()
+            self._auto = a
+        return self._auto
+
+    def _scan(self, text: str) -> list[tuple[int, int, str]]:
+        """Leftmost-longest region surfaces in ``text``."""
+        hits = sorted(((end - len(s) + 1, end + 1, s) for end, s in self._automaton().iter(text)),
+                      key=lambda h: (h[0], -(h[1] - h[0])))
+        out, last = [], -1
+        for st, en, s in hits:
+            if st >= last:
+                out.append((st, en, s))
+                last = en
+        return out
+
+    def infer_context(self, doc: Doc) -> list[str]:
+        """The report's own region codes, most specific first (may be empty)."""
+        meta = doc._.meta or {}
+        texts = [clean(meta.get("publisher") or ""), clean(meta.get("title") or ""), doc.text[: self.head_chars]]
+        strong: list[str] = []
+        weak: list[str] = []
+        for t in texts:
+            for st, en, s in self._scan(t):
+                (strong if self.bureau_rx.match(t, en) else weak).append(s)
+        linker = self.gaz._linker
+        picked = None
+        for pool in (strong, weak):
+            if not pool:
+                continue
+            # resolve each surface with the others as context, then keep the most specific
+            others = [r.code for s in pool for r in self.gaz.region_surfaces()[s][:1]]
+            cands = []
+            for s in pool:
+                r = linker.rank_regions(self.gaz.region_surfaces()[s], others)[0]
+                if r.level != "country":
+                    cands.append(r)
+            if cands:
+                rank = {"county": 0, "city": 1, "province": 2}
+                picked = min(cands, key=lambda r: (rank.get(r.level, 3), pool.index(
+                    next(s for s in pool if r in self.gaz.region_surfaces()[s]))))
+                break
+        if picked is None:
+            counts = Counter()
+            for e in doc._.entities or ():
+                if e.get("label") == "REGION":
+                    for r in self.gaz.region_surfaces().get(clean(doc.text[e["start"]:e["end"]]), [])[:1]:
+                        if r.level in ("city", "county"):
+                            counts[r.code] += 1
+            if counts:
+                picked = self.gaz.region(counts.most_common(1)[0][0])
+        return [picked.code] if picked is not None else []
+
+    # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
+        ents = [e for e in doc._.entities if e.get("label") in LINKED
+                and not in_ignored(doc, e["start"], e["end"])]
+        if not ents:
+            return doc
+        context = self.infer_context(doc)
+        publisher = (doc._.meta or {}).get("publisher")
+        lk = self.gaz._linker
+        surfaces = {id(e): clean(doc.text[e["start"]:e["end"]]) for e in ents}
+        region_names = {surfaces[id(e)] for e in ents if e["label"] == "REGION"}
+        methods = {}
+        for e in ents:
+            s = surfaces[id(e)]
+            if e["label"] == "REGION":
+                kb, canon = lk.link_region(s, context)
+                if kb is None and not s.endswith(_SUB_COUNTY):
+                    full = sorted(n for n in region_names if n.startswith(s) and n[len(s):] in _SUB_COUNTY)
+                    if full:
+                        canon = full[0]
+            else:
+                kb, canon, methods[id(e)] = lk.link_institution(e["label"], s, context, publisher)
+            e["kb_id"], e["canonical"] = kb, canon
+        # pass 2: short SCHOOL/ORG mentions take a full name written elsewhere in the report
+        names = {e["canonical"] for e in ents if e["label"] != "REGION"}
+        for e in ents:
+            if methods.get(id(e)) in (None, "alias", "rule"):
+                continue
+            c = lk.coref(surfaces[id(e)], [n for n in names if n != e["canonical"]])
+            if c:
+                e["kb_id"], e["canonical"] = lk._known(c), c
         return doc

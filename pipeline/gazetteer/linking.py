@@ -217,6 +217,10 @@ class Linker:
                 canon = p + self.expand_body(rest)
                 if canon != s:
                     return self._known(canon), canon, "expand"
+        elif label == "ORG":
+            canon = self.expand_body(s)
+            if canon != s:
+                return self._known(canon), canon, "expand"
         # fuzzy against the gazetteer's names
         if self._inst_list and len(s) >= 4:
             hit = process.extractOne(s, self._inst_list, scorer=fuzz.ratio, score_cutoff=self.fuzzy)
