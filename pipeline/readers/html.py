@@ -6,10 +6,10 @@
 - Text: everything in ``<body>`` except script/style/template/noscript/svg/iframe content.
   Every block element (p, div, li, h1-h6, tr, table, section, ...) starts and ends a line;
   ``<br>`` ends a line; a table row is one line, its cells separated by a tab (paragraphs and
-  ``<br>`` inside a short cell join with a space; a long cell or one holding a table is page
-  layout, and its blocks stay lines).  Whitespace inside a
-  block collapses like a browser renders it: runs of spaces become one space, a line break in
-  the source between two CJK characters disappears (CSS Text 3 segment-break rule), ``&nbsp;``
+  ``<br>`` inside a short cell join with a space; a long cell, one with many paragraphs or one
+  holding a table is page layout, and its blocks stay lines).  Whitespace inside a block
+  collapses like a browser renders it: runs of spaces become one space, a line break in the
+  source between two CJK characters disappears (CSS Text 3 segment-break rule), ``&nbsp;``
   counts as a space.  ``<pre>`` keeps its line breaks.  Lines are stripped; empty lines are
   dropped, so the result has one line per non-empty block.
 - Site chrome (navigation, 打印本页, footers) is kept on purpose: a later stage marks it ignored.
@@ -33,7 +33,11 @@ BLOCK = frozenset({
     "summary", "table", "tbody", "tfoot", "thead", "tr", "ul", "xmp", "option", "optgroup",
 })
 CELL = frozenset({"td", "th"})
-DATA_CELL_MAX_CHARS = 500   # longer cells are layout cells (a page's article inside a <td>)
+# A cell with more text or more blocks than this is a layout cell (a page's article inside a
+# <td>), whose paragraphs stay lines; smaller cells are data cells joined into the row's line.
+DATA_CELL_MAX_CHARS = 300
+DATA_CELL_MAX_BLOCKS = 4
+_BLOCK_SELECTOR = "p, div, li, h1, h2, h3, h4, h5, h6, section, article, blockquote"
 PRE = frozenset({"pre", "textarea", "listing", "plaintext", "xmp"})
 
 # Sentinels used while assembling (never in decoded HTML text: they are C0 controls that an
@@ -127,7 +131,9 @@ def _is_data_cell(node) -> bool:
     holds a page's article: blocks inside a data cell stay on the row's line."""
     if node.css_first("table") is not None:
         return False
-    return len(node.text(deep=True)) <= DATA_CELL_MAX_CHARS
+    if len(node.text(deep=True)) > DATA_CELL_MAX_CHARS:
+        return False
+    return len(node.css(_BLOCK_SELECTOR)) < DATA_CELL_MAX_BLOCKS
 
 
 def _ws_replacement(m: re.Match) -> str:
