@@ -115,7 +115,8 @@ class ChromeMarker:
         end = len(line.rstrip())
         if self.page.match(line):
             return lead, end
-        if self.line_start.match(line) or (len(stripped) <= 160 and self.line_contains.search(line)):
+        if self.line_start.match(line) or (len(stripped) <= 160 and not _SENTENCE.search(stripped)
+                                           and self.line_contains.search(line)):
             return lead, end
         m = self.tail.search(line)
         if m:
@@ -166,9 +167,12 @@ class ChromeMarker:
                 gap_l += 1
                 if gap_c > self.dup_gap_chars or gap_l > self.dup_gap_lines:
                     cur = None
+        # a short file's copy may be shorter than min_run_chars: then a third of the file will do
+        total = sum(len(k) for k in seen)
+        need = min(self.dup_min_chars, max(60, total // 3))
         out = []
         for a, b, chars, n in runs:
-            if chars >= self.dup_min_chars and n >= self.dup_min_lines:
+            if chars >= need and n >= self.dup_min_lines:
                 out.append({"start": lines[a][0], "end": lines[b][1], "reason": "duplicate"})
         return out
 

@@ -9,9 +9,10 @@ Tasks come from the document's own marker hierarchy, not from per-document setti
    a style already open closes everything below it (the usual way headings nest, whatever
    order a bureau uses).  A part heading (``2021年工作要点``) or a table header closes all.
 3. An item is a *pure heading* when it has sub-items and its own text is one short line
-   without a sentence end.  A style is a *heading style* when it has a pure heading whose
-   sub-item styles are at least as numerous as the style itself (``一、`` over ``1.``;
-   ``一、`` over ``（一）`` over ``1．``).  Sections such as ``一、总体思路`` at a heading
+   without a sentence end.  A style is a *heading style* when it has a pure heading and at
+   least as many items nest under its items as it has items itself (``一、`` over ``1.``;
+   ``一、`` over ``（一）`` over ``1．``; but not ``1.`` when only one of ten ``1.`` items
+   carries ``（1）（2）``).  Sections such as ``一、总体思路`` at a heading
    style hold no tasks.
 4. A task is an item whose style is not a heading style while all its ancestors are: its span
    runs from the marker to the end of its last paragraph (next item at its level or above,
@@ -67,10 +68,10 @@ _CN_DIGIT.update({"零": 0, "○": 0})
 
 def cn_number(s: str) -> int | None:
     """一 -> 1, 十二 -> 12, 二十 -> 20, 二十三 -> 23; digits pass through."""
-    if s.isdigit():
-        return int(s)
     if s and s[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
         return ord(s[0]) - ord("①") + 1
+    if s.isascii() and s.isdigit():
+        return int(s)
     if not s or any(c not in _CN for c in s):
         return None
     if "十" not in s:
@@ -97,6 +98,7 @@ class StructureParser:
         self.pub_cue = re.compile(cfg["publisher_cue"] + r"(?P<v>[^\s|｜【】]{2,40})")
         self.org_suffix = re.compile(cfg["org_suffix"])
         self.heading_max = int(cfg["heading_max"])
+        self.boundary = re.compile(cfg["boundary_cue"])
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
@@ -109,7 +111,9 @@ class StructureParser:
         doc._.meta = meta
         headings = self.part_headings(text, lines, title_line)
         doc._.parts = self.parts(text, headings, meta.get("title"))
-        tasks = self.tasks(text, lines, ignored, [h[0] for h in headings if not h[3]])
+        closes = [h[0] for h in headings if not h[3]]
+        closes += [s for s, e in lines if self.boundary.match(text, s, e)]
+        tasks = self.tasks(text, lines, ignored, closes)
         starts = [p["start"] for p in doc._.parts]
         for n, t in enumerate(tasks, 1):
             t["id"] = f"{doc._.doc_id}-t{n}"
@@ -320,11 +324,18 @@ class StructureParser:
         for it in items:
             count[it["style"]] = count.get(it["style"], 0) + 1
         heading_styles = set()
+        below: dict[str, int] = {}       # items nested under items of each style
+        for it in items:
+            seen, p = set(), it["parent"]
+            while p is not None:
+                if p["style"] not in seen:
+                    seen.add(p["style"])
+                    below[p["style"]] = below.get(p["style"], 0) + 1
+                p = p["parent"]
         for style in count:
-            child_styles = {c["style"] for it in items if it["style"] == style for c in it["children"]}
             pure = any(it["style"] == style and it["children"] and self._pure_heading(text, it)
                        for it in items)
-            if pure and sum(count[c] for c in child_styles) >= count[style]:
+            if pure and below.get(style, 0) >= count[style]:
                 heading_styles.add(style)
         tasks = []
         for it in items:

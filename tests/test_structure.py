@@ -1,0 +1,273 @@
+"""Report structure: tasks from the document's own marker hierarchy, parts, meta.
+
+Every report here is made up (other provinces, other marker styles).  Each one is built
+from pieces whose role is known — a task, a heading, a closing remark — so the expected task
+spans come from how the text was assembled, not from the code under test."""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.components.chrome import ChromeMarker
+from pipeline.components.structure import StructureParser, cn_number
+from pipeline.evaluate import iou, match
+from pipeline.nlp import make_doc
+
+
+@pytest.fixture(scope="module")
+def run():
+    nlp = spacy.blank("xx")
+    chrome, structure = ChromeMarker(), StructureParser()
+
+    def _run(text: str, doc_id: str = "x"):
+        doc = make_doc(nlp, text, "made-up.txt", doc_id)
+        return structure(chrome(doc))
+
+    return _run
+
+
+def build(pieces: list[tuple[str, str]], sep: str = "\n\n") -> tuple[str, list[tuple[int, int]]]:
+    """Join (role, text) pieces; a piece with role "task" is one expected task, and a
+    "task+" piece continues the task before it (a further paragraph of the same item)."""
+    text, spans = "", []
+    for role, piece in pieces:
+        if text:
+            text += sep
+        start = len(text)
+        text += piece
+        if role == "task":
+            spans.append([start, len(text)])
+        elif role == "task+":
+            spans[-1][1] = len(text)
+    return text + "\n", [tuple(s) for s in spans]
+
+
+def assert_tasks(doc, expected: list[tuple[int, int]]):
+    got = [(t["start"], t["end"]) for t in doc._.tasks]
+    assert got == expected, "\n".join(repr(doc.text[s:e][:30]) for s, e in got)
+
+
+SUMMARY_SICHUAN = [
+    ("other", "成都市某区教育局2023年工作总结"),
+    ("other", "2023年，全区教育系统坚持稳中求进，各项工作取得新进展。"),
+    ("head", "一、党建引领有力有效"),
+    ("task", "（一）强化政治建设。开展主题教育，组织专题学习42场次。"),
+    ("task", "（二）推进清廉学校建设。新创建清廉示范校6所，开展警示教育12次。"),
+    ("head", "二、教育资源持续扩容"),
+    ("task", "（一）加快项目建设。新建改扩建学校9所，新增学位5400个。"),
+    ("task+", "同时完成8所学校校舍维修，改善了办学条件。"),
+    ("task", "（二）推进集团化办学。新组建教育集团3个，覆盖学校21所。"),
+    ("head", "三、下一步打算"),
+    ("other", "2024年，我们将继续深化改革，办好人民满意的教育。"),
+]
+
+
+def test_paren_chinese_items_under_dun_headings(run):
+    text, spans = build(SUMMARY_SICHUAN)
+    doc = run(text)
+    assert_tasks(doc, spans)
+    assert doc._.tasks[0]["title"] == "强化政治建设"
+    assert doc._.tasks[0]["id"] == "x-t1" and doc._.tasks[-1]["id"] == f"x-t{len(spans)}"
+
+
+@pytest.mark.parametrize("fmt", ["{n}、", "{n}.", "{n}．", "({n})", "（{n}）", "{n})", "{c}", "第{cn}，"])
+def test_item_styles_under_headings(run, fmt):
+    circled = "①②③④⑤⑥"
+    cn = "一二三四五六"
+    items = ["推进学前教育普及普惠。新增普惠性幼儿园学位3000个。",
+             "促进义务教育优质均衡。组建城乡教共体20个。",
+             "提升普通高中办学质量。创建特色示范高中2所。",
+             "加强教师队伍建设。招聘新教师450名左右。"]
+    pieces = [("other", "广西某市教育局2024年工作要点"),
+              ("other", "2024年是全面贯彻党的二十大精神的关键之年。"),
+              ("head", "一、推动各级各类教育协调发展")]
+    for i, body in enumerate(items[:2]):
+        pieces.append(("task", fmt.format(n=i + 1, c=circled[i], cn=cn[i]) + body))
+    pieces.append(("head", "二、建设高素质教师队伍"))
+    for i, body in enumerate(items[2:], start=2):
+        pieces.append(("task", fmt.format(n=i + 1, c=circled[i], cn=cn[i]) + body))
+    pieces.append(("other", "各地要结合实际，抓好贯彻落实。"))
+    text, spans = build(pieces)
+    doc = run(text)
+    assert_tasks(doc, spans)
+    assert doc._.tasks[2]["title"] == "提升普通高中办学质量"
+
+
+def test_yishi_items_in_a_summary_with_three_levels(run):
+    pieces = [("other", "贵州某县教育局2022年工作总结"),
+              ("head", "一、主要成效"),
+              ("head", "（一）教育基础更加坚实"),
+              ("task", "一是项目建设加快。实施项目12个，完成投资3.2亿元。"),
+              ("task", "二是学位供给增加。新增公办学位2100个。"),
+              ("head", "（二）教育质量稳步提升"),
+              ("task", "一是高考成绩创新高。一本上线420人。"),
+              ("task", "二是职业教育提质。新增专业2个。"),
+              ("head", "二、存在问题"),
+              ("other", "城乡之间、校际之间差距仍然较大，教师结构性缺编问题仍然存在。")]
+    text, spans = build(pieces)
+    doc = run(text)
+    assert_tasks(doc, spans)
+    assert doc._.parts[0]["kind"] == "summary" and doc._.parts[0]["year"] == 2022
+
+
+def test_flat_list_and_closing_remark(run):
+    """No headings at all; the closing paragraph after the last item is not part of it."""
+    pieces = [("other", "甘肃某市教育局2024年工作要点"),
+              ("task", "1.深化思政课改革创新。建设思政课名师工作室10个。"),
+              ("task", "2.全面加强体育工作。学生体质健康优良率达到55%。"),
+              ("task", "3.加快教育数字化转型。建成智慧校园示范校30所。"),
+              ("other", "各县区教育局要对照本要点，细化任务，明确责任，确保各项工作落到实处。")]
+    text, spans = build(pieces)
+    assert_tasks(run(text), spans)
+
+
+def test_plan_items_with_heading_lines_and_sub_items(run):
+    """An item may be a heading line followed by paragraphs, and may hold sub-items of its
+    own; both stay inside the one task."""
+    pieces = [("other", "黑龙江某市教育局2023年工作计划"),
+              ("head", "一、加强党的建设"),
+              ("task", "1.深入开展主题教育"),
+              ("task+", "目标任务：覆盖全部基层党组织。"),
+              ("task+", "工作措施：（1）开展专题读书班4期。"),
+              ("task+", "（2）开展调查研究，形成调研报告20篇。"),
+              ("task", "2.推进清廉学校建设"),
+              ("task+", "目标任务：新创建清廉学校30所。"),
+              ("task+", "工作措施：健全监督机制。"),
+              ("head", "二、推动教育优质均衡"),
+              ("task", "3.扩大学前教育资源"),
+              ("task+", "目标任务：新增学位2000个。"),
+              ("task+", "工作措施：新建幼儿园5所。")]
+    text, spans = build(pieces)
+    assert_tasks(run(text), spans)
+
+
+def test_section_without_items_is_no_task(run):
+    """一、总体思路 / 四、保障措施 at the heading level hold prose, not tasks."""
+    pieces = [("other", "湖南某区教育局2022年工作计划"),
+              ("head", "一、总体思路"),
+              ("other", "坚持以人民为中心，推动教育高质量发展。"),
+              ("head", "二、重点工作"),
+              ("head", "（一）推进优质均衡"),
+              ("task", "1.加快学校建设。新建学校3所。"),
+              ("task", "2.推进集团化办学。新组建集团4个。"),
+              ("head", "（二）深化教育改革"),
+              ("task", "3.推进评价改革。开展学业质量监测。"),
+              ("head", "三、保障措施"),
+              ("other", "加强组织领导，强化经费保障，营造良好氛围。")]
+    text, spans = build(pieces)
+    assert_tasks(run(text), spans)
+
+
+def test_summary_part_then_plan_part(run):
+    pieces = [("other", "山东某市教育局2021年工作总结和2022年工作计划"),
+              ("other", "2021年工作总结"),
+              ("head", "一、办学条件持续改善"),
+              ("task", "一是新建学校8所。新增学位6000个。"),
+              ("task", "二是改造薄弱学校30所。"),
+              ("other", "2022年工作计划"),
+              ("head", "一、推进学前教育"),
+              ("task", "1.新增普惠学位3000个。"),
+              ("task", "2.创建省级示范园5所。")]
+    text, spans = build(pieces)
+    doc = run(text)
+    assert_tasks(doc, spans)
+    kinds = [(p["kind"], p["year"]) for p in doc._.parts]
+    assert kinds == [("summary", 2021), ("plan", 2022)]
+    assert [t["part"] for t in doc._.tasks] == ["summary", "summary", "plan", "plan"]
+    plan_start = text.rindex("2022年工作计划\n")
+    assert doc._.parts[1]["start"] == plan_start
+
+
+def test_inline_enumeration_is_not_split(run):
+    pieces = [("other", "江西某县教育局2023年工作要点"),
+              ("task", "1.加强安全管理。一是开展隐患排查；二是加强食品安全；三是做好防溺水教育。"),
+              ("task", "2.推进教育督导。一是开展责任督学挂牌督导；二是开展专项督导。")]
+    text, spans = build(pieces)
+    assert_tasks(run(text), spans)
+
+
+def test_flattened_table_rows_are_tasks(run):
+    pieces = [("other", "云南某州教育体育局2024年工作计划"),
+              ("task", "1.推进学校建设。全年实施项目3个，详见附表。"),
+              ("other", "附表：2024年重点项目\n序号 项目名称 总投资(万元) 新增学位(个)")]
+    text, spans = build(pieces)
+    rows = ["1 某州第一中学扩建工程 12000 1500", "2 某州特殊教育学校迁建 6000 300",
+            "3 某州民族幼儿园 3500 360"]
+    for r in rows:
+        text += r + "\n"
+    doc = run(text)
+    row_spans = [(text.index(r), text.index(r) + len(r)) for r in rows]
+    assert_tasks(doc, spans + row_spans)
+    assert doc._.tasks[-1]["title"] == "某州民族幼儿园"
+
+
+def test_hard_wrapped_pdf_with_page_numbers_and_fullwidth_digits(run):
+    body = ("河北某市教育局２０２３年工作计划\n"
+            "一、推进基础教育扩优提质\n"
+            "　　１．扩大优质学前教育资源。全年新建改扩建幼儿园１２所，新增学位\n"
+            "３６００个，公办园在园幼儿占比达到６０％以上，普惠性幼儿园覆盖率\n"
+            "保持在９０％以上。\n"
+            "- 1 -\n"
+            "　　２．推进义务教育优质均衡发展。深化集团化办学，新组建教育集团５个，\n"
+            "实现城乡学校结对全覆盖，义务教育学校办学条件达标率保持在百分之百。\n"
+            "二、建设高素质教师队伍\n"
+            "　　３．加强师德师风建设。开展师德专题教育，组织全体教师签订承诺书，\n"
+            "严肃查处有偿补课等违规行为，全年开展专项检查不少于二次。\n"
+            "- 2 -\n")
+    doc = run(body)
+    titles = [t["title"] for t in doc._.tasks]
+    assert titles == ["扩大优质学前教育资源", "推进义务教育优质均衡发展", "加强师德师风建设"]
+    # every task starts at its marker and none ends on a page number
+    for t in doc._.tasks:
+        assert doc.text[t["start"]] == "1" or doc.text[t["start"]] in "23"
+        assert not doc.text[t["start"]:t["end"]].rstrip().endswith("-")
+    assert doc._.meta["title"] == "河北某市教育局2023年工作计划"
+
+
+def test_tasks_never_start_in_ignored_regions(run):
+    items = ("1.推进课后服务全覆盖。课后服务参与率达到95%以上，每周开展5天，每天不少于2小时。\n\n"
+             "2.推进体育进校园。中小学生每天校内体育活动时间不少于1小时，体质健康优良率达到55%。\n\n"
+             "3.推进学校食堂改造。全年完成30所学校食堂改造，明厨亮灶覆盖率保持100%。\n\n")
+    text = ("福建某区教育局2023年工作要点\n发布日期：2023-03-01\n\n" + items
+            + "福建某区教育局2023年工作要点\n发布日期：2023-03-02 访问量\n\n" + items)
+    doc = run(text)
+    dup = [r for r in doc._.ignored if r["reason"] == "duplicate"]
+    assert dup
+    assert len(doc._.tasks) == 3
+    assert all(t["end"] <= dup[0]["start"] for t in doc._.tasks)
+
+
+def test_meta_from_header_lines(run):
+    text = ("广东省某市教育局网站\n当前位置：首页 > 信息公开 > 规划计划\n\n"
+            "某市教育局2023年工作要点\n发布时间：2023年3月9日 来源：某市教育局\n\n"
+            "1.推进学前教育。新增学位2000个。\n\n2.推进义务教育。新增学位5000个。\n")
+    meta = run(text)._.meta
+    assert meta == {"title": "某市教育局2023年工作要点", "publisher": "某市教育局", "date": "2023-03-09"}
+
+
+def test_meta_date_from_signature(run):
+    text = ("安徽某县教育局2022年工作总结\n\n一是新建学校2所。\n\n二是新增学位900个。\n\n"
+            "安徽某县教育局\n二〇二二年十二月五日\n")
+    meta = run(text)._.meta
+    assert meta["date"] == "2022-12-05" and meta["publisher"] == "安徽某县教育局"
+
+
+@pytest.mark.parametrize("s,n", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("7", 7)])
+def test_cn_number(s, n):
+    assert cn_number(s) == n
+
+
+def test_gold_tasks(gold_dir, run):
+    """Task F1 (IoU >= 0.5) on every gold document."""
+    import json
+
+    from pipeline.readers import read_file
+
+    for gj in sorted(gold_dir.glob("*.gold.json")):
+        gold = json.loads(gj.read_text(encoding="utf-8"))
+        doc = run(read_file(gj.with_name(gj.name[:-10] + ".txt")), gold["doc_id"])
+        view = doc._.view
+        pred = [dict(zip(("start", "end"), view.to_text(t["start"], t["end"]))) for t in doc._.tasks]
+        pairs = match(gold["tasks"], pred, lambda a, b: iou(a, b) >= 0.5)
+        f1 = 2 * len(pairs) / (len(pred) + len(gold["tasks"]))
+        assert f1 >= 0.95, gj.name
