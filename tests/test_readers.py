@@ -208,6 +208,40 @@ def test_docx_truncated_package_fails(tmp_path):
     assert "docx" in _read_error(_write(tmp_path, "cut.docx", data[: len(data) // 2]))
 
 
+def test_docx_automatic_numbering_is_rendered(tmp_path):
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/><w:suff w:val="nothing"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="（%2）"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:lvlText w:val="%3."/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="77"><w:abstractNumId w:val="90"/></w:num>'))
+    items = [("总体要求", 0), ("指导思想", 1), ("目标任务", 1), ("细则甲", 2), ("细则乙", 2),
+             ("", 0), ("学前教育", 1)] + [(f"第{i}项", 0) for i in range(8)]
+    for text, level in items:
+        p = d.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="77"/></w:numPr>'))
+    d.add_paragraph("按样式编号", style="List Number")
+    d.add_paragraph("项目符号", style="List Bullet")
+    path = tmp_path / "numbered.docx"
+    d.save(str(path))
+    lines = read_file(path).split("\n")
+    # the empty numbered paragraph is counted (as Word does) but yields no line
+    assert lines[:6] == ["一、总体要求", "（一）指导思想", "（二）目标任务", "1. 细则甲",
+                         "2. 细则乙", "（一）学前教育"]
+    assert lines[6] == "三、第0项" and lines[13] == "十、第7项"
+    assert lines[14:] == ["1. 按样式编号", "项目符号"]
+
 # ---------------------------------------------------------------- .pdf
 
 def _canvas(path, **kw):
