@@ -168,6 +168,8 @@ NEGATIVES = [
     "学校2022届毕业生表现优异。",
     "2022年2月18日印发。",
     "推进“5+2”课后服务模式。",
+    "增强四个意识，做到两个维护。",
+    "建成数十所标准化学校，培训上千名教师。",
 ]
 
 
@@ -223,6 +225,14 @@ def test_kind_follows_the_part_and_its_cues(run):
     assert _one(got, "8所")["kind"] == "target"
     assert _one(got, "53.6%")["kind"] == "actual"       # a past year in a plan
     assert _one(got, "60%")["kind"] == "target"
+
+
+def test_kind_in_a_report_titled_summary_and_plan(run):
+    text = ("广州市教育局2022年工作总结和2023年工作要点\n一是新建学校12所。\n"
+            "2023年工作要点\n一是新建学校15所。\n")
+    got = run(text)
+    assert _one(got, "12所")["kind"] == "actual"
+    assert _one(got, "15所")["kind"] == "target"
 
 
 def test_kind_uses_parts_from_the_structure_stage(run):

@@ -40,13 +40,8 @@ _CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
 _SENT_END = re.compile(r"[；;。！？!?\n]")
 _BAD_CN = re.compile(f"[{_CN_DIGITS}][{_CN_DIGITS}]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
-_HEADING = re.compile(r"^[ \t\u3000]*(?P<h>.{0,30}?((?:19|20)\d\d)?年?[^\n]{0,12}?"
-                      r"(?P<w>总结|要点|计划|思路|安排|打算|重点|目标任务|回顾)[^\n]{0,12})$",
-                      re.M)
 _YEAR_LEAD = re.compile(r"^(?:(?:19|20)\d\d年(?:度|底|末)?|到|至)+")
 _YEAR_IN = re.compile(r"(?:19|20)\d\d年度?")
-_SUMMARY_WORDS = ("总结", "回顾")
-_PLAN_WORDS = ("要点", "计划", "思路", "安排", "打算")
 
 
 @lru_cache(maxsize=4096)
@@ -135,6 +130,7 @@ class TargetExtractor:
         self.one_cues = tuple(sorted(cfg["one_needs_cue"], key=len, reverse=True))
         self.apx_after = tuple(cfg["approx_after"])
         self.name_heads = tuple(cfg["name_heads"])
+        self.vague_before = set(cfg["vague_before"])
         c = cfg["comparators"]
         self.cmp_word = {**{w: "=" for w in c["neutral_before"]}, **{w: ">=" for w in c["ge_before"]},
                          **{w: "<=" for w in c["le_before"]}}
@@ -154,6 +150,8 @@ class TargetExtractor:
         self.dec_suffix = ind["decrease_suffix"]
         self.ind_max = int(ind["max_len"])
         self.last_year_words = set(ind["last_year_words"])
+        self.rate_words = tuple(ind["rate_words"])
+        self.ind_drop = re.compile("|".join(f"(?:{r})" for r in ind["drop_patterns"]))
         self.vp_not_start = set(ind["vp_not_start"])
         self.unit_noun = dict(ind["unit_noun"])
         self.ind_prep = re.compile("^(?:" + _alt(ind["leading_frames"]) + ")")
@@ -161,6 +159,11 @@ class TargetExtractor:
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
         self.unit_alt = re.compile(f"^(?:{units})$")
+        pc = cfg["parts"]
+        self.part_summary = set(pc["summary_headings"])
+        self.part_max_len = int(pc["max_heading_len"])
+        self.part_heading = re.compile(
+            r"^[^\n]*?(?P<w>" + _alt(list(pc["summary_headings"]) + list(pc["plan_headings"])) + r")[^\n]*$", re.M)
 
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
@@ -208,6 +211,8 @@ class TargetExtractor:
         if before.isdigit() or before == "." or ("a" <= before.lower() <= "z") or before == "第":
             return None
         if g["apx"] is None and before in _CN_DIGITS + "十百千万亿":
+            return None
+        if g["apx"] is None and before in self.vague_before and not g.get("n", "x")[:1].isdigit():
             return None
         if self._in_quotes(start, end):
             return None
@@ -480,8 +485,10 @@ class TargetExtractor:
         k = self._OPEN.search(pre)           # a parenthesis opened before the number
         if k:
             pre = pre[k.start() + 1:]
-        pre = self._clean(pre)
-        pre = self._drop_frame(pre)
+        raw = pre
+        pre = self._drop_frame(self._clean(self.ind_drop.sub("", pre)))
+        if raw == "占" and prev is not None and prev.get("indicator"):
+            return prev["indicator"] + "占比"
         change = None
         if self.inc.search(pre):
             change = self.inc_suffix
@@ -502,8 +509,11 @@ class TargetExtractor:
                 and text[prev["end"]:t["start"]].lstrip("以上下内左右 ").startswith(("、", ",", "，"))
                 and len(prev["indicator"]) > len(pre) and prev["indicator"][-1] == pre[-1]):
             return prev["indicator"][: -len(pre)] + pre
-        if pre == "占" and prev is not None and prev.get("indicator"):
-            return prev["indicator"] + "占比"
+        # 覆盖率达[80%], 完成率[146.78%]: a bare rate names its subject in the clause before
+        if 1 < len(pre) <= 4 and pre.endswith(self.rate_words):
+            head = self._subject_before(t, cs, prev)
+            if head and not head.endswith(self.rate_words):
+                return (head + pre)[-self.ind_max:]
         if pre in self.last_year_words and prev is not None and prev.get("indicator"):
             return "上年" + prev["indicator"]
         # the number comes first: a noun phrase follows it
@@ -545,6 +555,23 @@ class TargetExtractor:
             return None
         return pre[-self.ind_max:]
 
+    def _subject_before(self, t: dict, cs: int, prev: dict | None) -> str:
+        """The head the previous clause of the same sentence talks about: the previous
+        mention's indicator, or else that clause's text."""
+        ss = self._sent_start(t["start"])
+        if prev is not None and prev["start"] >= ss and prev.get("indicator"):
+            head = prev["indicator"]
+            for suf in (self.inc_suffix, self.dec_suffix):
+                if head.endswith(suf):
+                    head = head[: -len(suf)]
+            return head
+        if cs - 1 <= ss:
+            return ""
+        pcs = max(ss, self._clause_start(cs - 1))
+        head = self._NOISE.sub("", self._text[pcs:cs - 1])
+        head = self._drop_frame(self._clean(self.ind_drop.sub("", head)))
+        return head if len(head) <= 16 else ""
+
     def _drop_frame(self, pre: str) -> str:
         """依托定海区社区学院新增老年教育学位 -> 新增老年教育学位: a leading frame (preposition
         or 依托/围绕 …) is dropped up to the next verb."""
@@ -581,25 +608,29 @@ class TargetExtractor:
 
     # --------------------------------------------------------------- parts
     def fallback_parts(self, text: str) -> list[dict]:
-        """Summary/plan parts from heading lines (…年工作总结, …年工作要点), used when the
-        structure stage gives none."""
+        """Summary/plan parts from heading lines (…2021年工作总结, 2022年工作要点, 下一步工作
+        打算), used when the structure stage gives none.  A title naming both (…年工作总结和…年
+        工作要点) starts with the one it names first; the next heading switches."""
         heads = []
-        for m in _HEADING.finditer(text):
-            h = m.group("h")
-            has_s = any(w in h for w in _SUMMARY_WORDS)
-            has_p = any(w in h for w in _PLAN_WORDS)
-            if has_s == has_p:
+        for m in self.part_heading.finditer(text):
+            line = m.group(0)
+            if len(line.strip()) > self.part_max_len:
                 continue
-            if "工作" not in h and not re.search(r"(?:19|20)\d\d", h):
-                continue
-            ym = re.search(r"((?:19|20)\d\d)年", h)
-            heads.append((m.start(), "summary" if has_s else "plan", int(ym.group(1)) if ym else None))
+            w = m.group("w")
+            kind = "summary" if w in self.part_summary else "plan"
+            years = [(y.start(), int(y.group(1))) for y in _YEAR.finditer(line)]
+            wpos = line.index(w)
+            before = [y for p, y in years if p < wpos]
+            year = before[-1] if before else (years[0][1] if years else None)
+            heads.append((m.start(), kind, year))
         parts: list[dict] = []
-        for i, (s, kind, year) in enumerate(heads):
+        for s, kind, year in heads:
             if parts and parts[-1]["kind"] == kind and (parts[-1]["year"] == year or year is None):
                 continue
             if parts:
                 parts[-1]["end"] = s
+                if year is None and kind == "plan" and parts[-1]["year"]:
+                    year = parts[-1]["year"] + 1
             parts.append({"start": 0 if not parts else s, "end": len(text), "kind": kind, "year": year})
         return parts
 
