@@ -158,6 +158,19 @@ class KeywordScorer:
                 out[i] += w
         return out
 
+    def title_positions(self, text: str) -> dict[int, int]:
+        """Theme index -> where its first keyword starts in the task's title."""
+        m = _MARKER.match(text)
+        off = len(m.group(0)) if m else 0
+        title = task_title(text)
+        first: dict[int, int] = {}
+        for end, (n, ids) in self.automaton.iter(title):
+            for i in ids:
+                pos = off + end - n + 1
+                if pos < first.get(i, 1 << 30):
+                    first[i] = pos
+        return first
+
     def matrix(self, texts: Sequence[str]) -> np.ndarray:
         return np.vstack([self.scores(t) for t in texts]) if texts else np.zeros((0, len(self.codes)))
 
@@ -207,8 +220,10 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
 
     def __init__(self, C: float = 10.0, title_weight: float = 1.0, word_weight: float = 1.0,
                  keyword_weight: float = 0.5, secondary_threshold: float | None = None,
-                 max_secondary: int | None = None, min_df: int = 2, config_path: str | None = None):
+                 max_secondary: int | None = None, min_df: int = 2, title_order: float = 0.4,
+                 config_path: str | None = None):
         self.C = C
+        self.title_order = title_order
         self.min_df = min_df
         self.title_weight = title_weight
         self.word_weight = word_weight
@@ -264,6 +279,21 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         self.members_.fit(F, Y[:, self.seen_])
         return self
 
+    def _title_first(self, text: str, m: np.ndarray, top: int) -> int:
+        """A title that names two themes (“特殊教育和终身教育”, “体育、美育和劳动教育”)
+        puts the main one first: among the themes whose keywords occur in the title and
+        whose membership probability ``m`` is >= ``title_order``, take the one named first,
+        provided the top theme is named in the title too."""
+        pos = self.keywords_.title_positions(text)
+        code_index = {c: i for i, c in enumerate(self.keywords_.codes)}
+        cls_index = {c: i for i, c in enumerate(self.classes_)}
+        named = {cls_index[c]: pos[code_index[c]] for c in self.keywords_.codes
+                 if code_index[c] in pos and c in cls_index}
+        if top not in named:
+            return top
+        cands = [i for i in named if i == top or m[i] >= self.title_order]
+        return min(cands, key=lambda i: (named[i], -m[i]))
+
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """Primary-theme probabilities, columns in ``classes_`` order."""
         F = self._features(list(X))
@@ -304,6 +334,8 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         out = []
         for r, text in enumerate(X):
             first = int(np.argmax(P[r]))
+            if self.title_order:
+                first = self._title_first(text, M[r], first)
             themes = [str(self.classes_[first])]
             for i in np.argsort(-M[r], kind="stable"):
                 if len(themes) > k or M[r, i] < thr:

@@ -216,3 +216,12 @@ def test_learn_is_fast_and_uses_given_records(gold_dir):
     assert sum(comp.model.primary_.predict_proba(comp.model._features(["一是加强党建。"]))[0]) == pytest.approx(1.0)
     X, y = tm.training_data(records[:1])
     assert len(X) == n_examples + n_tasks
+
+
+def test_title_naming_two_themes_puts_first_named_first(model):
+    body = ("依托社区学院和老年大学新增老年教育学位2000个；特殊教育学校为30名重度残疾儿童提供"
+            "送教上门服务，新建资源教室5间。")
+    a = model.predict_themes(["五是终身教育和特殊教育协调发展。" + body])[0][0]
+    b = model.predict_themes(["五是特殊教育和终身教育协调发展。" + body])[0][0]
+    assert a[:2] == ["LIFELONG", "SPECIAL"]
+    assert b[:2] == ["SPECIAL", "LIFELONG"]
