@@ -1,0 +1,137 @@
+"""Cross-file near-duplicate detection for batches.
+
+The same report is often published several times (a city site and a county site, an HTML page
+and its PDF, a re-crawl with a new hit counter).  :class:`NearDuplicateIndex` keeps one
+fixed-size MinHash signature per document and answers, for each new document, "is this a
+near copy of one already seen?"::
+
+    index = NearDuplicateIndex()
+    for doc_id, text in batch:
+        dup = index.check_and_add(doc_id, text)   # None, or the doc_id of the earlier copy
+
+The signature is computed on the *body*: the normalised view (simplified script, half-width
+digits) with chrome and in-file repeated copies removed (the chrome stage's rules), and then
+every space and punctuation mark dropped, so differing header lines, hit counters, hard wraps
+and a few changed characters barely move it.  Candidates come from LSH banding; a candidate is
+a duplicate when the estimated Jaccard similarity of the character 5-gram sets reaches
+``threshold``.  Memory per document: ``num_perm`` 64-bit values plus ``bands`` bucket keys.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from .components.chrome import ChromeMarker, body_text
+from .normalise import _FULLWIDTH_TABLE, to_simplified
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads shingle hashes over all 64 bits."""
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint64(30))
+        x = x * np.uint64(0xBF58476D1CE4E5B9)
+        x = x ^ (x >> np.uint64(27))
+        x = x * np.uint64(0x94D049BB133111EB)
+        x = x ^ (x >> np.uint64(31))
+    return x
+
+
+class NearDuplicateIndex:
+    def __init__(self, num_perm: int = 128, bands: int = 32, shingle: int = 5,
+                 threshold: float = 0.8, seed: int = 20240601, chunk: int = 8192):
+        if num_perm % bands:
+            raise ValueError("num_perm must be a multiple of bands")
+        self.num_perm, self.bands, self.k = num_perm, bands, shingle
+        self.rows = num_perm // bands
+        self.threshold = threshold
+        self.chunk = chunk
+        rng = np.random.default_rng(seed)
+        self._a = rng.integers(1, 2**63, size=(num_perm, 1), dtype=np.uint64) | np.uint64(1)
+        self._b = rng.integers(0, 2**63, size=(num_perm, 1), dtype=np.uint64)
+        self._marker = ChromeMarker()
+        self._sigs: dict[str, np.ndarray] = {}
+        self._exact: dict[str, str] = {}
+        self._buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
+
+    # ------------------------------------------------------------------ body and signature
+    def body(self, text: str) -> str:
+        """The comparable body: normalised, chrome and repeated copies removed, no spaces or
+        punctuation."""
+        view = to_simplified(text).translate(_FULLWIDTH_TABLE)
+        return _NOT_WORD.sub("", body_text(view, self._marker))
+
+    def signature(self, body: str) -> np.ndarray:
+        """MinHash signature (``num_perm`` uint64) of the body's character k-gram set."""
+        codes = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        n = len(codes) - self.k + 1
+        if n <= 0:
+            codes = np.concatenate([codes, np.zeros(self.k, dtype=np.uint64)])
+            n = 1
+        h = np.zeros(n, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for j in range(self.k):
+                h = h * np.uint64(0x100000001B3) + codes[j:j + n]
+        h = np.unique(_mix(h))
+        sig = np.full(self.num_perm, _MASK64, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for s in range(0, len(h), self.chunk):
+                block = self._a * h[s:s + self.chunk] + self._b      # (num_perm, chunk)
+                np.minimum(sig, block.min(axis=1), out=sig)
+        return sig
+
+    def _bands(self, sig: np.ndarray):
+        for i in range(self.bands):
+            yield i, sig[i * self.rows:(i + 1) * self.rows].tobytes()
+
+    # ------------------------------------------------------------------ queries
+    def similarity(self, a: str, b: str) -> float:
+        """Estimated Jaccard similarity of two indexed documents."""
+        return float(np.mean(self._sigs[a] == self._sigs[b]))
+
+    def check(self, text_or_body: str) -> tuple[str | None, float]:
+        """(doc_id of the best near copy already indexed, its similarity) or (None, best)."""
+        dup, score, _, _ = self._lookup(self.body(text_or_body))
+        return dup, score
+
+    def _lookup(self, body: str):
+        digest = hashlib.sha1(body.encode("utf-8")).hexdigest()
+        if digest in self._exact:
+            return self._exact[digest], 1.0, digest, None
+        sig = self.signature(body)
+        cands: dict[str, None] = {}
+        for key in self._bands(sig):
+            for other in self._buckets.get(key, ()):
+                cands[other] = None
+        best, best_score = None, 0.0
+        for other in cands:
+            score = float(np.mean(self._sigs[other] == sig))
+            if score > best_score:
+                best, best_score = other, score
+        if best_score >= self.threshold:
+            return best, best_score, digest, sig
+        return None, best_score, digest, sig
+
+    def check_and_add(self, doc_id: str, text_or_body: str) -> str | None:
+        """The doc_id of an earlier near copy, or None (then ``doc_id`` is indexed).
+        A duplicate is not indexed itself, so later copies point at the first one."""
+        body = self.body(text_or_body)
+        dup, _, digest, sig = self._lookup(body)
+        if dup is not None:
+            return dup
+        self._exact[digest] = doc_id
+        self._sigs[doc_id] = sig
+        for key in self._bands(sig):
+            self._buckets[key].append(doc_id)
+        return None
+
+    def __len__(self) -> int:
+        return len(self._sigs)
+
+    def __contains__(self, doc_id: str) -> bool:
+        return doc_id in self._sigs
