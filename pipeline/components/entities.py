@@ -1,18 +1,687 @@
-"""Entity recognition: SCHOOL, REGION, PROGRAMME, ORG, DOCUMENT, PERSON (ANNOTATION.md s.2)."""
+"""Entity recognition: SCHOOL, REGION, PROGRAMME, ORG, DOCUMENT, PERSON (ANNOTATION.md s.2).
+
+Rules follow how Chinese names are built, so that names never seen before are found:
+
+- a name is a *core* ending in a *suffix* (中学, 职业技术学院, 镇, 街道, 教育局, 委员会 ...);
+  the core is found by walking left over jieba words from the suffix until a boundary word
+  (verb, preposition, conjunction, punctuation; ``configs/entities.yaml``) and must be
+  *specific*: contain a region, a proper noun or a word jieba does not know (天宸, 长岗背),
+  never only common words (民办学校, 乡村学校, 城区);
+- abbreviations are built the same way (region + ordinal + 中: 金华一中; + 职高/职专; 浙师大);
+- PROGRAMME: quoted names with a directly attached head noun, quoted names that behave as a
+  programme (followed by 建设/工作/政策..., or ending in 计划/工程/校园...), and unquoted
+  names ending in 行动计划/工程/计划/行动/成果奖 after a verb or ordinal;
+- DOCUMENT: the title inside 《》;  ORG: region or level prefix + body suffix, and the
+  standard short forms (市委, 县政府, 区教育局, 局党委);  PERSON: surname + given name next to a
+  title, a role, an introducing verb or a formulaic phrase;
+- REGION: gazetteer surfaces (``pipeline.gazetteer``, when present), administrative suffix
+  rules for towns, townships, streets and villages, and short forms of regions named in full
+  elsewhere in the same document.
+
+No nesting: overlapping candidates are resolved longest first.  Nothing is produced inside
+``doc._.ignored``.  ``learn(records)`` adds surfaces seen in gold (leave-one-out safe).
+"""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import ahocorasick
+import jieba
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..extensions import init_doc
+from .. import CONFIGS
+from ..extensions import in_ignored, init_doc
+from ..normalise import _FULLWIDTH_TABLE, to_simplified
+
+CJK = "\u4e00-\u9fff"
+_ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
+_CN_DIGITS = set("一二三四五六七八九十百千万两零〇")
+_PROG_CUT = re.compile(f"\\d+[年月日届期轮批次]|[^{CJK}A-Za-z+]|[为等的了与和及]")
+_PROG_BAD = re.compile("改扩建|迁建|扩建|新建|维修|改造|利用|开展|盯紧|”")
+_FUNCTION_TAGS = {"f", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "m", "y", "e", "o"}
+_COUNT_WORD = re.compile("^[一二三四五六七八九十百千万两几多数\\d]+[所个名位家项批类级种套间座支]$")
+
+# priorities: lower wins among equally long overlapping candidates
+PRIO = {"DOCUMENT": 0, "LEARNT": 1, "SCHOOL": 2, "ORG": 3, "PROGRAMME": 4, "PERSON": 5, "REGION": 6}
 
 
-@Language.factory("zhpolicy_entities")
-def make_entities(nlp: Language, name: str):
-    return EntityRecognizer()
+@lru_cache(maxsize=1)
+def _jieba_tables():
+    import jieba.posseg as pseg
+
+    pseg.lcut("初始化")  # loads the dictionary
+    return pseg.dt.word_tag_tab, jieba.dt.FREQ
+
+
+def _cut(s: str) -> list[str]:
+    return jieba.lcut(s, HMM=False) if s else []
+
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def normalise_surface(s: str) -> str:
+    """A gold surface as it appears in the view: simplified, half-width, wraps removed."""
+    return to_simplified(s).translate(_FULLWIDTH_TABLE).replace("\n", "").replace("\r", "")
+
+
+@Language.factory("zhpolicy_entities", default_config={"config": None})
+def make_entities(nlp: Language, name: str, config: str | None = None):
+    return EntityRecognizer(Path(config) if config else CONFIGS / "entities.yaml")
 
 
 class EntityRecognizer:
+    def __init__(self, config_path: Path | str | None = None, use_gazetteer: bool = True):
+        path = Path(config_path) if config_path else CONFIGS / "entities.yaml"
+        self.cfg = c = yaml.safe_load(path.read_text(encoding="utf-8"))
+        self.stop_words = set(c["stop_words"])
+        self.stop_chars = set(c["stop_chars"]) | set("省市县区镇乡村轮期届批")
+        self.stop_tags = set(c["stop_tags"])
+        self.proper_tags = set(c["proper_tags"])
+        self.rare_freq = int(c["rare_freq"])
+        self.stop_tag_min_freq = int(c.get("stop_tag_min_freq", 30))
+        self.generic_chars = set(c.get("generic_chars", ""))
+        long_stops = [w for w in self.stop_words if len(w) >= 2]
+        self.re_stop_prefix = re.compile(f"(?:{_alt(long_stops)}).")
+        self.re_stop_suffix = re.compile(f".(?:{_alt(long_stops)})$")
+        # REGION
+        self.region_max = dict(c["region_suffixes"])
+        self.re_region = re.compile(f"(?:{_alt(self.region_max)})")
+        self.region_blockers = set(c["region_suffix_blockers"])
+        self.region_generic = set(c["region_generic_cores"])
+        self.region_word_blockers = set(c.get("region_word_blockers", []))
+        self.region_never = set(c["region_never"])
+        self.region_short_stop = set(c["region_short_stop"])
+        self.countries = set(c["countries"])
+        # SCHOOL
+        sfx = list(c["school_suffixes"])
+        self.re_school = re.compile(f"(?:{_alt(sfx)})")
+        self.re_campus = re.compile(c["school_campus"])
+        self.re_school_abbrev = re.compile(
+            f"(?:{c['school_ordinal_tail']}|{_alt(c['school_abbrev_tails'])})(?![{CJK}])|"
+            f"(?:{c['school_ordinal_tail']}|{_alt(c['school_abbrev_tails'])})(?=[等与和及、，,。；;）)]|的|[{CJK}]{{2}})")
+        self.abbrev_tails = set(c["school_abbrev_tails"])
+        self.re_univ_abbrev = re.compile(c["university_abbrev"])
+        self.school_generic = set(c["school_generic_cores"])
+        self.school_tail_chars = set("中小学幼职")
+        # ORG
+        self.org_levels = c["org_levels"]
+        self.re_org_short = re.compile(f"{c['org_levels']}(?:{_alt(c['org_short_heads'])})")
+        self.re_org = re.compile(f"(?:{_alt(c['org_suffixes'])})")
+        self.org_strong = set(c["org_strong_suffixes"])
+        self.re_org_standalone = re.compile(f"(?:{_alt(c['org_standalone'])})")
+        self.org_generic = set(c["org_generic_cores"])
+        # PROGRAMME
+        heads = _alt(c["programme_heads"])
+        self.re_quote = re.compile(r"“([^“”\n]{1,40})”")
+        self.re_head = re.compile(
+            f"([{CJK}A-Za-z]{{0,{int(c['programme_head_modifier_max'])}}}?)(?:{heads})")
+        self.re_follow = re.compile("(?:" + "|".join(sorted(c["programme_followers"], key=len, reverse=True)) + ")")
+        self.n_counting = int(c.get("slogan_counting", 5))
+        self.re_intro = re.compile(f"(?:{_alt(c['programme_introducers'])})(?:第[一二三四五六七八九十\\d]+[轮期届批])?")
+        self.prog_level_generic = tuple(c["programme_level_generic"])
+        self.re_content_end = re.compile(f"(?:{_alt(c['programme_content_endings'])})$")
+        self.re_slogans = [re.compile(p) for p in c["slogan_patterns"]]
+        self.re_prog_head = re.compile(f"(?:{_alt(c['programme_unquoted_heads'])})")
+        self.prog_min = int(c["programme_unquoted_min_core"])
+        self.prog_max = int(c["programme_unquoted_max_core"])
+        self.prog_generic = set(c["programme_unquoted_generic"])
+        # PERSON
+        self.surnames = set(c["surnames"])
+        self.compound_surnames = set(c["compound_surnames"])
+        self.re_person_after = re.compile(f"(?:{_alt(c['person_titles_after'] + c['person_anchor_after'])})")
+        self.re_person_before = re.compile(f"(?:{_alt(c['person_titles_before'])})")
+        self.re_person_intro = re.compile(f"(?:{_alt(c['person_intro_before'])})")
+        self.person_after_verbs = tuple(sorted(c["person_after_verbs"], key=len, reverse=True))
+        self.person_not_given = set(c["person_not_given"])
+        # DOCUMENT
+        self.re_document = re.compile(r"《([^《》\n]{1,80})》")
+        # gazetteer and learnt surfaces
+        self.gaz = None
+        self.region_surfaces: set[str] = set()
+        self.institutions: dict[str, str] = {}
+        if use_gazetteer:
+            self._load_gazetteer()
+        self.learnt: dict[str, str] = {}
+        self.doc_regions: set[str] = set()
+        self.tok_starts = self.tok_ends = None
+        self.learnt_quoted_pos: set[str] = set()
+        self.learnt_quoted_neg: set[str] = set()
+        self._build_automata()
+
+    # ------------------------------------------------------------------ resources
+    def _load_gazetteer(self) -> None:
+        try:
+            from ..gazetteer import load_gazetteer  # type: ignore
+
+            self.gaz = load_gazetteer()
+            surf = self.gaz.region_surfaces()
+            tab, freq = _jieba_tables()
+            for s in surf:
+                s = normalise_surface(s)
+                if len(s) < 2 or s in self.region_never:
+                    continue
+                self.region_surfaces.add(s)
+            try:
+                for s, inst in self.gaz.institution_surfaces().items():
+                    if len(s) >= 3:
+                        self.institutions[normalise_surface(s)] = inst.label
+            except Exception:
+                pass
+        except Exception:
+            self.gaz = None
+        self.region_surfaces |= self.countries
+
+    def _build_automata(self) -> None:
+        a = ahocorasick.Automaton()
+        for s in self.region_surfaces:
+            a.add_word(s, s)
+        if len(a):
+            a.make_automaton()
+        self.ac_region = a if len(a) else None
+        b = ahocorasick.Automaton()
+        for s, lab in {**self.institutions, **self.learnt}.items():
+            b.add_word(s, (s, lab))
+        if len(b):
+            b.make_automaton()
+        self.ac_known = b if len(b) else None
+
+    def learn(self, records: list[dict]) -> None:
+        """Surfaces of gold entities (and quoted strings gold leaves untagged) from ``records``
+        only; replaces anything learnt before."""
+        learnt: dict[str, str] = {}
+        pos: set[str] = set()
+        neg: set[str] = set()
+        for rec in records:
+            text = rec.get("text", "")
+            ents = rec.get("entities", []) or []
+            ignored = rec.get("ignored", []) or []
+            for e in ents:
+                surf = normalise_surface(text[e["start"]:e["end"]])
+                lab = e["label"]
+                if lab == "DOCUMENT" or len(surf) < 2:
+                    continue
+                if lab == "REGION" and surf in self.region_never:
+                    continue
+                if lab in ("ORG",) and surf[0] in self.org_levels:
+                    continue  # 市教育局 etc. are rules, not names
+                learnt.setdefault(surf, lab)
+                if lab == "PROGRAMME" and surf.startswith("“") and "”" in surf:
+                    pos.add(surf[1:surf.index("”")])
+            for m in self.re_quote.finditer(text):
+                s, e = m.span()
+                if any(r["start"] < e and s < r["end"] for r in ignored):
+                    continue
+                if not any(x["start"] < e and s < x["end"] for x in ents):
+                    neg.add(normalise_surface(m.group(1)))
+        neg -= pos
+        self.learnt = learnt
+        self.learnt_quoted_pos = pos
+        self.learnt_quoted_neg = neg
+        self._build_automata()
+
+    # ------------------------------------------------------------------ helpers
+    def _tag(self, tok: str) -> tuple[str | None, int]:
+        tab, freq = _jieba_tables()
+        return tab.get(tok), freq.get(tok, 0) or 0
+
+    def _is_region_word(self, tok: str) -> bool:
+        return tok in self.region_surfaces or tok in self.doc_regions
+
+    def _walk_back(self, text: str, p: int, max_core: int, barrier: int, use_tags: bool) -> int:
+        """Start of the name core that ends at ``p``: walk left over jieba words while they
+        can be part of a name."""
+        lo = max(barrier, p - max_core - 4, 0)
+        window = text[lo:p]
+        m = None
+        for m in re.finditer(f"[^{CJK}]", window):
+            pass
+        if m is not None:
+            window = window[m.end():]
+        start = p
+        for tok in reversed(_cut(window)):
+            if p - start + len(tok) > max_core:
+                break
+            if self._is_stop_token(tok, use_tags):
+                break
+            start -= len(tok)
+        return start
+
+    def _is_stop_token(self, tok: str, use_tags: bool) -> bool:
+        if tok in self.stop_words:
+            return True
+        if len(tok) == 1:
+            return tok in self.stop_chars
+        if self._is_region_word(tok) or _ORDINAL.match(tok):
+            return False
+        if _COUNT_WORD.match(tok):
+            return True
+        # 全面推行, 新创建: a word glued to a boundary word
+        if len(tok) > 2 and (self.re_stop_prefix.match(tok) or self.re_stop_suffix.search(tok)):
+            return True
+        if use_tags:
+            tag, freq = self._tag(tok)
+            if tag in self.stop_tags and freq >= self.stop_tag_min_freq:
+                return True
+        return False
+
+    def _specific(self, core: str, generic: set[str]) -> bool:
+        """A core names something: it has a region, an ordinal, a proper noun, a rare or an
+        unknown word; a core of common words only is a generic mention."""
+        if not core or core in generic:
+            return False
+        toks = _cut(core)
+        # a region followed only by generic words (上海优质学校) is still generic
+        if len(toks) > 1 and self._is_region_word(toks[0]) and all(t in generic for t in toks[1:]):
+            return False
+        run = 0
+        for t in toks:
+            if self._is_region_word(t) or _ORDINAL.match(t) or t in self.learnt:
+                return True
+            if len(t) == 1:
+                if t in self.stop_chars or t in _CN_DIGITS:
+                    run = 0
+                    continue
+                if t not in self.generic_chars and self._tag(t)[0] not in _FUNCTION_TAGS:
+                    run += 1
+                    if run >= 2:
+                        return True
+                continue
+            run = 0
+            if t in generic:
+                continue
+            tag, freq = self._tag(t)
+            if tag in self.proper_tags or (tag is None and not freq):
+                return True
+            # a rare two-character word of jieba's dictionary is usually a place (岗背, 水东)
+            if len(t) == 2 and freq < self.rare_freq and not (set(t) & _CN_DIGITS):
+                return True
+        return False
+
+    def _has_region_prefix(self, core: str) -> bool:
+        for n in range(min(len(core), 12), 1, -1):
+            if self._is_region_word(core[:n]):
+                return True
+        return False
+
+    # ------------------------------------------------------------------ detectors
+    def _documents(self, text, out):
+        for m in self.re_document.finditer(text):
+            out.append((m.start(1), m.end(1), "DOCUMENT", PRIO["DOCUMENT"]))
+
+    def _known(self, text, out):
+        if self.ac_known is None:
+            return
+        for end, (s, lab) in self.ac_known.iter(text):
+            out.append((end + 1 - len(s), end + 1, lab, PRIO["LEARNT"]))
+
+    def _regions(self, text, out):
+        # gazetteer / learnt short forms / document aliases
+        found = []
+        if self.ac_region is not None:
+            for end, s in self.ac_region.iter(text):
+                found.append((end + 1 - len(s), end + 1, s))
+        if self.doc_regions:
+            a = ahocorasick.Automaton()
+            for s in self.doc_regions:
+                a.add_word(s, s)
+            a.make_automaton()
+            for end, s in a.iter(text):
+                found.append((end + 1 - len(s), end + 1, s))
+        tab, freq = _jieba_tables()
+        for s, e, surf in found:
+            if surf in self.region_never:
+                continue
+            if self.tok_starts is not None and (s not in self.tok_starts or e not in self.tok_ends):
+                continue
+            if surf[-1] not in "省市县区州旗盟镇乡村道" and surf not in self.countries:
+                if surf in self.region_short_stop:
+                    continue
+                nxt = text[e:e + 1]
+                # a bare short form followed by a level char is the full name's job
+                if nxt and nxt in "省市县区":
+                    continue
+            out.append((s, e, "REGION", PRIO["REGION"]))
+        # suffix rules
+        barrier = 0
+        towns = []
+        for m in self.re_region.finditer(text):
+            sfx = m.group()
+            p, q = m.span()
+            if self.gaz is not None and sfx not in ("镇", "乡", "街道", "村"):
+                continue  # county level and above: the gazetteer knows every full name
+            if text[p:p + 2] in self.region_blockers or text[p:p + 3] in self.region_blockers:
+                continue
+            if text[p - 1:q] in self.region_word_blockers or text[p - 2:q] in self.region_word_blockers:
+                continue
+            listed = False
+            if sfx in "镇乡" and p >= 2 and text[p - 1] == sfx and text[p - 2] not in self.stop_chars:
+                start = p - 2  # 壶镇镇: the name itself ends in the suffix
+                listed = True
+            else:
+                start = self._walk_back(text, p, self.region_max[sfx], barrier, use_tags=True)
+                # an item of an enumeration (北界镇、石练镇、大柘镇等): the core runs from the
+                # separator, whatever its words are
+                d = max(text.rfind("、", 0, p), text.rfind("，", 0, p), text.rfind(",", 0, p))
+                if 0 <= d and 2 <= p - d - 1 <= 3 and text[q:q + 1] in ("、", "等", "，", ",", "和", "及") \
+                        and re.fullmatch(f"[{CJK}]+", text[d + 1:p]) and d + 1 >= barrier:
+                    start, listed = d + 1, True
+            core = text[start:p]
+            if len(core) < 2 or core in self.region_generic:
+                continue
+            if any(core.endswith(g) for g in ("城区", "山区", "园区", "社区", "景区", "示范", "实验")):
+                continue
+            if not listed and not self._region_core_ok(core):
+                continue
+            if core + sfx in self.region_never:
+                continue
+            if sfx == "村" and not listed and text[q:q + 1] not in ("、", "等", "，", ",", "。", "的", "和", "及", ""):
+                continue
+            out.append((start, q, "REGION", PRIO["REGION"]))
+            barrier = q
+            if sfx in ("镇", "乡", "街道") and len(core) >= 2:
+                towns.append(core)
+        # a town named in full once may be named bare elsewhere (金塘镇 ... 金塘等海岛)
+        towns = {t for t in towns if t not in self.region_short_stop and t not in self.region_surfaces}
+        if towns:
+            a = ahocorasick.Automaton()
+            for t in towns:
+                a.add_word(t, t)
+            a.make_automaton()
+            for end, t in a.iter(text):
+                s0, e0 = end + 1 - len(t), end + 1
+                if text[e0:e0 + 1] in ("镇", "乡", "街") or text[e0:e0 + 1] in self.school_tail_chars:
+                    continue
+                if self.tok_starts is not None and (s0 not in self.tok_starts or e0 not in self.tok_ends):
+                    continue
+                out.append((s0, e0, "REGION", PRIO["REGION"]))
+
+    def _region_core_ok(self, core: str) -> bool:
+        """A core before an administrative suffix names a place unless it is made only of
+        common words (乡镇, 城乡, 山区)."""
+        for t in _cut(core):
+            if len(t) == 1:
+                if t in self.stop_chars or t in self.generic_chars or t in _CN_DIGITS:
+                    continue
+                return True
+            if t in self.region_generic:
+                continue
+            tag, freq = self._tag(t)
+            if tag in self.proper_tags or tag is None or freq < 200:
+                return True
+        return False
+
+    def _schools(self, text, out):
+        for m in self.re_school.finditer(text):
+            p, q = m.span()
+            nxt = text[q:q + 2]
+            if m.group() == "小学" and text[p - 1:p] == "中":
+                continue
+            if nxt[:1] in ("生", "段", "龄") or (nxt[:1] == "校" and m.group() in ("中学", "小学")) or nxt in ("教育", "教师", "阶段", "学段", "老师", "课程", "校长"):
+                continue
+            start = self._walk_back(text, p, 14, 0, use_tags=True)
+            if start > 0 and text[start - 1] in "省市县区" and (start < 2 or text[start - 2] in "，,、。；;：:（( \n"):
+                start -= 1
+            core = text[start:p]
+            # a country other than China does not prefix a school's name (瑞典耶夫勒大学)
+            for ctry in self.countries:
+                if core.startswith(ctry) and ctry != "中国" and len(core) > len(ctry):
+                    start += len(ctry)
+                    core = core[len(ctry):]
+                    break
+            if not self._specific(core, self.school_generic):
+                continue
+            c = self.re_campus.match(text, q)
+            if c:
+                q = c.end()
+            out.append((start, q, "SCHOOL", PRIO["SCHOOL"]))
+        for m in self.re_school_abbrev.finditer(text):
+            p, q = m.span()
+            start = self._walk_back(text, p, 4, 0, use_tags=True)
+            core = text[start:p]
+            if len(core) < 2:
+                continue
+            if not (self._has_region_prefix(core) or self._specific(core, self.school_generic)):
+                continue
+            tail = m.group()
+            if tail in ("师范", "外国语", "实验") :
+                continue
+            c = self.re_campus.match(text, q)
+            if c:
+                q = c.end()
+            out.append((start, q, "SCHOOL", PRIO["SCHOOL"]))
+        for m in self.re_univ_abbrev.finditer(text):
+            s, e = m.span()
+            if e < len(text) and text[e] in "学生":
+                continue
+            # the place part is one char (浙, 杭, 北) or a two-char word; keep the shortest
+            # prefix that follows a boundary
+            if e - s == 4 and (text[s] in self.stop_chars or self._tag(text[s])[0] in ("v", "p", "c", "d")):
+                s += 1
+            out.append((s, e, "SCHOOL", PRIO["SCHOOL"]))
+
+    def _orgs(self, text, out):
+        for m in self.re_org_standalone.finditer(text):
+            s, e = m.span()
+            if m.group() == "中共" and text[e:e + 1] in ("中", "党", "浙", "江"):
+                continue
+            out.append((s, e, "ORG", PRIO["ORG"]))
+        bad_prev = ("城", "都", "超", "全", "各", "本", "该", "社", "园", "景", "山", "学", "校", "地", "辖",
+                    "郊", "片", "设", "分", "外", "我")
+        for m in self.re_org_short.finditer(text):
+            s, e = m.span()
+            if s > 0 and text[s - 1] in bad_prev:
+                continue
+            out.append((s, e, "ORG", PRIO["ORG"]))
+        for m in self.re_org.finditer(text):
+            p, q = m.span()
+            sfx = m.group()
+            if text[q:q + 1] in ("长", "级", "面", "势", "部", "限") and sfx in ("局", "委", "厅"):
+                continue
+            start = self._walk_back(text, p, 18, 0, use_tags=False)
+            # a quoted name inside a body's name: 丽水市“云和木玩游戏教育”研究发展联盟
+            if start > 1 and text[start - 1] == "”":
+                o = text.rfind("“", max(0, start - 20), start)
+                if o > 0:
+                    start = self._walk_back(text, o, 10, 0, use_tags=False)
+            level = False
+            if start > 0 and text[start - 1] in "省市县区":
+                start -= 1
+                level = True
+            core = text[start:p]
+            if not core or core in self.org_generic:
+                continue
+            if core[0] in "省市县区":
+                level = True
+            if level or self._has_region_prefix(core):
+                if len(core) < 2 and sfx in ("局", "委", "厅"):
+                    continue
+                out.append((start, q, "ORG", PRIO["ORG"]))
+            elif sfx in self.org_strong and len(core) >= 6:
+                out.append((start, q, "ORG", PRIO["ORG"]))
+            elif sfx in ("集团", "协会", "学会", "联盟", "基金会") and self._specific(core, self.org_generic):
+                out.append((start, q, "ORG", PRIO["ORG"]))
+
+    def _slogan(self, content: str) -> bool:
+        return any(r.search(content) for r in self.re_slogans)
+
+    def _programmes(self, text, out):
+        for m in self.re_quote.finditer(text):
+            s, e = m.span()
+            content = m.group(1)
+            if content in self.learnt_quoted_neg and content not in self.learnt_quoted_pos:
+                continue
+            slogan = self._slogan(content)
+            counting = any(r.search(content) for r in self.re_slogans[:self.n_counting])
+            h = self.re_head.match(text, e)
+            if h is not None:
+                mod = h.group(1)
+                bad_mod = bool(mod) and (any(w in mod for w in ("的", "和", "与", "及")) or (
+                    counting and content not in self.learnt_quoted_pos) or re.search("[,，]", content))
+                if not bad_mod and not (mod and text[h.end():h.end() + 1] in ("师",)):
+                    out.append((s, h.end(), "PROGRAMME", PRIO["PROGRAMME"]))
+                    continue
+            if content in self.learnt_quoted_pos:
+                out.append((s, e, "PROGRAMME", PRIO["PROGRAMME"]))
+                continue
+            follow = self.re_follow.match(text, e) is not None
+            ending = self.re_content_end.search(content) is not None
+            if follow or ending or re.search("[·•]", content):
+                if slogan and not follow and not ending:
+                    continue
+                if "、" in content and not ending:
+                    continue
+                out.append((s, e, "PROGRAMME", PRIO["PROGRAMME"]))
+        # unquoted names ending in a programme head, after an introducing verb or a clause start
+        for m in self.re_prog_head.finditer(text):
+            p, q = m.span()
+            if text[q:q + 1] in ("师", "学", "院", "技", "部", "书", "中"):
+                continue
+            lo = max(0, p - self.prog_max - 6)
+            window = text[lo:p]
+            start = lo
+            for b in _PROG_CUT.finditer(window):
+                start = lo + b.end()
+            for i in self.re_intro.finditer(text, start, p):
+                start = i.end()
+            core = text[start:p]
+            if len(core) < self.prog_min or len(core) > self.prog_max:
+                continue
+            if core in self.prog_generic or core.startswith(self.prog_level_generic) or any(core.endswith(g) for g in (
+                    "学习", "培训", "招生", "工作", "年度", "采购", "投资", "预算", "维修", "改造", "实施")):
+                continue
+            if _PROG_BAD.search(core):
+                continue
+            toks = _cut(core)
+            if all(t in self.prog_generic for t in toks):
+                continue
+            tag, freq = self._tag(toks[0])
+            if tag in self.stop_tags and freq >= self.stop_tag_min_freq or toks[0] in self.stop_words:
+                continue
+            out.append((start, q, "PROGRAMME", PRIO["PROGRAMME"] + 1))
+
+    def _persons(self, text, out):
+        def name_before(p: int) -> int | None:
+            """Start of a 2–3 character name ending at p, or None."""
+            for n in (3, 2):
+                s = p - n
+                if s < 0:
+                    continue
+                cand = text[s:p]
+                if not re.fullmatch(f"[{CJK}]+", cand):
+                    continue
+                if cand[:2] in self.compound_surnames and n == 3 or cand[0] in self.surnames:
+                    given = cand[1:] if cand[:2] not in self.compound_surnames else cand[2:]
+                    if given in self.person_not_given or any(ch in self.stop_chars for ch in given):
+                        continue
+                    if n == 3 and cand[1:] in self.person_not_given:
+                        continue
+                    if n == 3 and (text[s - 1:s] in self.surnames and p - s == 3) and \
+                            self._tag(cand[:2])[0] not in (None, "nr"):
+                        continue
+                    return s
+            return None
+
+        for m in self.re_person_after.finditer(text):
+            p = m.start()
+            s = name_before(p)
+            if s is None:
+                continue
+            # the char before a name is a boundary, not part of a word (教授 after 张民选)
+            prev = text[s - 1:s]
+            cand = text[s:p]
+            tag = self._tag(cand)[0]
+            if tag not in (None, "nr", "nrfg", "nrt") and len(cand) > 1:
+                continue
+            if prev and re.match(f"[{CJK}]", prev) and self._tag(text[s - 1:p])[0] is not None:
+                continue
+            out.append((s, p, "PERSON", PRIO["PERSON"]))
+        # title before the name: 市委书记胡海锋接见
+        for m in self.re_person_before.finditer(text):
+            q = m.end()
+            for n in (3, 2):
+                cand = text[q:q + n]
+                if len(cand) < n or cand[0] not in self.surnames or not re.fullmatch(f"[{CJK}]+", cand):
+                    continue
+                rest = text[q + n:q + n + 4]
+                if rest.startswith(self.person_after_verbs):
+                    if self._tag(cand)[0] in (None, "nr", "nrt", "nrfg"):
+                        out.append((q, q + n, "PERSON", PRIO["PERSON"]))
+                        break
+        # introducing verb: 聘请庄西真等11位专家 / 讲好葛云飞等…故事
+        for m in self.re_person_intro.finditer(text):
+            q = m.end()
+            for n in (3, 2):
+                cand = text[q:q + n]
+                if len(cand) == n and cand[0] in self.surnames and text[q + n:q + n + 1] == "等" \
+                        and re.fullmatch(f"[{CJK}]+", cand):
+                    out.append((q, q + n, "PERSON", PRIO["PERSON"]))
+                    break
+
+    # ------------------------------------------------------------------ main
+    def _doc_aliases(self, text: str) -> set[str]:
+        """Short forms of regions written in full in this document (遂昌县 -> 遂昌)."""
+        al: set[str] = set()
+        for m in re.finditer(f"([{CJK}]{{2,4}}?)(?:省|市|县|区|自治县|自治州)(?=教育局|人民政府|政府|教育|[{CJK}]{{0,6}}(?:学校|中学|小学|学院))", text):
+            core = m.group(1)
+            st = self._walk_back(text, m.start(1) + len(core), 4, 0, use_tags=True)
+            core = text[st:m.start(1) + len(m.group(1))]
+            if len(core) >= 2 and core not in self.region_short_stop and core not in self.region_generic \
+                    and self._specific(core, self.region_generic):
+                al.add(core)
+        return al
+
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
+        text = doc.text
+        self.doc_regions = set()
+        self.tok_starts = {t.idx for t in doc}
+        self.tok_ends = {t.idx + len(t) for t in doc}
+        self.doc_regions = self._doc_aliases(text)
+        cands: list[tuple[int, int, str, int]] = []
+        self._documents(text, cands)
+        self._known(text, cands)
+        self._regions(text, cands)
+        self._schools(text, cands)
+        self._orgs(text, cands)
+        self._programmes(text, cands)
+        self._persons(text, cands)
+        chosen = resolve(cands)
+        for s, e, lab in chosen:
+            if in_ignored(doc, s, e):
+                continue
+            doc._.entities.append({"start": s, "end": e, "label": lab})
         return doc
+
+
+def resolve(cands: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
+    """No nesting: longest first, then priority; a candidate overlapping a chosen one is dropped."""
+    cands = sorted(set(cands), key=lambda c: (-(c[1] - c[0]), c[3], c[0]))
+    taken: list[tuple[int, int]] = []
+    out = []
+    import bisect
+
+    starts: list[int] = []
+    for s, e, lab, _ in cands:
+        if e <= s:
+            continue
+        i = bisect.bisect_left(starts, s)
+        clash = False
+        for j in (i - 1, i):
+            if 0 <= j < len(taken):
+                ts, te = taken[j]
+                if ts < e and s < te:
+                    clash = True
+        # a chosen span fully inside [s, e) would also clash (longer ones come first, so no)
+        if clash:
+            continue
+        taken.insert(i, (s, e))
+        starts.insert(i, s)
+        out.append((s, e, lab))
+    return sorted(out)
