@@ -146,6 +146,17 @@ def test_html_big5_page_and_undeclared_page(tmp_path):
         "西安市教育局：\n新增学位5000个。"
 
 
+@pytest.mark.parametrize("declared, encoding", [
+    ("gb2312", "utf-8"),          # site moved to UTF-8, template still says gb2312
+    ("iso-8859-1", "gbk"),        # server default charset on a GBK page
+    ("utf-16", "gb18030"),        # impossible declaration for an ASCII-compatible file
+])
+def test_html_misdeclared_charsets(tmp_path, declared, encoding):
+    page = (f'<html><head><meta charset="{declared}"></head><body><p>南京市教育局</p>'
+            f'<p>新增学位两万个。</p></body></html>')
+    path = _write(tmp_path, "m.html", page.encode(encoding))
+    assert read_file(path) == "南京市教育局\n新增学位两万个。"
+
 def test_html_layout_table_keeps_article_paragraphs_as_lines(tmp_path):
     article = "".join(f"<p>第{i}段：重庆市教育委员会推进义务教育优质均衡发展，新增学位若干。</p>"
                       for i in range(1, 16))

@@ -31,6 +31,9 @@ from . import ReadError
 # Legacy encodings tried after UTF-8, in order of preference on a tie.  gb18030 is a superset
 # of GBK and GB2312; cp950 (Big5 as Windows writes it) and big5hkscs cover Taiwan/Hong Kong.
 LEGACY_ENCODINGS = ("gb18030", "cp950", "big5hkscs")
+# Declared charsets worth trying before detection (multi-byte East Asian encodings).
+TRUSTED_DECLARED = frozenset({"gb18030", "cp950", "big5hkscs", "euc_jp", "shift_jis",
+                              "cp932", "euc_kr", "cp949", "iso2022_jp"})
 SAMPLE_CHARS = 200_000          # plausibility is judged on this many decoded characters
 MIN_PLAUSIBLE = 0.75            # share of common characters a decoding must reach ...
 MIN_JUDGED = 8                  # ... once it has at least this many characters to judge
@@ -119,8 +122,9 @@ def _normalise_encoding(name: str | None) -> str | None:
 
 def decode_bytes(data: bytes, path: Path | str, declared: str | None = None) -> str:
     """Decode ``data`` (the content of ``path``) as described in the module docstring.
-    ``declared`` is a charset the file itself names (an HTML meta tag); it is used when it
-    decodes strictly and plausibly, otherwise detection decides."""
+    ``declared`` is a charset the file itself names (an HTML meta tag); it is used when the
+    bytes are not UTF-8 and it decodes them strictly and plausibly, otherwise detection
+    decides."""
     if data.startswith(codecs.BOM_UTF8):
         try:
             return _checked(data[3:].decode("utf-8"), path, "UTF-8")
@@ -138,8 +142,21 @@ def decode_bytes(data: bytes, path: Path | str, declared: str | None = None) -> 
     if problem:
         raise ReadError(path, problem)
 
+    # Valid UTF-8 with non-ASCII bytes is UTF-8 whatever a page declares: legacy bytes are
+    # practically never valid UTF-8, while pages still declaring gb2312 after a move to
+    # UTF-8 are common.
+    try:
+        return _checked(data.decode("utf-8"), path, "UTF-8")
+    except UnicodeDecodeError:
+        pass
+
     declared = _normalise_encoding(declared)
-    if declared:
+    if declared in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"):
+        declared = None     # an ASCII-compatible file cannot be UTF-16/32 (browsers agree)
+    # A declared East Asian charset is tried first; a declared single-byte one (latin-1,
+    # windows-1252: a common server default) only after the Chinese encodings failed,
+    # because it decodes anything.
+    if declared in TRUSTED_DECLARED:
         try:
             text = data.decode(declared)
         except UnicodeDecodeError:
@@ -149,10 +166,6 @@ def decode_bytes(data: bytes, path: Path | str, declared: str | None = None) -> 
             if judged < MIN_JUDGED or share >= MIN_PLAUSIBLE:
                 return _checked(text, path, declared)
 
-    try:
-        return _checked(data.decode("utf-8"), path, "UTF-8")
-    except UnicodeDecodeError:
-        pass
 
     best: tuple[float, int, str, str] | None = None
     for rank, enc in enumerate(LEGACY_ENCODINGS):
@@ -170,6 +183,12 @@ def decode_bytes(data: bytes, path: Path | str, declared: str | None = None) -> 
         share, _, enc, text = best
         if share >= MIN_PLAUSIBLE or plausibility(text)[1] < MIN_JUDGED:
             return _checked(text, path, enc)
+
+    if declared and declared not in TRUSTED_DECLARED:
+        try:
+            return _checked(data.decode(declared), path, declared)
+        except UnicodeDecodeError:
+            pass
 
     text = _lenient(data)
     if text is not None:
