@@ -32,7 +32,7 @@ _CN_NUM = f"[{_CN_DIGITS}十百千][{_CN_DIGITS}十百千万亿]*"
 _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = f"(?:{_AR_NUM}|{_CN_NUM})"
 _MULT = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000), "百": Decimal(100)}
-_GAP = r"[ \t\u3000]?\n?[ \t\u3000]?"
+_GAP = r"(?:\n[ \t\u3000]*)?"           # a hard wrap between number and unit
 
 _QUOTES = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"|‘[^‘’\n]{1,30}’|「[^「」\n]{1,30}」"
                      r"|《[^《》\n]{1,80}》|〔[^〔〕\n]{1,12}〕|\[[^\[\]\n]{1,12}\]")
@@ -111,7 +111,7 @@ class TargetExtractor:
         self.cfg = cfg
         self.scaled = {k: (v[0], Decimal(str(v[1]))) for k, v in cfg["scaled_units"].items()}
         self.measure = set(cfg["measure_words"])
-        units = _alt(list(self.scaled) + list(self.measure))
+        units = _alt(list(self.scaled) + list(self.measure)) + r"|[ \t\u3000](?=[%‰])[ \t\u3000]*[%‰]"
         apx_b = _alt(cfg["approx_before"])
         apx_i = "[" + "".join(cfg["approx_inside"]) + "]"
         sep = r"~|～|-|—|–|至|到"
@@ -141,6 +141,7 @@ class TargetExtractor:
         self.target_cue = re.compile("|".join(f"(?:{r})" for r in k["target_cues"]))
         self.actual_cue = re.compile("|".join(f"(?:{r})" for r in k["actual_cues"]))
         self.year_cue = re.compile(k["year_cue"])
+        self.report_cue = re.compile("|".join(f"(?:{r})" for r in k["report_cues"]))
         ind = cfg["indicator"]
         self.ind_lead = re.compile("^(?:" + _alt(ind["strip_leading"]) + ")+")
         self.ind_trail = re.compile("(?:" + _alt(ind["strip_trailing"]) + ")+$")
@@ -256,6 +257,8 @@ class TargetExtractor:
                 v, vh = v * m1, vh * _MULT.get(mult or "", Decimal(1))
                 if vh <= v:
                     return None
+            unit_s = unit_s.strip(" \t\u3000")
+            ustart = ustart + (len(g["u"] or g["u2"]) - len(unit_s))
             # lexicalised words and "一" as an article
             for w in self.lexical:
                 if text.startswith(w, nstart):
@@ -462,7 +465,7 @@ class TargetExtractor:
         # no part: cues only
         if self.target_cue.search(sent):
             return "target"
-        if self.actual_cue.search(sent):
+        if self.report_cue.search(sent):
             return "actual"
         return "target"
 
