@@ -89,6 +89,11 @@ def test_txt_one_damaged_byte_in_a_long_gbk_file_is_tolerated(tmp_path):
     assert text.replace("\ufffd", "") == body.decode("gbk")
 
 
+def test_txt_utf8_file_cut_mid_character_is_tolerated(tmp_path):
+    text = "杭州市教育局2023年工作总结：新增学位两万个。\n" * 5
+    path = _write(tmp_path, "cut.txt", text.encode("utf-8")[:-2])
+    assert read_file(path) == text[:-2] + "\ufffd"
+
 def test_txt_binary_and_undecodable_files_fail(tmp_path):
     assert "NUL" in _read_error(_write(tmp_path, "nul.txt", b"\x00\x01\x02abc" * 10))
     assert "PNG" in _read_error(_write(tmp_path, "img.txt", b"\x89PNG\r\n\x1a\n" + bytes(50)))
