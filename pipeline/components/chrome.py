@@ -29,7 +29,8 @@ from ..extensions import init_doc
 _LINE = re.compile(r"[^\n]+")
 _SPACE = re.compile(r"\s+")
 _SENTENCE = re.compile(r"[。！？；]")
-_DIGIT = re.compile(r"\d")
+_CLAUSE_OR_YEAR = re.compile(r"[。！？；，,]|(?:19|20)\d\d|〔")
+_NOT_NAV = re.compile(r"[\d，,（）()《》“”]")
 
 
 @lru_cache(maxsize=4)
@@ -102,9 +103,23 @@ class ChromeMarker:
                 chrome[-1][2] = b < len(line.rstrip())
             elif head and _SENTENCE.search(line):
                 head = False
+        if chrome:
+            self._extend_over_logo(text, lines, chrome[0])
         out.extend({"start": a, "end": b, "reason": "boilerplate"} for a, b, *_ in chrome)
         out.sort(key=lambda r: r["start"])
         return out
+
+    def _extend_over_logo(self, text: str, lines, block: list) -> None:
+        """Short name lines at the very top, right above the first chrome block, are the
+        site's logo text ("某市教育局" over the navigation bar)."""
+        above = [(s, e) for s, e in lines if e <= block[0]]
+        if not above or len(above) > 3 or self.page.match(text[block[0]:block[1]]):
+            return
+        for s, e in above:
+            line = text[s:e].strip()
+            if len(line) > self.site_max or _CLAUSE_OR_YEAR.search(line):
+                return
+        block[0] = above[0][0] + len(text[above[0][0]:above[0][1]]) - len(text[above[0][0]:above[0][1]].lstrip())
 
     def line_chrome(self, line: str, head: bool = False) -> tuple[int, int] | None:
         """(start, end) of the chrome part of one line (relative to the line), or None."""
@@ -121,7 +136,7 @@ class ChromeMarker:
         m = self.tail.search(line)
         if m:
             return (lead if not line[:m.start()].strip() else m.start()), end
-        if self._is_nav(stripped):
+        if self._is_nav(stripped, head):
             return lead, end
         if head and len(stripped) <= self.site_max and not _SENTENCE.search(stripped) \
                 and self.site_end.search(stripped):
@@ -132,20 +147,24 @@ class ChromeMarker:
                 return lead, end
         return None
 
-    def _is_nav(self, stripped: str) -> bool:
-        if _SENTENCE.search(stripped) or _DIGIT.search(stripped) or "，" in stripped:
+    def _is_nav(self, stripped: str, head: bool) -> bool:
+        if _SENTENCE.search(stripped) or _NOT_NAV.search(stripped):
             return False
         items = [x for x in self.nav_sep.split(stripped) if x]
         if len(items) < self.nav_min or any(len(x) > self.nav_item_max for x in items):
             return False
-        return "|" in stripped or "｜" in stripped or any(x.endswith("首页") for x in items)
+        if any(x.endswith(("首页", "主页")) for x in items):
+            return True
+        return head and ("|" in stripped or "｜" in stripped)
 
     def duplicates(self, text: str, lines: list[tuple[int, int]] | None = None) -> list[dict]:
         """Runs of lines that repeat earlier lines of the same file, in order."""
         if lines is None:
             lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
         seen: dict[str, int] = {}
-        runs: list[list[int]] = []   # [first line, last line, repeated chars, repeated lines]
+        # [first line, last line, repeated chars, repeated lines, lines in the originals' order,
+        #  last original line, changed chars inside the run]
+        runs: list[list[int]] = []
         cur: list[int] | None = None
         gap_c = gap_l = 0
         for i, (s, e) in enumerate(lines):
@@ -156,23 +175,29 @@ class ChromeMarker:
             repeated = first < i and (cur is None or first < cur[0])
             if repeated:
                 if cur is None:
-                    cur = [i, i, 0, 0]
+                    cur = [i, i, 0, 0, 0, -1, 0]
                     runs.append(cur)
                 cur[1] = i
                 cur[2] += len(key)
                 cur[3] += 1
+                cur[4] += first > cur[5]
+                cur[5] = max(cur[5], first)
+                cur[6] += gap_c
                 gap_c = gap_l = 0
             elif cur is not None:
                 gap_c += len(key)
                 gap_l += 1
                 if gap_c > self.dup_gap_chars or gap_l > self.dup_gap_lines:
                     cur = None
+                    gap_c = gap_l = 0
         # a short file's copy may be shorter than min_run_chars: then a third of the file will do
         total = sum(len(k) for k in seen)
         need = min(self.dup_min_chars, max(60, total // 3))
         out = []
-        for a, b, chars, n in runs:
-            if chars >= need and n >= self.dup_min_lines:
+        for a, b, chars, n, ordered, _, changed in runs:
+            # a copy repeats many lines, in the order of the original, with few changes
+            if chars >= need and n >= self.dup_min_lines and ordered >= 0.8 * n \
+                    and changed <= chars:
                 out.append({"start": lines[a][0], "end": lines[b][1], "reason": "duplicate"})
         return out
 

@@ -1,0 +1,145 @@
+"""Site chrome and in-file repeated copies (chrome stage).  Pages are made up from sites of
+other provinces; which line is chrome is known from how each page is assembled."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.components.chrome import ChromeMarker, body_text
+from pipeline.evaluate import iou
+
+
+@pytest.fixture(scope="module")
+def marker():
+    return ChromeMarker()
+
+
+def page(parts: list[tuple[bool, str]]) -> tuple[str, list[tuple[int, int]]]:
+    """Lines joined by newlines; (True, line) lines are chrome.  Returns text and the spans
+    of the chrome lines."""
+    text, spans = "", []
+    for chrome, line in parts:
+        start = len(text)
+        text += line + "\n"
+        if chrome:
+            spans.append((start, start + len(line)))
+    return text, spans
+
+
+def covered(spans: list[dict], s: int, e: int) -> bool:
+    return any(r["start"] <= s and e <= r["end"] for r in spans)
+
+
+def touched(spans: list[dict], s: int, e: int) -> bool:
+    return any(r["start"] < e and s < r["end"] for r in spans)
+
+
+WEB_PAGE = [
+    (True, "广州市教育局"), (True, "网站首页 | 新闻中心 | 政务公开 | 办事服务 | 互动交流"),
+    (True, "您所在的位置：首页 > 政务公开 > 计划总结"), (True, "长者版  无障碍"),
+    (False, ""), (False, "广州市教育局2023年工作要点"),
+    (False, "发布日期：2023-02-20  信息来源：广州市教育局"),
+    (False, "1.推进学前教育优质普惠发展。新增公办幼儿园学位1.2万个，公办园在园幼儿占比达到55%。"),
+    (False, "2.加强知识产权教育。引导学生尊重版权，版权所有人的合法权益受到保护。"),
+    (False, "3.做好网站首页改版和信息公开工作。"),
+    (False, "广州市教育局"), (False, "2023年2月18日"),
+    (True, "【打印本页】  【关闭窗口】"), (True, "扫一扫在手机打开当前页"),
+    (True, "上一篇：关于做好2023年招生工作的通知"),
+    (True, "主办单位：广州市教育局  技术支持：广州市信息中心"),
+    (True, "版权所有 © 广州市教育局  粤ICP备12345678号  网站标识码：4401000001"),
+]
+
+
+def test_web_page_chrome_lines(marker):
+    text, chrome = page(WEB_PAGE)
+    got = marker.spans(text)
+    assert all(r["reason"] == "boilerplate" for r in got)
+    for s, e in chrome:
+        assert covered(got, s, e), text[s:e]
+    pos = 0
+    for is_chrome, line in WEB_PAGE:
+        if not is_chrome:
+            assert not touched(got, pos, pos + len(line)), line
+        pos += len(line) + 1
+
+
+def test_chrome_tail_of_a_meta_line(marker):
+    line = "发布时间：2023-05-06 来源：成都市教育局 【字体：大 中 小】 浏览量：123"
+    text = "成都市教育局2023年工作总结\n" + line + "\n一是新建学校3所。\n"
+    got = marker.spans(text)
+    tail = text.index("【字体")
+    assert [(r["start"], r["end"]) for r in got] == [(tail, text.index("123") + 3)]
+
+
+@pytest.mark.parametrize("footer", ["- 3 -", "— 12 —", "－ 4 －", "第 3 页 共 12 页", "第2页", "3/12"])
+def test_pdf_page_numbers(marker, footer):
+    text = ("哈尔滨市教育局2022年工作计划\n　　1．推进学前教育，新建幼儿园5所，\n" + footer +
+            "\n新增学位1800个。\n")
+    got = marker.spans(text)
+    s = text.index(footer)
+    assert [(r["start"], r["end"]) for r in got] == [(s, s + len(footer))]
+
+
+@pytest.mark.parametrize("line", [
+    "昆明市教育局文件", "昆教〔2023〕15号", "一、总体要求", "序号 | 项目名称 | 总投资(万元)",
+    "1 | 昆明市第三中学 | 1200", "（三）推进招生考试改革", "发布日期:2022-01-14 09:26    信息来源:某县教育局",
+    "首页设计比赛获奖作品展示。", "阅读推广活动覆盖全市中小学。",
+])
+def test_report_lines_are_not_chrome(marker, line):
+    assert marker.line_chrome(line, head=True) is None
+
+
+def _body(n: int) -> list[str]:
+    return [f"{i}.推进第{i}项重点工作，完成年度目标任务，新增学位{i * 100}个，覆盖学校{i * 3}所。"
+            for i in range(1, n + 1)]
+
+
+def test_second_copy_with_different_header_is_duplicate(marker):
+    body = "\n\n".join(_body(8))
+    first = "太原市教育局2023年工作要点\n\n发布日期：2023-03-01 11:40:03\n\n" + body
+    second = "太原市教育局2023年工作要点\n\n发布日期: 2023-03-01  11:40 访问次数: 信息来源: 太原市教育局\n\n" + body
+    text = "关怀版\n" + first + "\n\n\n" + second + "\n"
+    got = [r for r in marker.spans(text) if r["reason"] == "duplicate"]
+    start = text.index("太原市教育局2023年工作要点", len("关怀版\n") + 5)
+    assert len(got) == 1
+    assert iou(got[0], {"start": start, "end": len(text) - 1}) > 0.99
+    # the first copy is untouched
+    assert not touched(got, 0, len("关怀版\n") + len(first))
+
+
+def test_copy_with_an_edited_line_stays_one_region(marker):
+    lines = _body(10)
+    edited = lines[:4] + ["4.推进第四项重点工作（有改动）。"] + lines[5:]
+    text = "\n".join(lines) + "\n" + "\n".join(edited) + "\n"
+    got = [r for r in marker.spans(text) if r["reason"] == "duplicate"]
+    assert len(got) == 1 and got[0]["start"] == text.index(lines[0], 10)
+
+
+def test_repeated_short_lines_and_phrases_are_not_duplicates(marker):
+    items = [f"{i}.推进第{i}项工作\n目标任务：完成第{i}项指标。\n工作措施：建立工作专班，定期通报进展。" for i in range(1, 9)]
+    text = "\n".join(items) + "\n"
+    assert not [r for r in marker.spans(text) if r["reason"] == "duplicate"]
+
+
+def test_body_text_drops_chrome(marker):
+    text, _ = page(WEB_PAGE)
+    body = body_text(text, marker)
+    assert "ICP" not in body and "当前" not in body and "新增公办幼儿园学位" in body
+
+
+def test_gold_ignored_regions(gold_dir, marker):
+    """Every gold ignored region is found (IoU >= 0.9) and nothing else is marked."""
+    from pipeline.normalise import normalise
+
+    for gj in sorted(gold_dir.glob("*.gold.json")):
+        gold = json.loads(gj.read_text(encoding="utf-8"))
+        view = normalise(gold["text"])
+        pred = []
+        for r in marker.spans(view.text):
+            s, e = view.to_text(r["start"], r["end"])
+            pred.append({"start": s, "end": e, "reason": r["reason"]})
+        for g in gold["ignored"]:
+            assert any(iou(g, p) >= 0.9 and p["reason"] == g["reason"] for p in pred), (gj.name, g)
+        for p in pred:
+            assert any(iou(g, p) >= 0.9 for g in gold["ignored"]), (gj.name, p)
