@@ -22,6 +22,10 @@ PROVINCE_ABBR = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘�
 _PROV_PAIR = re.compile("^[" + "".join(sorted(PROVINCE_ABBR)) + "]{2}")
 
 
+# Fuzzy matches must agree on every numeral (金华市第一中学 is not 金华市第十一中学).
+_NUMERALS = re.compile(r"[0-9一二三四五六七八九十百零〇]+")
+
+
 def is_subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(c in it for c in short)
@@ -31,7 +35,7 @@ class Linker:
     def __init__(self, gaz: "Gazetteer", cfg: dict):
         self.gaz = gaz
         self.cfg = cfg
-        self.fuzzy = float(cfg.get("fuzzy_threshold", 92))
+        self.fuzzy = float(cfg.get("fuzzy_threshold", 87))
         self.min_coref = int(cfg.get("min_coref_chars", 4))
         self.short_rules = [(re.compile(r["pattern"]), r["canonical"]) for r in cfg.get("short_forms", []) or []]
         self.body_exp = [(re.compile(a), b) for a, b in cfg.get("body_expansions", []) or []]
@@ -224,7 +228,7 @@ class Linker:
         # fuzzy against the gazetteer's names
         if self._inst_list and len(s) >= 4:
             hit = process.extractOne(s, self._inst_list, scorer=fuzz.ratio, score_cutoff=self.fuzzy)
-            if hit:
+            if hit and _NUMERALS.findall(hit[0]) == _NUMERALS.findall(s):
                 return self._inst_names[hit[0]].id, hit[0], "fuzzy"
         if not self.complete.search(s):
             subs = {n for n in self._by_first.get(s[0], ()) if len(n) > len(s) and is_subsequence(s, n)}
