@@ -243,9 +243,16 @@ def test_kind_uses_parts_from_the_structure_stage(run):
     assert [t["kind"] for t in sorted(got, key=lambda t: t["start"])] == ["actual", "target"]
 
 
+def test_kind_where_the_structure_part_is_other_falls_back_to_headings(run):
+    text = "某区教育局2024年工作计划\n2023年，全区新增学位2160个。\n全年新增学位3000个。\n"
+    got = run(text, parts=[{"start": 0, "end": len(text), "kind": "other", "year": None}])
+    assert _one(got, "2160个")["kind"] == "actual"
+    assert _one(got, "3000个")["kind"] == "target"
+
+
 def test_kind_without_parts_reads_cues(run):
-    got = run("力争新增学位300个。")
-    assert got[0]["kind"] == "target"
+    assert run("力争新增学位300个。")[0]["kind"] == "target"
+    assert run("截至年底，全市已建成智慧校园120所。")[0]["kind"] == "actual"
 
 
 def test_task_id_is_the_innermost_task(run):

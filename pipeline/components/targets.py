@@ -176,7 +176,8 @@ class TargetExtractor:
         self._quoted = quoted
         self._clause = [m.start() for m in _CLAUSE_END.finditer(text)]
         self._sent = [m.start() for m in _SENT_END.finditer(text)]
-        parts = sorted(doc._.parts or self.fallback_parts(text), key=lambda p: p["start"])
+        fallback = self.fallback_parts(text)
+        parts = sorted(doc._.parts or fallback, key=lambda p: p["start"])
         tasks = sorted(doc._.tasks or [], key=lambda t: (t["start"], -t["end"]))
         found: list[dict] = []
         for m in self.rx.finditer(text):
@@ -190,7 +191,7 @@ class TargetExtractor:
                 found.append(t)
                 table_spans.append((t["start"], t["end"]))
         found.sort(key=lambda t: t["start"])
-        self._fields(found, parts)
+        self._fields(found, parts, fallback if doc._.parts else [])
         for t in found:
             t["task_id"] = self._task_of(tasks, t["start"], t["end"])
             for k in [k for k in t if k.startswith("_")]:
@@ -390,9 +391,17 @@ class TargetExtractor:
         i = bisect.bisect_left(self._sent, pos) - 1
         return self._sent[i] + 1 if i >= 0 else 0
 
-    def _fields(self, found: list[dict], parts: list[dict]) -> None:
+    @staticmethod
+    def _part_at(parts: list[dict], starts: list[int], pos: int) -> dict | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        return parts[i] if i >= 0 and parts[i]["end"] > pos else None
+
+    def _fields(self, found: list[dict], parts: list[dict], fallback: list[dict]) -> None:
+        """``fallback``: the heading-based parts, consulted where the structure stage's parts
+        say nothing (no part, or kind "other")."""
         text = self._text
         part_starts = [p["start"] for p in parts]
+        fb_starts = [p["start"] for p in fallback]
         prev = None
         for t in found:
             ns = t["_nstart"]
@@ -409,8 +418,9 @@ class TargetExtractor:
                     t["comparator"] = prev["comparator"]
                     t["_cmp_before"] = True
                 # kind -------------------------------------------------------
-            i = bisect.bisect_right(part_starts, t["start"]) - 1
-            part = parts[i] if i >= 0 and parts[i]["end"] > t["start"] else None
+            part = self._part_at(parts, part_starts, t["start"])
+            if fallback and (part is None or part.get("kind") not in ("summary", "plan")):
+                part = self._part_at(fallback, fb_starts, t["start"]) or part
             t["kind"] = self._kind(t, part)
             # indicator --------------------------------------------------
             if not t.get("_table"):
