@@ -146,12 +146,12 @@ class Linker:
             rest = rx.sub(rep, rest, count=1)
         return rest
 
-    def region_prefix(self, s: str) -> tuple[str, "Region"] | None:
+    def region_prefix(self, s: str, context: Sequence[str] = ()) -> tuple[str, "Region"] | None:
         surf = self.gaz.region_surfaces()
         for n in range(min(len(s) - 1, 12), 1, -1):
             cands = surf.get(s[:n])
             if cands:
-                return s[:n], cands[0]
+                return s[:n], self.rank_regions(cands, context)[0]
         return None
 
     def coref(self, s: str, doc_names: Sequence[str]) -> str | None:
@@ -200,7 +200,7 @@ class Linker:
             c = self.coref(s, doc_names)
             if c:
                 return self._known(c), c, "coref"
-        pre = self.region_prefix(s)
+        pre = self.region_prefix(s, context)
         if pre is not None:
             p, r = pre
             rest = s[len(p):]
@@ -228,7 +228,9 @@ class Linker:
         # fuzzy against the gazetteer's names
         if self._inst_list and len(s) >= 4:
             hit = process.extractOne(s, self._inst_list, scorer=fuzz.ratio, score_cutoff=self.fuzzy)
-            if hit and _NUMERALS.findall(hit[0]) == _NUMERALS.findall(s):
+            # a typo or a dropped character, not a different body that contains the name
+            if hit and _NUMERALS.findall(hit[0]) == _NUMERALS.findall(s) \
+                    and abs(len(hit[0]) - len(s)) <= 2 and s not in hit[0] and hit[0] not in s:
                 return self._inst_names[hit[0]].id, hit[0], "fuzzy"
         if not self.complete.search(s):
             subs = {n for n in self._by_first.get(s[0], ()) if len(n) > len(s) and is_subsequence(s, n)}

@@ -1,0 +1,178 @@
+"""Entity linking: regions by context, SCHOOL/ORG rules, aliases, fuzzy, NIL, the stage itself."""
+import json
+
+import pytest
+
+from pipeline.components.linker import EntityLinker
+from pipeline.gazetteer import Gazetteer, load_gazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+# ---------------------------------------------------------------- regions
+@pytest.mark.parametrize("surface,context,code", [
+    ("鼓楼区", ["320100"], "320106"),       # 南京 report
+    ("鼓楼区", ["350100"], "350102"),       # 福州 report
+    ("鼓楼区", ["350121"], "350102"),       # a county of 福州: same city wins
+    ("朝阳区", ["110000"], "110105"),
+    ("朝阳区", ["220100"], "220104"),
+    ("普陀区", ["330902"], "330903"),       # 舟山 district report
+    ("普陀区", ["310000"], "310107"),
+    ("定海", ["330902"], "330902"),
+    ("定海", [], "330902"),
+    ("景宁", [], "331127"),
+    ("阿坝", ["510000"], "513200"),         # the prefecture outranks 阿坝县 without a closer hint
+    ("阿坝", ["513231"], "513231"),         # ...but not in a 阿坝县 report
+    ("吉林", [], "220000"),                 # province before the city of the same name
+])
+def test_region_context_breaks_ties(gaz, surface, context, code):
+    assert gaz.link("REGION", surface, context)[0] == code
+
+
+@pytest.mark.parametrize("surface,code,canonical", [
+    ("鼓樓區", "350102", "鼓楼区"), ("臺灣", "710000", "台湾省"), ("廣西", "450000", "广西壮族自治区"),
+])
+def test_traditional_surfaces_link_to_simplified(gaz, surface, code, canonical):
+    assert gaz.link("REGION", surface, ["350100"]) == (code, canonical)
+
+
+def test_towns_are_nil_with_their_name(gaz):
+    assert gaz.link("REGION", "平桥镇", ["510121"]) == (None, "平桥镇")
+    assert gaz.link("REGION", "白\n泉镇", []) == (None, "白泉镇")
+
+
+# ---------------------------------------------------------------- SCHOOL / ORG
+@pytest.mark.parametrize("label,surface,context,canonical", [
+    ("ORG", "市教育局", ["510100"], "成都市教育局"),
+    ("ORG", "市教育局", ["510121"], "成都市教育局"),          # county report, city body
+    ("ORG", "县政府", ["510121"], "金堂县人民政府"),
+    ("ORG", "县委", ["510121"], "中共金堂县委员会"),
+    ("ORG", "区委", ["110108"], "中共北京市海淀区委员会"),
+    ("ORG", "区人大", ["440305"], "深圳市南山区人民代表大会"),
+    ("ORG", "市委教育工作领导小组", ["430100"], "中共长沙市委教育工作领导小组"),
+    ("ORG", "省教育厅", ["430100"], "湖南省教育厅"),
+    ("ORG", "省政府教育督导委员会", ["430100"], "湖南省人民政府教育督导委员会"),
+    ("ORG", "市发改委", ["430100"], "长沙市发展和改革委员会"),
+    ("ORG", "区卫健局", ["440305"], "深圳市南山区卫生健康局"),
+    ("ORG", "局党委", ["510121"], "中共金堂县教育局委员会"),
+    ("SCHOOL", "成都七中", [], "成都市第七中学"),
+    ("SCHOOL", "南山二小", ["440305"], "深圳市南山区第二小学"),
+    ("SCHOOL", "金堂职高", ["510121"], "金堂县职业高级中学"),
+    ("SCHOOL", "华容职专", ["430600"], "华容县职业中等专业学校"),   # 岳阳, not 鄂州's 华容区
+    ("SCHOOL", "华容职专", ["420700"], "鄂州市华容区职业中等专业学校"),
+    ("SCHOOL", "海淀区培智学校", ["110108"], "北京市海淀区培智学校"),
+    ("SCHOOL", "红星小学", ["510121"], "金堂县红星小学"),    # bare name in a county report
+])
+def test_institution_rules(gaz, label, surface, context, canonical):
+    assert gaz.link(label, surface, context)[1] == canonical
+
+
+def test_bureau_comes_from_publisher(gaz):
+    assert gaz.link("ORG", "局党委", ["510121"], publisher="金堂县教育和体育局")[1] == "中共金堂县教育和体育局委员会"
+
+
+def test_rules_need_context(gaz):
+    assert gaz.link("ORG", "市教育局", []) == (None, "市教育局")
+    assert gaz.link("ORG", "县政府", ["510100"]) == (None, "县政府")   # a city has no 县政府
+
+
+def test_alias_fuzzy_traditional_and_nil(gaz):
+    kb, canon = gaz.link("SCHOOL", "北师大", [])
+    assert canon == "北京师范大学" and kb == gaz.institution_surfaces()["北京师范大学"].id
+    assert gaz.link("SCHOOL", "北京師範大學", [])[1] == "北京师范大学"
+    assert gaz.link("SCHOOL", "哈尔滨工大学", [])[1] == "哈尔滨工业大学"        # fuzzy
+    assert gaz.link("SCHOOL", "北京大学", [])[1] == "北京大学"                  # not 南京大学
+    assert gaz.link("SCHOOL", "红星 小学", ["510100"]) == (None, "红星小学")   # NIL, city report
+    # a company keeps its own name: no region expansion (上海 -> 上海市) or report prefix
+    assert gaz.link("ORG", "重庆巴蜀教育集团", ["331100"]) == (None, "重庆巴蜀教育集团")
+
+
+def test_fuzzy_never_changes_a_numeral():
+    g = Gazetteer()
+    g.learn([{"entities": [{"label": "SCHOOL", "text": "金华市第十一中学", "canonical": "金华市第十一中学"}]}])
+    assert g.link("SCHOOL", "金华市第一中学", [])[1] == "金华市第一中学"
+
+
+def test_cross_province_names_are_not_given_the_report_region(gaz):
+    assert gaz.link("ORG", "闽浙赣皖九方经济区职业教育专委会", ["331100"])[1] == \
+        "闽浙赣皖九方经济区职业教育专业委员会"
+    assert gaz.link("ORG", "中小学心理健康教育专家委员会", ["430100"])[1] == \
+        "长沙市中小学心理健康教育专家委员会"
+
+
+# ---------------------------------------------------------------- the stage
+def _doc(nlp, text, spans):
+    from pipeline.nlp import make_doc
+    doc = make_doc(nlp, text)
+    for name in ("chrome", "structure"):
+        doc = nlp.get_pipe(name)(doc)
+    doc._.entities = [{"start": text.index(s, text.index(after) if after else 0),
+                       "end": text.index(s, text.index(after) if after else 0) + len(s), "label": lab}
+                      for lab, s, after in spans]
+    return doc
+
+
+def test_stage_infers_context_and_links_in_report(nlp):
+    text = ("成都市金堂县教育局2023年工作要点\n\n"
+            "一、全年工作。县委、县政府高度重视。金堂县职业高级中学扩建，金堂职高新增专业3个。"
+            "竹篙镇与竹篙合作办学，鼓楼区来访。")
+    doc = _doc(nlp, text, [("ORG", "县委", None), ("ORG", "县政府", None),
+                           ("SCHOOL", "金堂县职业高级中学", None), ("SCHOOL", "金堂职高", "扩建"),
+                           ("REGION", "竹篙镇", None), ("REGION", "竹篙", "与"), ("REGION", "鼓楼区", None)])
+    linker = EntityLinker(Gazetteer())
+    assert linker.infer_context(doc) == ["510121"]
+    linker(doc)
+    got = {doc.text[e["start"]:e["end"]]: (e["kb_id"], e["canonical"]) for e in doc._.entities}
+    assert got["县委"][1] == "中共金堂县委员会"
+    assert got["金堂职高"][1] == "金堂县职业高级中学"
+    assert got["竹篙镇"] == (None, "竹篙镇") and got["竹篙"] == (None, "竹篙镇")
+    assert got["鼓楼区"][0] is None or got["鼓楼区"][0] in {"320106", "350102", "410204", "320302"}
+
+
+def test_stage_coreference_to_full_name(nlp):
+    text = ("南山区教育局工作总结\n深圳市南山区荔湾小学创建成功。荔湾小学获评示范校。"
+            "深圳职业技术学院合作，深圳职院共建。")
+    doc = _doc(nlp, text, [("SCHOOL", "深圳市南山区荔湾小学", None), ("SCHOOL", "荔湾小学", "创建"),
+                           ("SCHOOL", "深圳职业技术学院", None), ("SCHOOL", "深圳职院", None)])
+    EntityLinker(Gazetteer())(doc)
+    got = {doc.text[e["start"]:e["end"]]: e["canonical"] for e in doc._.entities}
+    assert got["荔湾小学"] == "深圳市南山区荔湾小学"
+    assert got["深圳职院"] == "深圳职业技术学院"
+
+
+def test_stage_skips_ignored_regions(nlp):
+    text = "丽水市教育局\n青田县开展工作。"
+    doc = _doc(nlp, text, [("REGION", "青田县", None)])
+    doc._.ignored = [{"start": 0, "end": len(text), "reason": "boilerplate"}]
+    EntityLinker(Gazetteer())(doc)
+    assert "kb_id" not in doc._.entities[0]
+
+
+def test_gold_spans_leave_one_out(nlp, gold_dir):
+    """Gold entity spans fed to the linker, learning from the other documents only."""
+    from pipeline.nlp import make_doc
+    recs = {p: json.loads(p.read_text(encoding="utf-8")) for p in sorted(gold_dir.glob("*.gold.json"))}
+    gaz = Gazetteer()
+    linker = EntityLinker(gaz)
+    ok = {"REGION": [0, 0], "INST": [0, 0]}
+    for path, gold in recs.items():
+        linker.learn([r for p, r in recs.items() if p != path])
+        text = path.with_name(path.name.replace(".gold.json", ".txt")).read_text(encoding="utf-8")
+        doc = make_doc(nlp, text, str(path))
+        for name in ("chrome", "structure"):
+            doc = nlp.get_pipe(name)(doc)
+        v = doc._.view
+        doc._.ignored = []
+        doc._.entities = [dict(start=v.to_view(e["start"]), end=v.to_view(e["end"]), label=e["label"], g=e)
+                          for e in gold["entities"] if e["label"] in ("REGION", "SCHOOL", "ORG")]
+        linker(doc)
+        for e in doc._.entities:
+            key = "REGION" if e["label"] == "REGION" else "INST"
+            hit = e["kb_id"] == e["g"]["kb_id"] if key == "REGION" else e["canonical"] == e["g"]["canonical"]
+            ok[key][0] += hit
+            ok[key][1] += 1
+    assert ok["REGION"][0] / ok["REGION"][1] >= 0.97
+    assert ok["INST"][0] / ok["INST"][1] >= 0.9
