@@ -43,6 +43,8 @@ _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
 _CN_DIGITS = set("一二三四五六七八九十百千万两零〇")
 _PROG_CUT = re.compile(f"\\d+[年月日届期轮批次]|[^{CJK}A-Za-z+]|[为等的了与和及]")
 _PROG_BAD = re.compile("改扩建|迁建|扩建|新建|维修|改造|利用|开展|盯紧|”")
+_NOT_IN_GIVEN = set("的了是在和与及等个名位年月日省市县区镇乡村校")
+_COMMON_TAGS = {"n", "v", "vn", "a", "d", "ad", "an", "p", "c", "u", "uj", "m", "f", "r", "l", "i", "b", "q"}
 _FUNCTION_TAGS = {"f", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "m", "y", "e", "o"}
 _COUNT_WORD = re.compile("^[一二三四五六七八九十百千万两几多数\\d]+[所个名位家项批类级种套间座支]$")
 
@@ -104,11 +106,12 @@ class EntityRecognizer:
         self.re_school = re.compile(f"(?:{_alt(sfx)})")
         self.re_campus = re.compile(c["school_campus"])
         self.re_school_abbrev = re.compile(
-            f"(?:{c['school_ordinal_tail']}|{_alt(c['school_abbrev_tails'])})(?![{CJK}])|"
-            f"(?:{c['school_ordinal_tail']}|{_alt(c['school_abbrev_tails'])})(?=[等与和及、，,。；;）)]|的|[{CJK}]{{2}})")
+            f"(?:{c['school_ordinal_tail']}|{_alt(c['school_abbrev_tails'])})(?!生|学|教师|老师|阶段|年级|班)")
         self.abbrev_tails = set(c["school_abbrev_tails"])
         self.re_univ_abbrev = re.compile(c["university_abbrev"])
         self.school_generic = set(c["school_generic_cores"])
+        self.school_evaluative = set(c.get("school_evaluative", []))
+        self.school_hard_stops = set(c.get("school_hard_stops", []))
         self.school_tail_chars = set("中小学幼职")
         # ORG
         self.org_levels = c["org_levels"]
@@ -271,14 +274,14 @@ class EntityRecognizer:
                 return True
         return False
 
-    def _specific(self, core: str, generic: set[str]) -> bool:
+    def _specific(self, core: str, generic: set[str], evaluative: set[str] | None = None) -> bool:
         """A core names something: it has a region, an ordinal, a proper noun, a rare or an
         unknown word; a core of common words only is a generic mention."""
         if not core or core in generic:
             return False
         toks = _cut(core)
         # a region followed only by generic words (上海优质学校) is still generic
-        if len(toks) > 1 and self._is_region_word(toks[0]) and all(t in generic for t in toks[1:]):
+        if len(toks) > 1 and self._is_region_word(toks[0]) and all(t in (evaluative or generic) for t in toks[1:]):
             return False
         run = 0
         for t in toks:
@@ -426,6 +429,14 @@ class EntityRecognizer:
             if nxt[:1] in ("生", "段", "龄") or (nxt[:1] == "校" and m.group() in ("中学", "小学")) or nxt in ("教育", "教师", "阶段", "学段", "老师", "课程", "校长"):
                 continue
             start = self._walk_back(text, p, 14, 0, use_tags=True)
+            if start == p and p > 0:
+                # 浙江广厦建设职业技术大学, 丽水开放技师学院: a boundary word right before the
+                # suffix is part of the name when a name stands before it
+                w = _cut(text[max(0, p - 4):p])
+                if w and len(w[-1]) >= 2 and w[-1] not in self.school_hard_stops:
+                    s2 = self._walk_back(text, p - len(w[-1]), 12, 0, use_tags=True)
+                    if s2 < p - len(w[-1]) and self._specific(text[s2:p - len(w[-1])], self.school_generic, self.school_evaluative):
+                        start = s2
             if start > 0 and text[start - 1] in "省市县区" and (start < 2 or text[start - 2] in "，,、。；;：:（( \n"):
                 start -= 1
             core = text[start:p]
@@ -435,7 +446,7 @@ class EntityRecognizer:
                     start += len(ctry)
                     core = core[len(ctry):]
                     break
-            if not self._specific(core, self.school_generic):
+            if not self._specific(core, self.school_generic, self.school_evaluative):
                 continue
             c = self.re_campus.match(text, q)
             if c:
@@ -443,7 +454,9 @@ class EntityRecognizer:
             out.append((start, q, "SCHOOL", PRIO["SCHOOL"]))
         for m in self.re_school_abbrev.finditer(text):
             p, q = m.span()
-            start = self._walk_back(text, p, 4, 0, use_tags=True)
+            start = next((p - n for n in (4, 3, 2) if p - n >= 0 and self._is_region_word(text[p - n:p])), None)
+            if start is None:
+                start = self._walk_back(text, p, 4, 0, use_tags=True)
             core = text[start:p]
             if len(core) < 2:
                 continue
@@ -478,11 +491,15 @@ class EntityRecognizer:
             s, e = m.span()
             if s > 0 and text[s - 1] in bad_prev:
                 continue
+            if text[s + 1:e] in ("政府",) and text[e:e + 1] in ("采", "购", "性", "投"):
+                continue
             out.append((s, e, "ORG", PRIO["ORG"]))
         for m in self.re_org.finditer(text):
             p, q = m.span()
             sfx = m.group()
-            if text[q:q + 1] in ("长", "级", "面", "势", "部", "限") and sfx in ("局", "委", "厅"):
+            if sfx[-1] in "局委厅" and text[q:q + 1] in ("长", "级", "面", "势", "部", "限", "员", "托", "屈"):
+                continue
+            if sfx == "中心" and text[q:q + 1] in ("城", "区", "校", "镇", "组", "任", "工", "环", "思"):
                 continue
             start = self._walk_back(text, p, 18, 0, use_tags=False)
             # a quoted name inside a body's name: 丽水市“云和木玩游戏教育”研究发展联盟
@@ -490,23 +507,29 @@ class EntityRecognizer:
                 o = text.rfind("“", max(0, start - 20), start)
                 if o > 0:
                     start = self._walk_back(text, o, 10, 0, use_tags=False)
-            level = False
-            if start > 0 and text[start - 1] in "省市县区":
+            if start > 0 and text[start - 1] in "省市县区" and self._boundary_before(text, start - 1):
                 start -= 1
-                level = True
             core = text[start:p]
             if not core or core in self.org_generic:
                 continue
-            if core[0] in "省市县区":
-                level = True
+            level = core[0] in "省市县区" and core[1:2] not in ("级", "域", "际", "属", "直", "内", "外", "场", "民")
             if level or self._has_region_prefix(core):
                 if len(core) < 2 and sfx in ("局", "委", "厅"):
                     continue
                 out.append((start, q, "ORG", PRIO["ORG"]))
             elif sfx in self.org_strong and len(core) >= 6:
-                out.append((start, q, "ORG", PRIO["ORG"]))
-            elif sfx in ("集团", "协会", "学会", "联盟", "基金会") and self._specific(core, self.org_generic):
-                out.append((start, q, "ORG", PRIO["ORG"]))
+                s2 = self._walk_back(text, p, 18, 0, use_tags=True)
+                if p - s2 >= 6 and not text[s2:p].startswith(("区域", "跨区", "校际", "县级", "市级", "省级")):
+                    out.append((s2, q, "ORG", PRIO["ORG"]))
+
+    def _boundary_before(self, text: str, i: int) -> bool:
+        """True when a name may start at ``i``: text start, punctuation, or a boundary word."""
+        if i == 0 or not re.match(f"[{CJK}]", text[i - 1]):
+            return True
+        for n in (1, 2, 3, 4):
+            if text[max(0, i - n):i] in self.stop_words:
+                return True
+        return False
 
     def _slogan(self, content: str) -> bool:
         return any(r.search(content) for r in self.re_slogans)
@@ -578,7 +601,9 @@ class EntityRecognizer:
                     continue
                 if cand[:2] in self.compound_surnames and n == 3 or cand[0] in self.surnames:
                     given = cand[1:] if cand[:2] not in self.compound_surnames else cand[2:]
-                    if given in self.person_not_given or any(ch in self.stop_chars for ch in given):
+                    if given in self.person_not_given or any(ch in _NOT_IN_GIVEN for ch in given):
+                        continue
+                    if len(given) == 2 and self._tag(given)[1] >= 1000:
                         continue
                     if n == 3 and cand[1:] in self.person_not_given:
                         continue
@@ -597,9 +622,18 @@ class EntityRecognizer:
             prev = text[s - 1:s]
             cand = text[s:p]
             tag = self._tag(cand)[0]
-            if tag not in (None, "nr", "nrfg", "nrt") and len(cand) > 1:
+            if tag in _COMMON_TAGS:
                 continue
             if prev and re.match(f"[{CJK}]", prev) and self._tag(text[s - 1:p])[0] is not None:
+                continue
+            out.append((s, p, "PERSON", PRIO["PERSON"]))
+        # a name right after an institution and before an award verb: 某某小学王某某荣获
+        for m in re.finditer("荣获|获评|被评为|当选|获得", text):
+            p = m.start()
+            s = name_before(p)
+            if s is None or s == 0 or text[s - 1] not in "校学园院局司会所部心":
+                continue
+            if self._tag(text[s:p])[0] not in (None, "nr", "nrt", "nrfg"):
                 continue
             out.append((s, p, "PERSON", PRIO["PERSON"]))
         # title before the name: 市委书记胡海锋接见
