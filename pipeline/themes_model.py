@@ -277,7 +277,44 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         self.seen_ = Y.sum(axis=0) > 0
         self.members_ = OneVsRestClassifier(LogisticRegression(C=self.C, solver="liblinear"))
         self.members_.fit(F, Y[:, self.seen_])
+        self.__dict__.pop("_linear_cache", None)
         return self
+
+    # The fitted classifiers are linear: prediction is one sparse product per classifier.
+    # sklearn's own predict_proba validates its input on each of the 20 estimators, which
+    # costs more than the arithmetic on a document's few dozen tasks.
+    def _linear(self):
+        cache = self.__dict__.get("_linear_cache")
+        if cache is None:
+            lr = self.primary_
+            pcols = np.array([int(np.where(self.classes_ == c)[0][0]) for c in lr.classes_])
+            ests = getattr(self.members_, "estimators_", [])
+            if all(isinstance(e, LogisticRegression) for e in ests):
+                wm = np.vstack([e.coef_[0] for e in ests]).T.copy()
+                bm = np.array([e.intercept_[0] for e in ests])
+            else:  # a constant column: let sklearn handle it
+                wm = bm = None
+            cache = (lr.coef_.T.copy(), lr.intercept_.copy(), pcols, wm, bm)
+            self.__dict__["_linear_cache"] = cache
+        return cache
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_linear_cache", None)
+        return state
+
+    def _probabilities(self, F) -> tuple[np.ndarray, np.ndarray]:
+        """Primary-theme probabilities P and membership probabilities M, columns in
+        ``classes_`` order (the same numbers as the estimators' ``predict_proba``)."""
+        from scipy.special import expit, softmax
+
+        wp, bp, pcols, wm, bm = self._linear()
+        P = np.zeros((F.shape[0], len(self.classes_)))
+        z = np.asarray(F @ wp) + bp
+        P[:, pcols] = softmax(z, axis=1) if z.shape[1] > 1 else np.hstack([1 - expit(z), expit(z)])
+        M = np.zeros_like(P)
+        M[:, self.seen_] = expit(np.asarray(F @ wm) + bm) if wm is not None else self.members_.predict_proba(F)
+        return P, M
 
     def _title_first(self, text: str, m: np.ndarray, top: int) -> int:
         """A title that names two themes (“特殊教育和终身教育”, “体育、美育和劳动教育”)
@@ -296,22 +333,14 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """Primary-theme probabilities, columns in ``classes_`` order."""
-        F = self._features(list(X))
-        p = self.primary_.predict_proba(F)
-        out = np.zeros((F.shape[0], len(self.classes_)))
-        cols = [int(np.where(self.classes_ == c)[0][0]) for c in self.primary_.classes_]
-        out[:, cols] = p
-        return out
+        return self._probabilities(self._features(list(X)))[0]
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return np.array([ts[0] for ts, _ in self.predict_themes(X)])
 
     def membership_proba(self, X: Sequence[str]) -> np.ndarray:
         """Per-theme probability that the task is (also) about that theme."""
-        F = self._features(list(X))
-        out = np.zeros((F.shape[0], len(self.classes_)))
-        out[:, self.seen_] = self.members_.predict_proba(F)
-        return out
+        return self._probabilities(self._features(list(X)))[1]
 
     def predict_themes(self, X: Sequence[str]) -> list[tuple[list[str], dict[str, float]]]:
         """(ordered themes, scores) per text.  The primary is the primary classifier's
@@ -326,11 +355,7 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         thr = self.secondary_threshold if self.secondary_threshold is not None else float(sec.get("model_threshold", 0.3))
         k = self.max_secondary if self.max_secondary is not None else int(sec.get("max_secondary", 2))
         F = self._features(X)
-        P = np.zeros((F.shape[0], len(self.classes_)))
-        cols = [int(np.where(self.classes_ == c)[0][0]) for c in self.primary_.classes_]
-        P[:, cols] = self.primary_.predict_proba(F)
-        M = np.zeros_like(P)
-        M[:, self.seen_] = self.members_.predict_proba(F)
+        P, M = self._probabilities(F)
         out = []
         for r, text in enumerate(X):
             first = int(np.argmax(P[r]))

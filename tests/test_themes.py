@@ -225,3 +225,12 @@ def test_title_naming_two_themes_puts_first_named_first(model):
     b = model.predict_themes(["五是特殊教育和终身教育协调发展。" + body])[0][0]
     assert a[:2] == ["LIFELONG", "SPECIAL"]
     assert b[:2] == ["SPECIAL", "LIFELONG"]
+
+
+def test_fast_linear_path_equals_sklearn_estimators(model):
+    texts = [t for t, _ in HELD_OUT]
+    F = model._features(texts)
+    P, M = model._probabilities(F)
+    cols = [list(model.classes_).index(c) for c in model.primary_.classes_]
+    assert np.allclose(P[:, cols], model.primary_.predict_proba(F))
+    assert np.allclose(M[:, model.seen_], model.members_.predict_proba(F))

@@ -51,7 +51,9 @@ class ThemeClassifier:
 
     # ------------------------------------------------------------------ running
     def _texts(self, doc: Doc) -> list[str]:
-        return [doc.text[t["start"]:t["end"]] for t in doc._.tasks]
+        # doc.text is rebuilt from the tokens on each access; the view holds the same string
+        text = doc._.view.text if doc._.view is not None else doc.text
+        return [text[t["start"]:t["end"]] for t in doc._.tasks or ()]
 
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
