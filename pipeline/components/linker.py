@@ -66,10 +66,11 @@ class EntityLinker:
                 last = en
         return out
 
-    def infer_context(self, doc: Doc) -> list[str]:
+    def infer_context(self, doc: Doc, text: str | None = None) -> list[str]:
         """The report's own region codes, most specific first (may be empty)."""
         meta = doc._.meta or {}
-        texts = [clean(meta.get("publisher") or ""), clean(meta.get("title") or ""), doc.text[: self.head_chars]]
+        text = doc.text if text is None else text      # doc.text is rebuilt on every access
+        texts = [clean(meta.get("publisher") or ""), clean(meta.get("title") or ""), text[: self.head_chars]]
         strong: list[str] = []
         weak: list[str] = []
         for t in texts:
@@ -96,7 +97,7 @@ class EntityLinker:
             counts = Counter()
             for e in doc._.entities or ():
                 if e.get("label") == "REGION":
-                    for r in self.gaz.region_surfaces().get(clean(doc.text[e["start"]:e["end"]]), [])[:1]:
+                    for r in self.gaz.region_surfaces().get(clean(text[e["start"]:e["end"]]), [])[:1]:
                         if r.level in ("city", "county"):
                             counts[r.code] += 1
             if counts:
@@ -110,10 +111,11 @@ class EntityLinker:
                 and not in_ignored(doc, e["start"], e["end"])]
         if not ents:
             return doc
-        context = self.infer_context(doc)
+        text = doc.text
+        context = self.infer_context(doc, text)
         publisher = (doc._.meta or {}).get("publisher")
         lk = self.gaz._linker
-        surfaces = {id(e): clean(doc.text[e["start"]:e["end"]]) for e in ents}
+        surfaces = {id(e): clean(text[e["start"]:e["end"]]) for e in ents}
         region_names = {surfaces[id(e)] for e in ents if e["label"] == "REGION"}
         methods = {}
         for e in ents:
