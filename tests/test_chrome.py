@@ -116,6 +116,16 @@ def test_copy_with_an_edited_line_stays_one_region(marker):
     assert len(got) == 1 and got[0]["start"] == text.index(lines[0], 10)
 
 
+def test_three_copies_with_a_line_repeated_in_every_item(marker):
+    """A line repeated inside every item ("目标任务：完成。") must not start a false run that
+    swallows the real start of the next copy."""
+    one = "一、加强党的建设\n\n" + "".join(
+        f"{i}.推进第{i}项工作。完成目标任务，新增学位{i}个。\n\n目标任务：完成。\n\n" for i in range(1, 30))
+    text = one * 3
+    got = [r for r in marker.spans(text) if r["reason"] == "duplicate"]
+    assert [(r["start"], r["end"]) for r in got] == [(len(one), len(text) - 2)]
+
+
 def test_repeated_short_lines_and_phrases_are_not_duplicates(marker):
     items = [f"{i}.推进第{i}项工作\n目标任务：完成第{i}项指标。\n工作措施：建立工作专班，定期通报进展。" for i in range(1, 9)]
     text = "\n".join(items) + "\n"

@@ -93,6 +93,19 @@ def test_item_styles_under_headings(run, fmt):
     assert doc._.tasks[2]["title"] == "提升普通高中办学质量"
 
 
+def test_headings_ending_in_a_full_stop_or_with_an_introduction(run):
+    pieces = [("other", "陕西某市教育局2024年工作要点"),
+              ("head", "一、加强党的全面领导。"),
+              ("task", "1.健全领导体制。落实党组织领导的校长负责制，覆盖全部公办中小学。"),
+              ("task", "2.加强基层党建。创建党建示范校20所。"),
+              ("head", "二、推进教育优质均衡。"),
+              ("other", "坚持公平优先，补齐农村短板。"),
+              ("task", "3.扩大学位供给。新建改扩建学校12所，新增学位1.5万个。"),
+              ("task", "4.深化集团化办学。新组建教育集团8个，实现乡村学校全覆盖。")]
+    text, spans = build(pieces)
+    assert_tasks(run(text), spans)
+
+
 def test_yishi_items_in_a_summary_with_three_levels(run):
     pieces = [("other", "贵州某县教育局2022年工作总结"),
               ("head", "一、主要成效"),

@@ -15,6 +15,7 @@ is built, not at any one site.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -158,48 +159,80 @@ class ChromeMarker:
         return head and ("|" in stripped or "｜" in stripped)
 
     def duplicates(self, text: str, lines: list[tuple[int, int]] | None = None) -> list[dict]:
-        """Runs of lines that repeat earlier lines of the same file, in order."""
+        """Runs of lines that repeat earlier lines of the same file in the same order.
+
+        A run follows its original line by line: each next line must occur again after the
+        original of the previous one (and before the run began).  Up to ``max_gap_lines``
+        lines / ``max_gap_chars`` characters that do not follow (an edited date line, a
+        changed sentence) are tolerated; beyond that the run ends and the pending lines are
+        looked at again as the possible start of a new run."""
         if lines is None:
             lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
-        seen: dict[str, int] = {}
-        # [first line, last line, repeated chars, repeated lines, lines in the originals' order,
-        #  last original line, changed chars inside the run]
-        runs: list[list[int]] = []
-        cur: list[int] | None = None
-        gap_c = gap_l = 0
+        keyed, line_of = [], []          # content lines only (long enough to compare)
         for i, (s, e) in enumerate(lines):
             key = _SPACE.sub("", text[s:e])
-            if len(key) < self.dup_min_line:
-                continue
-            first = seen.setdefault(key, i)
-            repeated = first < i and (cur is None or first < cur[0])
-            if repeated:
-                if cur is None:
-                    cur = [i, i, 0, 0, 0, -1, 0]
-                    runs.append(cur)
-                cur[1] = i
-                cur[2] += len(key)
-                cur[3] += 1
-                cur[4] += first > cur[5]
-                cur[5] = max(cur[5], first)
-                cur[6] += gap_c
-                gap_c = gap_l = 0
-            elif cur is not None:
-                gap_c += len(key)
-                gap_l += 1
-                if gap_c > self.dup_gap_chars or gap_l > self.dup_gap_lines:
+            if len(key) >= self.dup_min_line:
+                keyed.append((len(keyed), key))
+                line_of.append(i)
+        occ: dict[str, list[int]] = {}
+        runs: list[list[int]] = []    # [first line, last line, repeated chars, repeated lines,
+        cur: list[int] | None = None  #  last original line, changed chars]
+        pending: list[tuple[int, str]] = []
+        queue = list(reversed(keyed))
+        done: set[int] = set()
+        while queue:
+            i, key = queue.pop()
+            prev = occ.get(key, ())
+            if cur is not None:
+                j = bisect.bisect_right(prev, cur[4])
+                # the original must follow the previous one closely (a changed line or two)
+                if j < len(prev) and prev[j] < cur[0] and \
+                        prev[j] - cur[4] <= 1 + self.dup_gap_lines:
+                    cur[1], cur[4] = i, prev[j]
+                    cur[2] += len(key)
+                    cur[3] += 1
+                    cur[5] += sum(len(k) for _, k in pending)
+                    pending = []
+                    self._seen(occ, done, i, key)
+                    continue
+                strong = cur[2] >= self.dup_min_chars and 2 * cur[5] <= cur[2]
+                if not strong and any(p < i for p in prev):
+                    cur = None                        # a weak run gives way to a new start
+                    queue.append((i, key))
+                    queue.extend(reversed(pending))
+                    pending = []
+                    continue
+                pending.append((i, key))
+                self._seen(occ, done, i, key)
+                if len(pending) > self.dup_gap_lines or \
+                        sum(len(k) for _, k in pending) > self.dup_gap_chars:
                     cur = None
-                    gap_c = gap_l = 0
-        # a short file's copy may be shorter than min_run_chars: then a third of the file will do
-        total = sum(len(k) for k in seen)
+                    queue.extend(reversed(pending))   # look at them again without a run
+                    pending = []
+                continue
+            prev = [p for p in prev if p < i]
+            if prev:
+                cur = [i, i, len(key), 1, prev[0], 0]
+                runs.append(cur)
+            self._seen(occ, done, i, key)
+        total = sum(len(k) for _, k in keyed)
+        # a short file's copy may be shorter than min_run_chars: then a third of it will do
         need = min(self.dup_min_chars, max(60, total // 3))
-        out = []
-        for a, b, chars, n, ordered, _, changed in runs:
-            # a copy repeats many lines, in the order of the original, with few changes
-            if chars >= need and n >= self.dup_min_lines and ordered >= 0.8 * n \
-                    and changed <= chars:
-                out.append({"start": lines[a][0], "end": lines[b][1], "reason": "duplicate"})
+        out: list[dict] = []
+        for a, b, chars, n, _, changed in runs:
+            if chars >= need and n >= self.dup_min_lines and changed <= chars:
+                s, e = lines[line_of[a]][0], lines[line_of[b]][1]
+                if out and not text[out[-1]["end"]:s].strip():
+                    out[-1]["end"] = e                # copies back to back: one region
+                else:
+                    out.append({"start": s, "end": e, "reason": "duplicate"})
         return out
+
+    @staticmethod
+    def _seen(occ: dict[str, list[int]], done: set[int], i: int, key: str) -> None:
+        if i not in done:
+            done.add(i)
+            occ.setdefault(key, []).append(i)
 
 
 def body_text(text: str, marker: ChromeMarker | None = None) -> str:

@@ -9,7 +9,8 @@ Tasks come from the document's own marker hierarchy, not from per-document setti
    a style already open closes everything below it (the usual way headings nest, whatever
    order a bureau uses).  A part heading (``2021年工作要点``) or a table header closes all.
 3. An item is a *pure heading* when it has sub-items and its own text is one short line
-   without a sentence end.  A style is a *heading style* when it has a pure heading and at
+   (at most one sentence end, at its end), perhaps with an introduction shorter than its
+   sub-items.  A style is a *heading style* when it has a pure heading and at
    least as many items nest under its items as it has items itself (``一、`` over ``1.``;
    ``一、`` over ``（一）`` over ``1．``; but not ``1.`` when only one of ten ``1.`` items
    carries ``（1）（2）``).  Sections such as ``一、总体思路`` at a heading
@@ -305,7 +306,8 @@ class StructureParser:
         for k, it in enumerate(items):
             hb = hard[bisect.bisect_right(hard, it["start"])] if hard[-1] > it["start"] else n
             end = hb
-            for nxt in items[k + 1:]:
+            for kk in range(k + 1, len(items)):
+                nxt = items[kk]
                 if nxt["start"] >= hb:
                     break
                 p = nxt["parent"]
@@ -354,13 +356,16 @@ class StructureParser:
         for t in tasks:
             t["end"] = _trim(text, ignored, t["start"], t["end"])
             paras[id(t)] = _paragraphs(text, ignored, t["start"], t["end"])
+        most: dict[str, int] = {}
         for t in tasks:
-            if t["followed"] or t["style"] == "table_row":
+            if t["followed"]:
+                most[t["style"]] = max(most.get(t["style"], 0), paras[id(t)])
+        for t in tasks:
+            if t["followed"] or t["style"] == "table_row" or t["style"] not in most:
                 continue
-            sib = [paras[id(o)] for o in tasks if o is not t and o["style"] == t["style"] and o["followed"]]
-            if sib and paras[id(t)] > max(sib):
+            if paras[id(t)] > most[t["style"]]:
                 t["end"] = _trim(text, ignored, t["start"],
-                                 _nth_paragraph_end(text, ignored, t["start"], t["end"], max(sib)))
+                                 _nth_paragraph_end(text, ignored, t["start"], t["end"], most[t["style"]]))
         out = []
         for t in tasks:
             m = _TITLE_END.search(text, t["body"], t["end"])
@@ -371,13 +376,24 @@ class StructureParser:
         return out
 
     def _pure_heading(self, text: str, it: dict) -> bool:
+        """A heading line (short, at most one sentence end, at its end), possibly followed by
+        an introductory paragraph shorter than the sub-items it introduces."""
         own = text[it["body"]:it["own_end"]].strip()
-        return 0 < len(own) <= self.heading_max and "\n" not in own and not _SENT_END.search(own)
+        first, _, rest = own.partition("\n")
+        first = first.strip()
+        if not (0 < len(first) <= self.heading_max) or _SENT_END.search(first[:-1]):
+            return False
+        if not rest.strip():
+            return True
+        kids = sum(c["end"] - c["start"] for c in it["children"])
+        return len(rest.strip()) < kids
 
 
 # ---------------------------------------------------------------------- helpers
 def _inside(ignored: list[dict], s: int, e: int) -> bool:
-    return any(r["start"] <= s and e <= r["end"] for r in ignored)
+    """[s, e) lies within one region of ``ignored`` (sorted by start, non-overlapping)."""
+    i = bisect.bisect_right(ignored, s, key=lambda r: r["start"]) - 1
+    return i >= 0 and e <= ignored[i]["end"]
 
 
 def _iso(y, m, d) -> str | None:
@@ -395,12 +411,10 @@ def _trim(text: str, ignored: list[dict], s: int, e: int) -> int:
     while e > s:
         while e > s and text[e - 1].isspace():
             e -= 1
-        moved = False
-        for r in ignored:
-            if r["start"] < e <= r["end"] and r["start"] >= s:
-                e = r["start"]
-                moved = True
-        if not moved:
+        i = bisect.bisect_left(ignored, e, key=lambda r: r["start"]) - 1
+        if i >= 0 and ignored[i]["start"] >= s and e <= ignored[i]["end"]:
+            e = ignored[i]["start"]
+        else:
             break
     return e
 
