@@ -176,3 +176,29 @@ def test_gold_spans_leave_one_out(nlp, gold_dir):
             ok[key][1] += 1
     assert ok["REGION"][0] / ok["REGION"][1] >= 0.97
     assert ok["INST"][0] / ok["INST"][1] >= 0.9
+
+
+@pytest.mark.parametrize("surface,context,code", [
+    ("浙江省丽水市莲都区", [], "331102"),
+    ("江苏省南京市鼓楼区", [], "320106"),     # each part read in the context of the one before
+    ("福建省福州市鼓楼区", ["320100"], "350102"),
+    ("临安市", [], "330112"),                 # pre-reform name of 临安区
+])
+def test_region_chains_and_old_names(gaz, surface, context, code):
+    assert gaz.link("REGION", surface, context)[0] == code
+
+
+@pytest.mark.parametrize("surface,context,canonical", [
+    ("州教育局", ["522600"], "黔东南苗族侗族自治州教育局"),
+    ("旗教育局", ["150221"], "土默特右旗教育局"),
+    ("市委", ["330782"], "中共义乌市委员会"),                  # county-level city: 市 is itself
+    ("市教育局党委", ["430100"], "中共长沙市教育局委员会"),
+    ("团市委", ["430100"], "共青团长沙市委员会"),
+    ("市住建局", ["430100"], "长沙市住房和城乡建设局"),
+    ("市市场监管局", ["430100"], "长沙市市场监督管理局"),
+    ("市场监管局", ["430100"], "市场监督管理局"),             # 市场 is a word, not 市 + 场
+    ("市政府", ["430100"], "长沙市人民政府"),
+    ("市政府教育督导委员会", ["430100"], "长沙市人民政府教育督导委员会"),
+])
+def test_more_level_short_forms(gaz, surface, context, canonical):
+    assert gaz.link("ORG", surface, context)[1] == canonical

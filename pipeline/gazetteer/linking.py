@@ -26,6 +26,12 @@ _PROV_PAIR = re.compile("^[" + "".join(sorted(PROVINCE_ABBR)) + "]{2}")
 _NUMERALS = re.compile(r"[0-9一二三四五六七八九十百零〇]+")
 
 
+# Which levels a level character can point at: 市 is a prefecture, a county-level city or a
+# municipality; 州/盟 are prefectures.
+_LEVEL_CHAR = {"市": ("city", "county", "province"), "州": ("city",), "盟": ("city",)}
+_OLD_SUFFIX = re.compile(r"(市|县|区)$")
+
+
 def is_subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(c in it for c in short)
@@ -48,6 +54,7 @@ class Linker:
         self.org_keep = re.compile(ore.get("keep_heads", "$^"))
         ctx = cfg.get("context", {}) or {}
         self.bureau_suffix = ctx.get("bureau_suffix", "教育局")
+        self.not_level = tuple(cfg.get("not_level_prefix", []) or [])
         self.reset()
 
     def reset(self) -> None:
@@ -84,16 +91,10 @@ class Linker:
         chain = self.ancestors(own.code)
         if lvl == "省":
             return next((r for r in chain if r.level == "province"), None)
-        if lvl == "市":
-            for r in chain:
-                if r.name.endswith("市") and r.level in ("city", "county", "province"):
-                    return r
-            return None
-        if lvl == "县":
-            return own if own.level == "county" and re.search("(县|旗)$", own.name) else None
-        if lvl == "区":
-            return own if own.level == "county" and own.name.endswith("区") else None
-        return None
+        if lvl in "县区旗":                  # the report's own county-level division only
+            return own if own.level == "county" and own.name.endswith(lvl) else None
+        levels = _LEVEL_CHAR.get(lvl, ("city",))
+        return next((r for r in chain if r.name.endswith(lvl) and r.level in levels), None)
 
     def inst_form(self, r: "Region") -> str:
         """How an institution writes its region: a district keeps its city (舟山市定海区)."""
@@ -132,10 +133,46 @@ class Linker:
 
         return sorted(cands, key=score, reverse=True)
 
+    def _region_candidates(self, surface: str) -> list["Region"]:
+        cands = self.gaz._region_full.get(surface) or self.gaz.region_surfaces().get(surface)
+        if cands:
+            return cands
+        # a pre-reform name (临安市, 金华县 -> 临安区, 金东区?) only by its root, and only when the
+        # root names a single county-level division
+        m = _OLD_SUFFIX.search(surface)
+        if m and len(surface) - len(m.group()) >= 2:
+            root = [r for r in self.gaz.region_surfaces().get(surface[: m.start()], [])
+                    if r.level == "county"]
+            if len(root) == 1:
+                return root
+        return []
+
+    def split_chain(self, surface: str) -> list[str] | None:
+        """浙江省丽水市莲都区 -> [浙江省, 丽水市, 莲都区] when every part is a region name."""
+        parts, i = [], 0
+        full = self.gaz._region_full
+        while i < len(surface):
+            for n in range(min(len(surface) - i, 12), 1, -1):
+                if surface[i:i + n] in full:
+                    parts.append(surface[i:i + n])
+                    i += n
+                    break
+            else:
+                return None
+        return parts if len(parts) > 1 else None
+
     def link_region(self, surface: str, context: Sequence[str]) -> tuple[str | None, str]:
-        full = self.gaz._region_full.get(surface)
-        cands = full or self.gaz.region_surfaces().get(surface)
+        cands = self._region_candidates(surface)
         if not cands:
+            chain = self.split_chain(surface)
+            if not chain:
+                return None, surface
+            ctx = list(context)
+            best = None
+            for part in chain:               # each part is read in the context of the previous
+                best = self.rank_regions(self.gaz._region_full[part], ([best.code] if best else []) + ctx)[0]
+            if best is not None and best.level != "country":
+                return best.code, best.name
             return None, surface
         best = self.rank_regions(cands, context)[0]
         return best.code, best.name
@@ -178,12 +215,14 @@ class Linker:
         if inst is not None:
             return inst.id, inst.canonical, "alias"
         # level short forms: 市教育局, 局党委, 区委
+        level_ok = not s.startswith(self.not_level)
         for rx, tmpl in self.short_rules:
-            m = rx.match(s)
+            m = rx.match(s) if level_ok or "{bureau}" in tmpl else None
             if not m:
                 continue
             g = m.groupdict()
-            vals = {"rest": self.expand_body(g.get("rest") or "") if label == "ORG" else (g.get("rest") or "")}
+            vals = {k: v or "" for k, v in g.items()}
+            vals["rest"] = self.expand_body(vals.get("rest", "")) if label == "ORG" else vals.get("rest", "")
             if "{bureau}" in tmpl:
                 b = self.bureau(context, publisher)
                 if not b:
