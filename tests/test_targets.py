@@ -182,6 +182,10 @@ def test_there_are_at_least_twenty_negatives():
     assert len(NEGATIVES) >= 20
 
 
+def test_a_number_at_the_very_start_of_the_text(run):
+    assert _one(run("12所学校通过验收。"), "12所")["value"] == 12
+
+
 def test_no_target_inside_an_ignored_region(run):
     text = "新建幼儿园12所。新建幼儿园12所。"
     got = run(text, ignored=[{"start": 9, "end": len(text), "reason": "duplicate"}])
@@ -272,6 +276,14 @@ def test_task_id_is_the_innermost_task(run):
     ("学生体质健康优良率达到50%以上、合格率96%以上。", "96%", "学生体质健康合格率"),
     ("学生总体近视率较上年下降0.5个百分点。", "0.5个百分点", "学生总体近视率降幅"),
     ("为9所农村学校完成食堂提升改造。", "9所", "完成食堂提升改造的农村学校"),
+    # parts after 其中 take their parent's noun
+    ("全年实施教育基建项目11个，其中新建项目4个、改扩建项目7个。", "7个", "改扩建教育基建项目"),
+    ("全年公开招聘新教师68名，其中研究生学历9名。", "9名", "研究生学历新教师"),
+    ("45项成果获评省基础教育教学成果奖，其中一等奖20项。", "20项", "省基础教育教学成果一等奖"),
+    # a short sibling replaces its counterpart
+    ("新增国家级校园足球特色校32所、省级27所。", "27所", "新增省级校园足球特色校"),
+    # a bare rate takes the subject of the clause before
+    ("新增老年学位3600个，完成率146%。", "146%", "新增老年学位完成率"),
 ])
 def test_indicator(run, sentence, surface, indicator):
     assert _one(run(sentence), surface)["indicator"] == indicator

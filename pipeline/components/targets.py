@@ -152,6 +152,8 @@ class TargetExtractor:
         self.ind_max = int(ind["max_len"])
         self.last_year_words = set(ind["last_year_words"])
         self.rate_words = tuple(ind["rate_words"])
+        self.sub_cue = ind["sub_cue"]
+        self.unit_heads = {k: list(v) for k, v in ind["unit_heads"].items()}
         self.ind_drop = re.compile("|".join(f"(?:{r})" for r in ind["drop_patterns"]))
         self.vp_not_start = set(ind["vp_not_start"])
         self.unit_noun = dict(ind["unit_noun"])
@@ -212,9 +214,9 @@ class TargetExtractor:
         before = text[nstart - 1] if nstart > 0 else ""
         if before.isdigit() or before == "." or ("a" <= before.lower() <= "z") or before == "第":
             return None
-        if g["apx"] is None and before in _CN_DIGITS + "十百千万亿":
+        if g["apx"] is None and before and before in _CN_DIGITS + "十百千万亿":
             return None
-        if g["apx"] is None and before in self.vague_before and not g.get("n", "x")[:1].isdigit():
+        if g["apx"] is None and before and before in self.vague_before and not (g["n"] or g["n1"] or g["pct"] or "0")[:1].isdigit():
             return None
         if self._in_quotes(start, end):
             return None
@@ -402,7 +404,7 @@ class TargetExtractor:
         text = self._text
         part_starts = [p["start"] for p in parts]
         fb_starts = [p["start"] for p in fallback]
-        prev = None
+        prev = parent = None
         for t in found:
             ns = t["_nstart"]
             cs = self._clause_start(t["start"])
@@ -424,8 +426,70 @@ class TargetExtractor:
             t["kind"] = self._kind(t, part)
             # indicator --------------------------------------------------
             if not t.get("_table"):
-                t["indicator"] = self._indicator(t, cs, prev)
+                ss = self._sent_start(t["start"])
+                if parent is not None and parent["start"] < ss:
+                    parent = None
+                k = text.rfind(self.sub_cue, ss, t["start"])
+                if k >= 0 and prev is not None and ss <= prev["start"] and prev["end"] <= k:
+                    parent = prev                  # 实施项目11个,其中[新建项目4个]、…
+                ind = self._indicator(t, cs, prev)
+                if parent is not None:
+                    ind = self._as_part_of(ind, parent, t)
+                elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
+                    ind = self._sibling(ind, prev)
+                t["indicator"] = ind
             prev = t
+
+    def _np_of(self, ind: str) -> str:
+        """The noun phrase of an indicator: what follows its last verb (实施教育基建项目 ->
+        教育基建项目, 全市新增正高级教师 -> 正高级教师)."""
+        words = _posseg(ind)
+        pos, cut = 0, 0
+        for w, f in words:
+            pos += len(w)
+            if f[0] == "v" and f != "vn":
+                cut = pos
+        np_ = ind[cut:]
+        return np_ if len(np_) >= 2 else ind
+
+    def _as_part_of(self, ind: str | None, parent: dict, t: dict) -> str | None:
+        """A mention after 其中 counts a part of its parent: 新建项目 under 实施教育基建项目 is
+        新建教育基建项目; 研究生学历 (名) under 招聘新教师 is 研究生学历新教师."""
+        pind = parent.get("indicator")
+        if not ind or not pind or parent.get("unit") != t.get("unit") and t["unit"] in ("%", "‰"):
+            return ind
+        np_ = self._np_of(pind)
+        if np_ in ind:
+            return ind
+        n, acc = 0, 0
+        for w, _ in reversed(_posseg(ind)):      # the shared head, in whole words of ind
+            acc += len(w)
+            if acc < len(ind) and np_.endswith(ind[-acc:]):
+                n = acc
+        if n >= 2:
+            return (ind[:-n] + np_)[-self.ind_max:]
+        # 其中一等奖20项 under …教学成果奖: the part's head replaces the parent's
+        i = np_.split("的", 1)[0].rfind(ind[-1])
+        if i > 1 and len(ind) <= 4:
+            return (np_[:i] + ind)[-self.ind_max:]
+        heads = self.unit_heads.get(t["unit"])
+        if heads and not ind.endswith(tuple(heads)) and t["unit"] == parent.get("unit"):
+            return (ind + np_)[-self.ind_max:]
+        return ind
+
+    def _sibling(self, ind: str, prev: dict) -> str:
+        """新增国家级校园足球特色校32所、省级[27所]: a short modifier replaces its counterpart
+        in the previous indicator."""
+        pind = prev.get("indicator") or ""
+        if len(ind) > 3 or len(pind) < len(ind) + 2:
+            return ind
+        words = _posseg(pind)
+        pos = len(pind)
+        for w, _ in reversed(words):
+            pos -= len(w)
+            if w[-1] == ind[-1] and w != ind:
+                return pind[:pos] + ind + pind[pos + len(w):]
+        return ind
 
     def _comparator(self, seg: str, end: int) -> tuple[str, str | None]:
         """(comparator, where its cue was: "after", "before" or None)."""
@@ -531,7 +595,7 @@ class TargetExtractor:
             return "上年" + prev["indicator"]
         # the number comes first: a noun phrase follows it
         post = text[t["end"]:t["end"] + 40]
-        post = self._POST_TAIL.sub("", post)
+        post = _YEAR_IN.sub("", self._POST_TAIL.sub("", post))
         is_share = t["unit"] in ("%", "‰") and post.startswith("的")
         post = post.lstrip("的")
         post = self._POST_END.split(post, 1)[0]
