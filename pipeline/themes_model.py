@@ -90,10 +90,6 @@ def _body(text: str) -> str:
     return text.replace("\n", "")
 
 
-def _title(text: str) -> str:
-    return task_title(text)
-
-
 @lru_cache(maxsize=1)
 def _segmenter():
     """rjieba (jieba's dictionary and algorithm in Rust, ~30x faster) when installed,
@@ -151,7 +147,8 @@ class KeywordScorer:
 
     def scores(self, text: str) -> np.ndarray:
         out = np.zeros(len(self.codes))
-        title_end = len(_MARKER.match(text).group(0) if _MARKER.match(text) else "") + len(task_title(text))
+        m = _MARKER.match(text)
+        title_end = (len(m.group(0)) if m else 0) + len(task_title(text))
         for end, (n, ids) in self.automaton.iter(text):
             w = self.title_weight if end < title_end else 1.0
             for i in ids:
@@ -235,7 +232,7 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
     # features
     def _features(self, X: Sequence[str], fit: bool = False):
         bodies = [_body(x) for x in X]
-        titles = [_title(x) for x in X]
+        titles = [task_title(x) for x in X]
         if fit:
             self.char_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=self.min_df)
             self.title_char_ = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
