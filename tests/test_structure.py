@@ -191,6 +191,28 @@ def test_summary_part_then_plan_part(run):
     assert doc._.parts[1]["start"] == plan_start
 
 
+def test_review_and_plan_sections_under_one_marker_style(run):
+    """一、2023年工作回顾 holds （一） headings over 一是 items; 二、2024年工作思路 holds （一）
+    items: the heading level is decided within each part."""
+    pieces = [("other", "吉林某县教育局2023年工作总结及2024年工作思路"),
+              ("head", "一、2023年工作回顾"),
+              ("head", "（一）党建引领有力"),
+              ("task", "一是开展主题教育。组织专题学习28场次。"),
+              ("task", "二是推进清廉学校建设。创建示范校5所。"),
+              ("head", "（二）办学条件改善"),
+              ("task", "一是新建学校2所。新增学位1800个。"),
+              ("task", "二是改造校舍3.2万平方米。"),
+              ("head", "二、2024年工作思路"),
+              ("task", "（一）推进学前教育普惠发展。新增普惠学位600个。"),
+              ("task", "（二）推进义务教育优质均衡。组建教共体6个。"),
+              ("task", "（三）加强教师队伍建设。招聘教师120名。")]
+    text, spans = build(pieces)
+    doc = run(text)
+    assert_tasks(doc, spans)
+    assert [(p["kind"], p["year"]) for p in doc._.parts] == [("summary", 2023), ("plan", 2024)]
+    assert [t["part"] for t in doc._.tasks] == ["summary"] * 4 + ["plan"] * 3
+
+
 def test_inline_enumeration_is_not_split(run):
     pieces = [("other", "江西某县教育局2023年工作要点"),
               ("task", "1.加强安全管理。一是开展隐患排查；二是加强食品安全；三是做好防溺水教育。"),

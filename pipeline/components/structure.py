@@ -39,7 +39,7 @@ _CN = "一二三四五六七八九十"
 _LEAD = r"[ \t\u3000\xa0]*"
 _MARKER = re.compile(
     rf"^{_LEAD}(?P<m>"
-    rf"(?P<cn_dun>[{_CN}]{{1,3}})[、．.](?!\d)"
+    rf"(?P<cn_dun>[{_CN}]{{1,3}})(?:、|[．.](?!\d))"
     rf"|[（(](?P<cn_paren>[{_CN}]{{1,3}})[)）]"
     rf"|(?P<cn_shi>[{_CN}]{{1,3}})是(?=\S)"
     rf"|第(?P<di>[{_CN}]{{1,3}})(?:[，,、：:]|是)"
@@ -114,7 +114,7 @@ class StructureParser:
         doc._.parts = self.parts(text, headings, meta.get("title"))
         closes = [h[0] for h in headings if not h[3]]
         closes += [s for s, e in lines if self.boundary.match(text, s, e)]
-        tasks = self.tasks(text, lines, ignored, closes)
+        tasks = self.tasks(text, lines, ignored, closes, [p["start"] for p in doc._.parts])
         starts = [p["start"] for p in doc._.parts]
         for n, t in enumerate(tasks, 1):
             t["id"] = f"{doc._.doc_id}-t{n}"
@@ -274,7 +274,8 @@ class StructureParser:
         items.sort(key=lambda it: it["start"])
         return items, headers
 
-    def tasks(self, text: str, lines, ignored: list[dict], part_starts: list[int]) -> list[dict]:
+    def tasks(self, text: str, lines, ignored: list[dict], part_starts: list[int],
+              groups: list[int] | None = None) -> list[dict]:
         items, table_heads = self.items(text, lines)
         if not items:
             return []
@@ -321,31 +322,45 @@ class StructureParser:
             it["end"] = end
             it["own_end"] = items[k + 1]["start"] if k + 1 < len(items) and items[k + 1]["start"] < end else end
             it["followed"] = end < hb
-        # heading styles
-        count: dict[str, int] = {}
+        # heading styles, decided within each part (a summary and a plan may use one style
+        # for headings in the one and for tasks in the other)
+        groups = sorted(set(groups or []) | {0})
         for it in items:
-            count[it["style"]] = count.get(it["style"], 0) + 1
-        heading_styles = set()
-        below: dict[str, int] = {}       # items nested under items of each style
+            it["group"] = bisect.bisect_right(groups, it["start"]) - 1
+        count: dict[tuple[int, str], int] = {}
+        below: dict[tuple[int, str], int] = {}       # items nested under items of each style
+        pure: set[tuple[int, str]] = set()
         for it in items:
+            key = (it["group"], it["style"])
+            count[key] = count.get(key, 0) + 1
+            if it["children"] and key not in pure and self._pure_heading(text, it):
+                pure.add(key)
             seen, p = set(), it["parent"]
             while p is not None:
-                if p["style"] not in seen:
-                    seen.add(p["style"])
-                    below[p["style"]] = below.get(p["style"], 0) + 1
+                pk = (p["group"], p["style"])
+                if pk not in seen:
+                    seen.add(pk)
+                    below[pk] = below.get(pk, 0) + 1
                 p = p["parent"]
-        for style in count:
-            pure = any(it["style"] == style and it["children"] and self._pure_heading(text, it)
-                       for it in items)
-            if pure and below.get(style, 0) >= count[style]:
-                heading_styles.add(style)
+        heading = {k for k in pure if below.get(k, 0) >= count[k]}
+        heading_any = {st for _, st in heading}
+
+        def is_heading(it: dict) -> bool:
+            key = (it["group"], it["style"])
+            if key in pure:
+                return key in heading
+            # a lone top-level section (三、下一步打算) of a style used for headings elsewhere
+            return it["parent"] is None and it["style"] in heading_any
+
         tasks = []
         for it in items:
-            if it["style"] in heading_styles:
+            it["heading"] = is_heading(it)
+        for it in items:
+            if it["heading"]:
                 continue
             p, ok = it["parent"], True
             while p is not None:
-                if p["style"] not in heading_styles:
+                if not p["heading"]:
                     ok = False
                     break
                 p = p["parent"]
