@@ -154,3 +154,12 @@ def test_short_form_rule_on_made_up_names():
     assert short_forms("甲乙新区", "county", auto, judge) == ["甲乙"]
     assert short_forms("和平区", "county", auto, judge) == []
     assert short_forms("内蒙古自治区", "province", auto, judge) == ["内蒙古"]
+
+
+def test_learnt_yaml_is_regenerated_from_gold(gold_dir):
+    """configs/gazetteer/learnt.yaml must be what `zhpolicy gazetteer build` makes of corpus/gold."""
+    import yaml
+    from pipeline.gazetteer import GAZ_DIR
+    recs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(gold_dir.glob("*.gold.json"))]
+    stored = yaml.safe_load((GAZ_DIR / "learnt.yaml").read_text(encoding="utf-8"))["institutions"]
+    assert stored == learn_entries(recs), "run `zhpolicy gazetteer build`"
