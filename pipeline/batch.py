@@ -1,6 +1,28 @@
-"""Batch processing of many files: read, run the pipeline, collect records and failures."""
+"""Batch processing of many files, streaming, parallel and resumable.
+
+``run_batch`` reads every input (files and folders, recursive), runs the pipeline and writes
+one record per document as it goes (``pipeline.writers.BatchWriter``); no list of records is
+ever held, so memory does not grow with the corpus.
+
+- Where the work runs: in this process (``jobs=1``), in ``jobs`` worker processes on this
+  machine, or on a Dask distributed cluster (``scheduler="tcp://host:8786"``, or ``"local"``
+  for an in-process LocalCluster of ``jobs`` small single-threaded workers).  A worker reads
+  the file and loads the pipeline once (per process, or per thread of a threaded worker).
+- Order: results are consumed in input order through a bounded window of tasks in flight, so
+  the output is the same whatever the parallelism, and memory is bounded by the window.
+- Resume: a document already in OUT (same content SHA-1 under the same file-name stem, i.e.
+  the same doc_id) is skipped; a crashed run
+  loses nothing already written (see ``pipeline.writers``).
+- Cross-file near-duplicates (``pipeline.dedupe.NearDuplicateIndex``) are decided here, in
+  input order, in this process: a record's ``duplicate_of`` is the doc_id of the earliest
+  earlier file holding the same report.  Documents skipped on resume are still indexed, so a
+  resumed run gives the same ``duplicate_of`` as an uninterrupted one.
+- Failures: one line per bad file through ``on_error`` (file and problem); the batch goes on.
+"""
 from __future__ import annotations
 
+import threading
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -18,29 +40,161 @@ class BatchResult:
     skipped: int = 0
 
 
+# --------------------------------------------------------------------------- worker side
+_LOCAL = threading.local()
+_WORKER_DONE: frozenset = frozenset()
+
+
+def _worker_nlp():
+    """The pipeline of this process/thread, loaded on first use."""
+    nlp = getattr(_LOCAL, "nlp", None)
+    if nlp is None:
+        from .nlp import load_pipeline
+
+        nlp = _LOCAL.nlp = load_pipeline()
+    return nlp
+
+
+def _init_pool_worker(done: frozenset) -> None:
+    global _WORKER_DONE
+    _WORKER_DONE = done
+    _worker_nlp()
+
+
+def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
+    """Read and process one file.  Returns ``{"status": "ok", "record", "hash"}``,
+    ``{"status": "skip", "doc_id", "text", "hash"}`` (already done) or
+    ``{"status": "error", "message"}``."""
+    from .nlp import process_record
+    from .record import content_hash, make_doc_id
+
+    done = _WORKER_DONE if done is None else done
+    try:
+        text = read_file(path)
+    except ReadError as err:
+        return {"status": "error", "message": str(err)}
+    except Exception as err:  # a reader bug on one file must not sink the batch
+        return {"status": "error", "message": f"{path}: cannot read: {type(err).__name__}: {err}"}
+    chash = content_hash(text)
+    doc_id = make_doc_id(str(path), text)
+    if (chash, doc_id) in done:
+        return {"status": "skip", "doc_id": doc_id, "text": text, "hash": chash}
+    try:
+        rec = process_record(nlp or _worker_nlp(), text, str(path), doc_id)
+    except Exception as err:  # a bug on one document must not sink the batch
+        return {"status": "error", "message": f"{path}: pipeline failed: {type(err).__name__}: {err}"}
+    return {"status": "ok", "record": rec, "hash": chash}
+
+
 def process_paths(paths: Iterable[Path | str], nlp=None,
                   on_error: Callable[[str], None] | None = None) -> Iterator[dict]:
-    """Records for every readable input; a bad file is reported through ``on_error``
-    (one line naming the file and the problem) and the batch goes on."""
-    from .nlp import load_pipeline, process_record
+    """Records for every readable input, in this process (no output file, no dedupe)."""
+    from .nlp import load_pipeline
 
     nlp = nlp or load_pipeline()
     for path in iter_inputs(list(paths)):
-        try:
-            text = read_file(path)
-            yield process_record(nlp, text, str(path))
-        except ReadError as err:
-            if on_error:
-                on_error(str(err))
-        except Exception as err:  # a bug on one document must not sink the batch
-            if on_error:
-                on_error(f"{path}: pipeline failed: {type(err).__name__}: {err}")
+        res = process_one(str(path), frozenset(), nlp)
+        if res["status"] == "ok":
+            yield res["record"]
+        elif on_error:
+            on_error(res["message"])
 
 
+# --------------------------------------------------------------------------- executors
+class _Ordered:
+    """Results of ``submit(item)`` futures in input order, at most ``window`` in flight.
+    The first window is submitted on construction (so workers start before any progress
+    bar thread does)."""
+
+    def __init__(self, submit, items: Iterable, window: int, on_close=None):
+        self.submit, self.items, self.on_close = submit, iter(items), on_close
+        self.pending: deque = deque()
+        for item in self.items:
+            self.pending.append(submit(item))
+            if len(self.pending) >= window:
+                break
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if not self.pending:
+            self.close()
+            raise StopIteration
+        fut = self.pending.popleft()
+        for item in self.items:
+            self.pending.append(self.submit(item))
+            break
+        return fut.result()
+
+    def close(self) -> None:
+        for fut in self.pending:
+            fut.cancel()
+        self.pending.clear()
+        if self.on_close is not None:
+            on_close, self.on_close = self.on_close, None
+            on_close()
+
+
+def _ordered(submit, items: Iterable, window: int) -> _Ordered:
+    return _Ordered(submit, items, window)
+
+
+def _results_local(paths: list[str], done: frozenset) -> Iterator[dict]:
+    def gen():
+        nlp = _worker_nlp()
+        for p in paths:
+            yield process_one(p, done, nlp)
+
+    return gen()
+
+
+def _results_pool(paths: list[str], done: frozenset, jobs: int) -> _Ordered:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork shares the imported modules (seconds per worker) and is taken where it exists;
+    # every worker still loads its own pipeline once, in the initializer
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    ex = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method),
+                             initializer=_init_pool_worker, initargs=(done,))
+    return _Ordered(lambda p: ex.submit(process_one, p), paths, window=4 * jobs,
+                    on_close=lambda: ex.shutdown(wait=True, cancel_futures=True))
+
+
+def _results_dask(paths: list[str], done: frozenset, jobs: int, scheduler: str) -> _Ordered:
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=jobs > 1,
+                               dashboard_address=None, memory_limit="2GiB")
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+
+    def close():
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+    try:
+        done_f = client.scatter([done], broadcast=True)[0] if done else frozenset()
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
+        # pure=False: every path is submitted once; results are taken in submission order
+        return _Ordered(lambda p: client.submit(process_one, p, done_f, pure=False),
+                        paths, window=4 * n_workers, on_close=close)
+    except BaseException:
+        close()
+        raise
+
+
+# --------------------------------------------------------------------------- the batch
 def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_error=None,
               progress=False) -> BatchResult:
-    """Process ``paths`` and write the records to ``out`` (simple single-process version)."""
-    from .writers import write_jsonl
+    """Process ``paths`` and write the records to ``out`` (see the module docstring)."""
+    from .dedupe import NearDuplicateIndex
+    from .writers import BatchWriter
 
     result = BatchResult()
 
@@ -49,12 +203,50 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
         if on_error:
             on_error(msg)
 
-    records = []
-    for rec in process_paths(paths, on_error=err):
-        records.append(rec)
-        result.records += 1
-        result.tasks += len(rec["tasks"])
-        result.entities += len(rec["entities"])
-        result.targets += len(rec["targets"])
-    write_jsonl(out, records)
+    files = [str(p) for p in iter_inputs(list(paths))]
+    writer = BatchWriter(out, fmt, resume=resume)
+    done = frozenset(writer.done)
+    if scheduler:
+        results = _results_dask(files, done, jobs, scheduler)
+    elif jobs > 1:
+        results = _results_pool(files, done, jobs)
+    else:
+        results = _results_local(files, done)
+    dedupe = NearDuplicateIndex()
+
+    bar = None
+    if progress:
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        bar = Progress(TextColumn("[bold]zhpolicy run"), BarColumn(), MofNCompleteColumn(),
+                       TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.description}"),
+                       transient=False)
+        bar.start()
+        task = bar.add_task("", total=len(files))
+    ok = False
+    try:
+        for path, res in zip(files, results):
+            status = res["status"]
+            if status == "error":
+                err(res["message"])
+            elif status == "skip":
+                result.skipped += 1
+                dedupe.check_and_add(res["doc_id"], res["text"])
+            else:
+                rec = res["record"]
+                rec["duplicate_of"] = dedupe.check_and_add(rec["doc_id"], rec["text"])
+                writer.write(rec, res["hash"])
+                result.records += 1
+                result.tasks += len(rec["tasks"])
+                result.entities += len(rec["entities"])
+                result.targets += len(rec["targets"])
+            if bar is not None:
+                bar.update(task, advance=1, description=Path(path).name[:40])
+        ok = True
+    finally:
+        results.close()
+        if bar is not None:
+            bar.stop()
+        writer.close(finalise=ok)
     return result

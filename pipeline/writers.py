@@ -1,13 +1,79 @@
-"""Output writers: JSONL (one record per line), CSV, Parquet.  Writes are atomic."""
+"""Output writers for batches: JSONL, CSV and Parquet, streaming and crash-safe.
+
+JSONL (``zhpolicy run -f jsonl -o OUT.jsonl``)
+    One ANNOTATION.md section 5 record per line, in input order.  Each line is appended whole
+    and flushed + fsynced before the next document, so a killed run loses nothing already
+    written.  A side index ``OUT.jsonl.done`` (``content_sha1<TAB>doc_id`` per line, written
+    after the record) lets a re-run skip documents already done (same text, same file name
+    stem; a second copy of a text under another name is its own document) without parsing
+    the output;
+    on resume a torn last line (no final newline) is cut off, and records present in the
+    output but missing from the index (a crash between the two writes) are read back.
+
+CSV (``-f csv -o OUT``) and Parquet (``-f parquet -o OUT``): a FOLDER of four tables
+    ``documents``, ``entities``, ``targets``, ``tasks`` (``OUT/documents.csv`` or
+    ``OUT/documents.parquet``, ...), joined on ``doc_id``.  While the batch runs, records go
+    to a journal ``OUT/_journal.jsonl`` (+ ``OUT/_journal.jsonl.done``) exactly as JSONL
+    does; when the batch ends the tables are streamed from the journal into temporary files
+    and moved into place with ``os.replace`` (each table appears complete or not at all).
+    The journal stays (pyarrow and pandas ignore names starting with ``_``), so a re-run with
+    the same OUT skips what is done and rebuilds the tables.
+
+Tables (stable schema, ``SCHEMAS``; CSV has the same columns, UTF-8 with a header row, lists and
+maps as JSON text, missing values as empty cells):
+
+``documents``  doc_id string, source string, content_sha1 string, title string,
+               publisher string, date string (ISO), duplicate_of string, n_chars int64,
+               text string, ignored list<struct<start int64, end int64, reason string>>
+``entities``   doc_id string, start int64, end int64, label string, text string,
+               kb_id string, canonical string
+``targets``    doc_id string, start int64, end int64, text string, value double,
+               value_high double, unit string, approx bool, comparator string, kind string,
+               indicator string, task_id string
+``tasks``      doc_id string, id string, start int64, end int64, title string, part string,
+               primary_theme string, themes list<string>, scores map<string, double>
+
+Offsets are code-point offsets into ``documents.text`` (the file's text as decoded).
+"""
 from __future__ import annotations
 
+import csv
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import IO, Iterable, Iterator
+
+import pyarrow as pa
+
+from .record import content_hash
+
+SCHEMA_VERSION = 1
+_S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([
+        ("doc_id", _S), ("source", _S), ("content_sha1", _S), ("title", _S), ("publisher", _S),
+        ("date", _S), ("duplicate_of", _S), ("n_chars", _I), ("text", _S),
+        ("ignored", pa.list_(pa.struct([("start", _I), ("end", _I), ("reason", _S)])))]),
+    "entities": pa.schema([
+        ("doc_id", _S), ("start", _I), ("end", _I), ("label", _S), ("text", _S), ("kb_id", _S),
+        ("canonical", _S)]),
+    "targets": pa.schema([
+        ("doc_id", _S), ("start", _I), ("end", _I), ("text", _S), ("value", _F),
+        ("value_high", _F), ("unit", _S), ("approx", _B), ("comparator", _S), ("kind", _S),
+        ("indicator", _S), ("task_id", _S)]),
+    "tasks": pa.schema([
+        ("doc_id", _S), ("id", _S), ("start", _I), ("end", _I), ("title", _S), ("part", _S),
+        ("primary_theme", _S), ("themes", pa.list_(_S)), ("scores", pa.map_(_S, _F))]),
+}
+TABLES = tuple(SCHEMAS)
+for _name, _schema in SCHEMAS.items():
+    SCHEMAS[_name] = _schema.with_metadata({"zhpolicy.table": _name,
+                                            "zhpolicy.schema_version": str(SCHEMA_VERSION)})
 
 
+# --------------------------------------------------------------------------- atomic files
 def atomic_write_text(path: Path | str, content: str) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -25,6 +91,259 @@ def atomic_write_text(path: Path | str, content: str) -> None:
 
 
 def write_jsonl(path: Path | str, records: Iterable[dict]) -> int:
+    """All ``records`` to ``path`` at once, atomically (a small helper; batches stream)."""
     lines = [json.dumps(r, ensure_ascii=False) for r in records]
     atomic_write_text(path, "".join(line + "\n" for line in lines))
     return len(lines)
+
+
+def read_jsonl(path: Path | str) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def _drop_torn_tail(path: Path) -> None:
+    """Cut a last line that has no newline (a write torn by a crash)."""
+    if not path.exists():
+        return
+    size = path.stat().st_size
+    if size == 0:
+        return
+    with open(path, "rb+") as fh:
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":
+            return
+        # find the last newline, reading backwards in blocks
+        pos, block = size, 1 << 16
+        keep = 0
+        while pos > 0:
+            start = max(0, pos - block)
+            fh.seek(start)
+            chunk = fh.read(pos - start)
+            i = chunk.rfind(b"\n")
+            if i >= 0:
+                keep = start + i + 1
+                break
+            pos = start
+        fh.truncate(keep)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _count_lines(path: Path) -> int:
+    n = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            n += block.count(b"\n")
+    return n
+
+
+# --------------------------------------------------------------------------- the journal
+class JsonlJournal:
+    """Append-only JSONL with a ``.done`` side index of content hashes (see module doc)."""
+
+    def __init__(self, path: Path | str, resume: bool = True):
+        self.path = Path(path)
+        self.done_path = self.path.with_name(self.path.name + ".done")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not resume:
+            for p in (self.path, self.done_path):
+                if p.exists():
+                    p.unlink()
+        self.done: set[tuple[str, str]] = self._recover()
+        self._fh: IO[str] = open(self.path, "a", encoding="utf-8")
+        self._dfh: IO[str] = open(self.done_path, "a", encoding="utf-8")
+
+    def _recover(self) -> set[tuple[str, str]]:
+        done: set[tuple[str, str]] = set()
+        if not self.path.exists():
+            if self.done_path.exists():
+                self.done_path.unlink()
+            return done
+        _drop_torn_tail(self.path)
+        _drop_torn_tail(self.done_path)
+        n_records = _count_lines(self.path)
+        entries = []
+        if self.done_path.exists():
+            with open(self.done_path, encoding="utf-8") as fh:
+                for line in fh:
+                    h, _, doc_id = line.rstrip("\n").partition("\t")
+                    if h:
+                        entries.append((h, doc_id))
+        entries = entries[:n_records]          # the index is a prefix of the records
+        if len(entries) < n_records:           # crash between record and index line
+            with open(self.path, encoding="utf-8") as fh:
+                for i, line in enumerate(fh):
+                    if i >= len(entries) and line.strip():
+                        rec = json.loads(line)
+                        entries.append((content_hash(rec["text"]), rec["doc_id"]))
+        with open(self.done_path, "w", encoding="utf-8") as fh:  # rewrite the repaired index
+            fh.writelines(f"{h}\t{d}\n" for h, d in entries)
+            fh.flush()
+            os.fsync(fh.fileno())
+        done.update(entries)
+        return done
+
+    def write(self, record: dict, chash: str | None = None) -> None:
+        chash = chash or content_hash(record["text"])
+        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._dfh.write(f"{chash}\t{record['doc_id']}\n")
+        self._dfh.flush()
+        os.fsync(self._dfh.fileno())
+        self.done.add((chash, record["doc_id"]))
+
+    def close(self) -> None:
+        for fh in (self._fh, self._dfh):
+            if not fh.closed:
+                fh.close()
+
+
+# --------------------------------------------------------------------------- rows of tables
+def record_rows(rec: dict) -> dict[str, list[dict]]:
+    """One record as rows of the four tables."""
+    meta = rec.get("meta") or {}
+    doc_id = rec["doc_id"]
+    docs = [{"doc_id": doc_id, "source": rec.get("source"), "content_sha1": content_hash(rec["text"]),
+             "title": meta.get("title"), "publisher": meta.get("publisher"), "date": meta.get("date"),
+             "duplicate_of": rec.get("duplicate_of"), "n_chars": len(rec["text"]), "text": rec["text"],
+             "ignored": [{"start": r["start"], "end": r["end"], "reason": r.get("reason")}
+                         for r in rec.get("ignored") or []]}]
+    ents = [{"doc_id": doc_id, **{k: e.get(k) for k in SCHEMAS["entities"].names[1:]}}
+            for e in rec.get("entities") or []]
+    tgts = []
+    for t in rec.get("targets") or []:
+        row = {"doc_id": doc_id, **{k: t.get(k) for k in SCHEMAS["targets"].names[1:]}}
+        row["value"] = None if row["value"] is None else float(row["value"])
+        row["value_high"] = None if row["value_high"] is None else float(row["value_high"])
+        row["approx"] = bool(row["approx"])
+        tgts.append(row)
+    tasks = []
+    for t in rec.get("tasks") or []:
+        themes = list(t.get("themes") or [])
+        tasks.append({"doc_id": doc_id, "id": t.get("id"), "start": t.get("start"), "end": t.get("end"),
+                      "title": t.get("title"), "part": t.get("part"),
+                      "primary_theme": themes[0] if themes else None, "themes": themes,
+                      "scores": {k: float(v) for k, v in (t.get("scores") or {}).items()}})
+    return {"documents": docs, "entities": ents, "targets": tgts, "tasks": tasks}
+
+
+def _csv_cell(v):
+    if v is None:
+        return ""
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v
+
+
+class _TableSink:
+    """Streams rows of the four tables into temporary files, then moves them into place."""
+
+    def __init__(self, folder: Path, fmt: str, row_group: int = 2000):
+        self.folder, self.fmt, self.row_group = folder, fmt, row_group
+        self.tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".tables-"))
+        self.buf: dict[str, list[dict]] = {t: [] for t in TABLES}
+        self.files: dict[str, object] = {}
+        self.writers: dict[str, object] = {}
+        for t in TABLES:
+            path = self.tmp / f"{t}.{fmt}"
+            if fmt == "csv":
+                fh = open(path, "w", encoding="utf-8", newline="")
+                w = csv.writer(fh)
+                w.writerow(SCHEMAS[t].names)
+                self.files[t], self.writers[t] = fh, w
+            else:
+                import pyarrow.parquet as pq
+
+                self.writers[t] = pq.ParquetWriter(path, SCHEMAS[t], compression="zstd")
+
+    def add(self, rec: dict) -> None:
+        for t, rows in record_rows(rec).items():
+            if self.fmt == "csv":
+                names = SCHEMAS[t].names
+                self.writers[t].writerows([[_csv_cell(r.get(k)) for k in names] for r in rows])
+            else:
+                self.buf[t].extend(rows)
+                if len(self.buf[t]) >= self.row_group:
+                    self._flush(t)
+
+    def _flush(self, t: str) -> None:
+        rows = self.buf[t]
+        if self.fmt == "parquet":
+            cols = {k: [r.get(k) for r in rows] for k in SCHEMAS[t].names}
+            self.writers[t].write_table(pa.table(cols, schema=SCHEMAS[t]))
+        self.buf[t] = []
+
+    def commit(self) -> None:
+        for t in TABLES:
+            if self.fmt == "parquet":
+                if self.buf[t]:
+                    self._flush(t)
+                self.writers[t].close()
+            else:
+                fh = self.files[t]
+                fh.flush()
+                os.fsync(fh.fileno())
+                fh.close()
+        for t in TABLES:
+            os.replace(self.tmp / f"{t}.{self.fmt}", self.folder / f"{t}.{self.fmt}")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def abort(self) -> None:
+        for t in TABLES:
+            try:
+                (self.files.get(t) or self.writers[t]).close()
+            except Exception:
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def build_tables(records: Iterable[dict], folder: Path | str, fmt: str) -> None:
+    """Stream ``records`` into the four tables of ``folder`` (csv or parquet), atomically."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    sink = _TableSink(folder, fmt)
+    try:
+        for rec in records:
+            sink.add(rec)
+        sink.commit()
+    except BaseException:
+        sink.abort()
+        raise
+
+
+# --------------------------------------------------------------------------- batch writer
+class BatchWriter:
+    """What a batch writes through: ``done`` ((content SHA-1, doc_id) of the records already
+    in OUT: the same text under the same file name), ``write(record, hash)`` (durable when it returns), ``close()`` (finalise tables)."""
+
+    def __init__(self, out: Path | str, fmt: str = "jsonl", resume: bool = True):
+        if fmt not in ("jsonl", "csv", "parquet"):
+            raise ValueError(f"unknown format {fmt!r}")
+        self.out, self.fmt = Path(out), fmt
+        if fmt == "jsonl":
+            if self.out.is_dir():
+                raise ValueError(f"{self.out}: is a folder; JSONL output is a file")
+            self.journal = JsonlJournal(self.out, resume=resume)
+        else:
+            if self.out.exists() and not self.out.is_dir():
+                raise ValueError(f"{self.out}: {fmt} output is a folder of tables, not a file")
+            self.out.mkdir(parents=True, exist_ok=True)
+            self.journal = JsonlJournal(self.out / "_journal.jsonl", resume=resume)
+
+    @property
+    def done(self) -> set[tuple[str, str]]:
+        return self.journal.done
+
+    def write(self, record: dict, chash: str | None = None) -> None:
+        self.journal.write(record, chash)
+
+    def close(self, finalise: bool = True) -> None:
+        self.journal.close()
+        if finalise and self.fmt != "jsonl":
+            build_tables(read_jsonl(self.journal.path), self.out, self.fmt)

@@ -1,38 +1,173 @@
-"""Segmenter: jieba words aligned to the view, as a spaCy tokenizer (cf. spacy/lang/zh)."""
+"""Segmenter: jieba words aligned to the view, as a spaCy tokenizer (cf. spacy/lang/zh).
+
+The words are jieba's (dictionary + DAG, no HMM), computed by ``rjieba`` (jieba's dictionary
+and algorithm in Rust, ~8x faster than ``jieba.lcut``) by default, or by ``jieba`` itself
+(``segmenter = "jieba"``).  Either way the tokens cover ``doc.text`` (the normalised view)
+exactly, with no gaps and no overlaps: every character, whitespace included, is in one token.
+
+Domain words: the gazetteer's ``segmentation_words()`` (region names and short forms,
+institution names and aliases) are added to the segmenter's dictionary so names are not
+split (``景宁畲族自治县``, ``丽水职高``).  A word's frequency is never *lowered*: it is
+``max(gazetteer frequency, the frequency the word needs to beat its own split)``, because a
+user word's frequency replaces the dictionary's own.  jieba only ever joins runs of
+``[CJK a-z A-Z 0-9 + # & . _ % -]``, so a name holding other characters (``城西学校(初中部)``,
+a ``“…”`` inside a name) would still be cut at them; those few words are joined afterwards by
+one compiled regex (half- and full-width brackets alike), where the match starts and ends on
+token boundaries.
+
+Config (``[nlp.tokenizer]`` in ``configs/pipeline.cfg``)::
+
+    @tokenizers = "zhpolicy.JiebaTokenizer.v1"
+    segmenter = "rjieba"          # or "jieba"
+    gazetteer_words = true        # add the gazetteer's words to the dictionary
+
+Serialisation (``to_bytes``/``from_bytes``/``to_disk``/``from_disk``) stores the settings and
+the user-word list, so a saved pipeline segments the same way without the gazetteer.
+"""
 from __future__ import annotations
 
-import jieba
+import hashlib
+import re
+from pathlib import Path
+from typing import Iterable
+
 import spacy
+import srsly
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
+
+SEGMENTERS = ("rjieba", "jieba")
+# the characters jieba (and jieba-rs) keep together in one block; others always cut
+_JIEBA_BLOCK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9+#&._%\-]+")
+_CACHE: dict[tuple, "_Segmenter"] = {}
+
+
+def _width_class(ch: str) -> str:
+    """A regex for ``ch`` that also matches its half-/full-width twin."""
+    o = ord(ch)
+    if 0x21 <= o <= 0x7E and not ch.isalnum():
+        return "[" + re.escape(ch) + re.escape(chr(o + 0xFEE0)) + "]"
+    if 0xFF01 <= o <= 0xFF5E and not chr(o - 0xFEE0).isalnum():
+        return "[" + re.escape(ch) + re.escape(chr(o - 0xFEE0)) + "]"
+    return re.escape(ch)
+
+
+class _Segmenter:
+    """One dictionary (base + user words) and the ``cut`` that uses it."""
+
+    def __init__(self, kind: str, words: list[tuple[str, int]]):
+        if kind not in SEGMENTERS:
+            raise ValueError(f"unknown segmenter {kind!r}; choose one of {SEGMENTERS}")
+        self.kind = kind
+        if kind == "rjieba":
+            import rjieba
+
+            seg = rjieba.Jieba()
+            for w, f in words:
+                seg.add_word(w, max(int(f), seg.suggest_freq(w)), None)
+            self.cut = lambda text: seg.cut(text, hmm=False)
+        else:
+            import jieba
+
+            seg = jieba.Tokenizer()
+            seg.initialize()
+            for w, f in words:
+                seg.add_word(w, max(int(f), seg.suggest_freq(w, tune=False)))
+            self.cut = lambda text: seg.lcut(text, HMM=False)
+        # names jieba cannot keep whole by itself (they hold a character outside its blocks)
+        odd = sorted({w for w, _ in words if not _JIEBA_BLOCK.fullmatch(w) and not any(c.isspace() for c in w)},
+                     key=lambda w: (-len(w), w))
+        self.join_re = re.compile("|".join("".join(map(_width_class, w)) for w in odd)) if odd else None
+
+    def words(self, text: str) -> list[str]:
+        words = self.cut(text)
+        if self.join_re is not None:
+            words = self._join(text, words)
+        return words
+
+    def _join(self, text: str, words: list[str]) -> list[str]:
+        matches = [(m.start(), m.end()) for m in self.join_re.finditer(text)]
+        if not matches:
+            return words
+        starts, pos = {}, 0
+        for i, w in enumerate(words):
+            starts[pos] = i
+            pos += len(w)
+        starts[pos] = len(words)
+        out, last = [], 0
+        for s, e in matches:
+            if s in starts and e in starts and starts[s] >= last:
+                out.extend(words[last:starts[s]])
+                out.append(text[s:e])
+                last = starts[e]
+        out.extend(words[last:])
+        return out
+
+
+def get_segmenter(kind: str, words: Iterable[tuple[str, int]]) -> _Segmenter:
+    """The segmenter for (kind, words), built once per process."""
+    words = sorted((str(w), int(f)) for w, f in words if w)
+    key = (kind, hashlib.sha1(repr(words).encode("utf-8")).hexdigest())
+    if key not in _CACHE:
+        _CACHE[key] = _Segmenter(kind, words)
+    return _CACHE[key]
+
+
+def gazetteer_words() -> list[tuple[str, int]]:
+    from ..gazetteer import load_gazetteer
+
+    return load_gazetteer().segmentation_words()
 
 
 class JiebaTokenizer:
-    def __init__(self, vocab: Vocab):
+    def __init__(self, vocab: Vocab, segmenter: str = "rjieba", use_gazetteer: bool = True,
+                 user_words: Iterable[tuple[str, int]] | None = None):
         self.vocab = vocab
+        self.segmenter = segmenter
+        self.use_gazetteer = use_gazetteer
+        if user_words is None:
+            user_words = gazetteer_words() if use_gazetteer else []
+        self.user_words = [(w, int(f)) for w, f in user_words]
+        self._seg = get_segmenter(segmenter, self.user_words)
 
     def __call__(self, text: str) -> Doc:
-        words = [w for w in jieba.cut(text, HMM=False) if w]
-        words, spaces = get_words_and_spaces(words, text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        words = self._seg.words(text)
+        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    # serialisation, as spacy.lang.zh.ChineseTokenizer
+    def _cfg(self) -> dict:
+        return {"segmenter": self.segmenter, "use_gazetteer": self.use_gazetteer,
+                "user_words": [list(x) for x in self.user_words]}
+
+    def _set(self, cfg: dict) -> "JiebaTokenizer":
+        self.segmenter = cfg.get("segmenter", self.segmenter)
+        self.use_gazetteer = cfg.get("use_gazetteer", self.use_gazetteer)
+        self.user_words = [(w, int(f)) for w, f in cfg.get("user_words", [])]
+        self._seg = get_segmenter(self.segmenter, self.user_words)
+        return self
 
     def to_bytes(self, **kwargs) -> bytes:
-        return b""
+        return srsly.msgpack_dumps(self._cfg())
 
     def from_bytes(self, data: bytes, **kwargs) -> "JiebaTokenizer":
-        return self
+        return self._set(srsly.msgpack_loads(data))
 
     def to_disk(self, path, **kwargs) -> None:
-        pass
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "segmenter.json", self._cfg())
 
     def from_disk(self, path, **kwargs) -> "JiebaTokenizer":
-        return self
+        return self._set(srsly.read_json(Path(path) / "segmenter.json"))
 
 
 @spacy.registry.tokenizers("zhpolicy.JiebaTokenizer.v1")
-def create_tokenizer():
+def create_tokenizer(segmenter: str = "rjieba", gazetteer_words: bool = True):
     def make(nlp):
-        return JiebaTokenizer(nlp.vocab)
+        return JiebaTokenizer(nlp.vocab, segmenter=segmenter, use_gazetteer=gazetteer_words)
 
     return make
