@@ -282,6 +282,8 @@ def test_task_id_is_the_innermost_task(run):
     ("45项成果获评省基础教育教学成果奖，其中一等奖20项。", "20项", "省基础教育教学成果一等奖"),
     # a short sibling replaces its counterpart
     ("新增国家级校园足球特色校32所、省级27所。", "27所", "新增省级校园足球特色校"),
+    # money for the things counted just before
+    ("全市实施教育项目116个，完成投资18.4亿元。", "18.4亿元", "教育项目完成投资"),
     # a bare rate takes the subject of the clause before
     ("新增老年学位3600个，完成率146%。", "146%", "新增老年学位完成率"),
 ])

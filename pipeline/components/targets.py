@@ -216,7 +216,8 @@ class TargetExtractor:
             return None
         if g["apx"] is None and before and before in _CN_DIGITS + "十百千万亿":
             return None
-        if g["apx"] is None and before and before in self.vague_before and not (g["n"] or g["n1"] or g["pct"] or "0")[:1].isdigit():
+        num0 = g["n"] or g["n1"]
+        if g["apx"] is None and before and before in self.vague_before and num0 and not num0[0].isdigit():
             return None
         if self._in_quotes(start, end):
             return None
@@ -586,6 +587,12 @@ class TargetExtractor:
                 and text[prev["end"]:t["start"]].lstrip("以上下内左右 ").startswith(("、", ",", "，"))
                 and len(prev["indicator"]) > len(pre) and prev["indicator"][-1] == pre[-1]):
             return prev["indicator"][: -len(pre)] + pre
+        # 实施教育项目116个,完成投资[18.4亿元]: money for the things counted just before
+        if (t["unit"] == "元" and 1 < len(pre) <= 4 and prev is not None and prev.get("indicator")
+                and prev["unit"] != "元" and prev["start"] >= self._sent_start(t["start"])):
+            np_ = self._np_of(prev["indicator"])
+            if len(np_) <= 10:
+                return (np_ + pre)[-self.ind_max:]
         # 覆盖率达[80%], 完成率[146.78%]: a bare rate names its subject in the clause before
         if 1 < len(pre) <= 4 and pre.endswith(self.rate_words):
             head = self._subject_before(t, cs, prev)
