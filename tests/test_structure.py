@@ -70,7 +70,8 @@ def test_paren_chinese_items_under_dun_headings(run):
     assert doc._.tasks[0]["id"] == "x-t1" and doc._.tasks[-1]["id"] == f"x-t{len(spans)}"
 
 
-@pytest.mark.parametrize("fmt", ["{n}、", "{n}.", "{n}．", "({n})", "（{n}）", "{n})", "{c}", "第{cn}，"])
+@pytest.mark.parametrize("fmt", ["{n}、", "{n}.", "{n}．", "({n})", "（{n}）", "{n})", "{c}", "第{cn}，",
+                                 "{pc}", "{dc}"])
 def test_item_styles_under_headings(run, fmt):
     circled = "①②③④⑤⑥"
     cn = "一二三四五六"
@@ -82,10 +83,12 @@ def test_item_styles_under_headings(run, fmt):
               ("other", "2024年是全面贯彻党的二十大精神的关键之年。"),
               ("head", "一、推动各级各类教育协调发展")]
     for i, body in enumerate(items[:2]):
-        pieces.append(("task", fmt.format(n=i + 1, c=circled[i], cn=cn[i]) + body))
+        pieces.append(("task", fmt.format(n=i + 1, c=circled[i], cn=cn[i], pc=chr(0x2474 + i),
+                                          dc=chr(0x2488 + i)) + body))
     pieces.append(("head", "二、建设高素质教师队伍"))
     for i, body in enumerate(items[2:], start=2):
-        pieces.append(("task", fmt.format(n=i + 1, c=circled[i], cn=cn[i]) + body))
+        pieces.append(("task", fmt.format(n=i + 1, c=circled[i], cn=cn[i], pc=chr(0x2474 + i),
+                                          dc=chr(0x2488 + i)) + body))
     pieces.append(("other", "各地要结合实际，抓好贯彻落实。"))
     text, spans = build(pieces)
     doc = run(text)
@@ -211,6 +214,15 @@ def test_review_and_plan_sections_under_one_marker_style(run):
     assert_tasks(doc, spans)
     assert [(p["kind"], p["year"]) for p in doc._.parts] == [("summary", 2023), ("plan", 2024)]
     assert [t["part"] for t in doc._.tasks] == ["summary"] * 4 + ["plan"] * 3
+
+
+def test_grade_enumeration_is_no_marker(run):
+    pieces = [("other", "重庆某区教育局2023年工作要点"),
+              ("task", "1.落实作业管理。小学"),
+              ("task+", "一、二年级不布置书面家庭作业，三至六年级作业不超过60分钟。"),
+              ("task", "2.推进课后服务。课后服务参与率达到95%。")]
+    text, spans = build(pieces, sep="\n")
+    assert_tasks(run(text), spans)
 
 
 def test_inline_enumeration_is_not_split(run):

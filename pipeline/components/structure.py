@@ -39,7 +39,7 @@ _CN = "一二三四五六七八九十"
 _LEAD = r"[ \t\u3000\xa0]*"
 _MARKER = re.compile(
     rf"^{_LEAD}(?P<m>"
-    rf"(?P<cn_dun>[{_CN}]{{1,3}})(?:、|[．.](?!\d))"
+    rf"(?P<cn_dun>[{_CN}]{{1,3}})(?:、|[．.](?!\d))(?![{_CN}]{{1,2}}(?:年级|等奖|级|类|批|期|、))"
     rf"|[（(](?P<cn_paren>[{_CN}]{{1,3}})[)）]"
     rf"|(?P<cn_shi>[{_CN}]{{1,3}})是(?=\S)"
     rf"|第(?P<di>[{_CN}]{{1,3}})(?:[，,、：:]|是)"
@@ -48,9 +48,12 @@ _MARKER = re.compile(
     rf"|[（(](?P<ar_paren>\d{{1,2}})[)）]"
     rf"|(?P<ar_half>\d{{1,2}})[)）]"
     rf"|(?P<circ>[①-⑳])"
+    rf"|(?P<paren_circ>[⑴-⒇])"
+    rf"|(?P<dot_circ>[⒈-⒛])"
     rf")[ \t\u3000]*",
     re.M)
-_STYLES = ("cn_dun", "cn_paren", "cn_shi", "di", "ar_dot", "ar_dun", "ar_paren", "ar_half", "circ")
+_STYLES = ("cn_dun", "cn_paren", "cn_shi", "di", "ar_dot", "ar_dun", "ar_paren", "ar_half", "circ",
+           "paren_circ", "dot_circ")
 # a row of a flattened table: a number, then >= 2 more cells separated by spaces/tabs/bars
 _ROW = re.compile(rf"^{_LEAD}(?P<n>\d{{1,3}})(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
                   r"(?P<rest>[^\s|｜。][^\n。]*?(?:(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
@@ -69,8 +72,9 @@ _CN_DIGIT.update({"零": 0, "○": 0})
 
 def cn_number(s: str) -> int | None:
     """一 -> 1, 十二 -> 12, 二十 -> 20, 二十三 -> 23; digits pass through."""
-    if s and s[0] in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳":
-        return ord(s[0]) - ord("①") + 1
+    for first, last in (("①", "⑳"), ("⑴", "⒇"), ("⒈", "⒛")):
+        if s and first <= s[0] <= last:
+            return ord(s[0]) - ord(first) + 1
     if s.isascii() and s.isdigit():
         return int(s)
     if not s or any(c not in _CN for c in s):
