@@ -41,10 +41,12 @@ from ..normalise import _FULLWIDTH_TABLE, to_simplified
 CJK = "\u4e00-\u9fff"
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
 _CN_DIGITS = set("一二三四五六七八九十百千万两零〇")
-_PROG_CUT = re.compile(f"\\d+[年月日届期轮批次]|[^{CJK}A-Za-z+]|[为等的了与和及]")
+_PROG_CUT = re.compile(f"\\d+[年月日届期轮批次]|[^{CJK}A-Za-z+]")
 _PROG_BAD = re.compile("改扩建|迁建|扩建|新建|维修|改造|利用|开展|盯紧|”")
 _NOT_IN_GIVEN = set("的了是在和与及等个名位年月日省市县区镇乡村校")
 _COMMON_TAGS = {"n", "v", "vn", "a", "d", "ad", "an", "p", "c", "u", "uj", "m", "f", "r", "l", "i", "b", "q"}
+_ALL_OF = re.compile("^[全各本该每我][省市县区镇乡村校]$")
+_SCHOOL_END = re.compile("(?:学校|中学|小学|幼儿园)$")
 _FUNCTION_TAGS = {"f", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "m", "y", "e", "o"}
 _COUNT_WORD = re.compile("^[一二三四五六七八九十百千万两几多数\\d]+[所个名位家项批类级种套间座支]$")
 
@@ -106,7 +108,7 @@ class EntityRecognizer:
         self.re_school = re.compile(f"(?:{_alt(sfx)})")
         self.re_campus = re.compile(c["school_campus"])
         self.re_school_abbrev = re.compile(
-            f"(?:{c['school_ordinal_tail']}|{_alt(c['school_abbrev_tails'])})(?!生|学|教师|老师|阶段|年级|班)")
+            f"(?:{c['school_ordinal_tail']}|{_alt(c['school_abbrev_tails'])})(?!生|学|部|教师|老师|阶段|年级|班)")
         self.abbrev_tails = set(c["school_abbrev_tails"])
         self.re_univ_abbrev = re.compile(c["university_abbrev"])
         self.school_generic = set(c["school_generic_cores"])
@@ -253,6 +255,8 @@ class EntityRecognizer:
                 break
             if self._is_stop_token(tok, use_tags):
                 break
+            if start < p and _SCHOOL_END.search(tok):
+                break  # another school's name ends here (…学校开设职高)
             start -= len(tok)
         return start
 
@@ -277,7 +281,7 @@ class EntityRecognizer:
     def _specific(self, core: str, generic: set[str], evaluative: set[str] | None = None) -> bool:
         """A core names something: it has a region, an ordinal, a proper noun, a rare or an
         unknown word; a core of common words only is a generic mention."""
-        if not core or core in generic:
+        if not core or core in generic or _ALL_OF.match(core):
             return False
         toks = _cut(core)
         # a region followed only by generic words (上海优质学校) is still generic
@@ -341,8 +345,12 @@ class EntityRecognizer:
         for s, e, surf in found:
             if surf in self.region_never:
                 continue
-            if self.tok_starts is not None and (s not in self.tok_starts or e not in self.tok_ends):
-                continue
+            if self.tok_starts is not None:
+                if len(surf) >= 3 and surf[-1] in "省市县区州旗盟":
+                    if s not in self.tok_starts and e not in self.tok_ends:
+                        continue
+                elif s not in self.tok_starts or e not in self.tok_ends:
+                    continue
             if surf[-1] not in "省市县区州旗盟镇乡村道" and surf not in self.countries:
                 if surf in self.region_short_stop:
                     continue
@@ -372,11 +380,13 @@ class EntityRecognizer:
                 # an item of an enumeration (北界镇、石练镇、大柘镇等): the core runs from the
                 # separator, whatever its words are
                 d = max(text.rfind("、", 0, p), text.rfind("，", 0, p), text.rfind(",", 0, p))
-                if 0 <= d and 2 <= p - d - 1 <= 3 and text[q:q + 1] in ("、", "等", "，", ",", "和", "及") \
+                one = (p - d - 1 == 1 and sfx in "镇乡" and text[d:d + 1] == "、" and text[q:q + 1] in ("、", "等")
+                       and text[d + 1] not in self.stop_chars and text[d + 1] not in self.generic_chars)
+                if 0 <= d and (2 <= p - d - 1 <= 3 or one) and text[q:q + 1] in ("、", "等", "，", ",", "和", "及") \
                         and re.fullmatch(f"[{CJK}]+", text[d + 1:p]) and d + 1 >= barrier:
                     start, listed = d + 1, True
             core = text[start:p]
-            if len(core) < 2 or core in self.region_generic:
+            if (len(core) < 2 and not listed) or core in self.region_generic:
                 continue
             if any(core.endswith(g) for g in ("城区", "山区", "园区", "社区", "景区", "示范", "实验")):
                 continue
@@ -426,7 +436,7 @@ class EntityRecognizer:
             nxt = text[q:q + 2]
             if m.group() == "小学" and text[p - 1:p] == "中":
                 continue
-            if nxt[:1] in ("生", "段", "龄") or (nxt[:1] == "校" and m.group() in ("中学", "小学")) or nxt in ("教育", "教师", "阶段", "学段", "老师", "课程", "校长"):
+            if nxt[:1] in ("生", "段", "龄", "部") or (nxt[:1] == "校" and m.group() in ("中学", "小学")) or nxt in ("教育", "教师", "阶段", "学段", "老师", "课程", "校长"):
                 continue
             start = self._walk_back(text, p, 14, 0, use_tags=True)
             if start == p and p > 0:
@@ -573,6 +583,12 @@ class EntityRecognizer:
                 start = lo + b.end()
             for i in self.re_intro.finditer(text, start, p):
                 start = i.end()
+            # a one-character function word (为, 等, 的 ...) as a word of its own ends the name
+            pos = start
+            for tok in _cut(text[start:p]):
+                pos += len(tok)
+                if tok in ("为", "等", "的", "了", "与", "和", "及"):
+                    start = pos
             core = text[start:p]
             if len(core) < self.prog_min or len(core) > self.prog_max:
                 continue
@@ -662,6 +678,8 @@ class EntityRecognizer:
     def _doc_aliases(self, text: str) -> set[str]:
         """Short forms of regions written in full in this document (遂昌县 -> 遂昌)."""
         al: set[str] = set()
+        if self.gaz is not None:
+            return al  # the gazetteer knows every county-level short form
         for m in re.finditer(f"([{CJK}]{{2,4}}?)(?:省|市|县|区|自治县|自治州)(?=教育局|人民政府|政府|教育|[{CJK}]{{0,6}}(?:学校|中学|小学|学院))", text):
             core = m.group(1)
             st = self._walk_back(text, m.start(1) + len(core), 4, 0, use_tags=True)

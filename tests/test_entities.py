@@ -1,0 +1,226 @@
+"""Entity recognition (ANNOTATION.md section 2) on made-up text from many provinces.
+
+Most tests run the normaliser + tokenizer + the entities component only (fast); a few run the
+whole pipeline through ``pipeline.nlp.process`` to check the normalised view (traditional
+script, hard wraps) and the mapping back to the original text.
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.nlp import load_pipeline, make_doc, process
+from pipeline.record import doc_to_record
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+@pytest.fixture(scope="module")
+def ner(nlp):
+    comp = nlp.get_pipe("entities")
+    comp.learn([])          # rules only: nothing learnt from this corpus
+    return comp
+
+
+def ents(nlp, ner, text: str) -> list[tuple[str, str]]:
+    doc = ner(make_doc(nlp, text))
+    return [(doc.text[e["start"]:e["end"]], e["label"]) for e in sorted(doc._.entities, key=lambda e: e["start"])]
+
+
+def labels_of(found, label):
+    return [s for s, lab in found if lab == label]
+
+
+# ------------------------------------------------------------------ SCHOOL
+@pytest.mark.parametrize("text, school", [
+    ("支持成都市第七中学开展拔尖创新人才培养。", "成都市第七中学"),
+    ("与郑州外国语学校签订合作协议。", "郑州外国语学校"),
+    ("推进南宁市青秀区凤翔路小学改扩建工程。", "南宁市青秀区凤翔路小学"),
+    ("与佛山职业技术学院共建实训基地。", "佛山职业技术学院"),
+    ("推动长沙市雨花区砂子塘小学、武汉市第二中学提升办学水平。", "长沙市雨花区砂子塘小学"),
+    ("推动长沙市雨花区砂子塘小学、武汉市第二中学提升办学水平。", "武汉市第二中学"),
+    ("支持贵阳职业技术学院建设高水平专业群。", "贵阳职业技术学院"),
+    ("依托西安交通大学建设教师发展基地。", "西安交通大学"),
+    ("与哈尔滨市第三中学(初中部)结对帮扶。", "哈尔滨市第三中学(初中部)"),
+    ("推进昆明市盘龙区金星小学北京路校区建设。", "昆明市盘龙区金星小学北京路校区"),
+    ("合肥市特殊教育学校开设职高部。", "合肥市特殊教育学校"),
+    ("依托兰州开放大学办好老年教育。", "兰州开放大学"),
+    ("支持广西水利电力职业技术学院提升办学层次。", "广西水利电力职业技术学院"),
+])
+def test_schools_from_other_provinces(nlp, ner, text, school):
+    assert school in labels_of(ents(nlp, ner, text), "SCHOOL")
+
+
+@pytest.mark.parametrize("text, abbrev", [
+    ("成都七中牵头组建联盟。", "成都七中"),
+    ("佛山一中与顺德职高开展普职融通试点。", "佛山一中"),
+    ("佛山一中与顺德职高开展普职融通试点。", "顺德职高"),
+    ("依托华中师大建设教师发展中心。", "华中师大"),
+    ("部属师范院校和陕师大毕业生30名。", "陕师大"),
+])
+def test_school_abbreviations(nlp, ner, text, abbrev):
+    assert abbrev in labels_of(ents(nlp, ner, text), "SCHOOL")
+
+
+def test_generic_mentions_are_not_entities(nlp, ner):
+    found = ents(nlp, ner, "全县民办学校、中小学、幼儿园和高水平大学要加强党组织建设，"
+                           "统筹城乡、乡镇发展，全镇学校和名师工作室全覆盖，新建幼儿园3所，农村学校教师补助。")
+    assert found == []
+
+
+def test_students_of_a_school_level_are_no_school(nlp, ner):
+    assert labels_of(ents(nlp, ner, "推进小学生阅读，中学生体质健康，大学生就业。"), "SCHOOL") == []
+
+
+# ------------------------------------------------------------------ PROGRAMME
+@pytest.mark.parametrize("text, prog", [
+    ("主动适应“强基计划”改革试点。", "“强基计划”"),
+    ("深入实施乡村教师支持计划，全年发放补助。", "乡村教师支持计划"),
+    ("实施“县中振兴”行动计划。", "“县中振兴”行动计划"),
+    ("开展“书香校园”建设。", "“书香校园”"),
+    ("实施“青蓝工程”，结对培养青年教师。", "“青蓝工程”"),
+    ("开展“红烛先锋”党建品牌创建。", "“红烛先锋”党建品牌"),
+    ("建设“蓉城智慧教育”平台。", "“蓉城智慧教育”平台"),
+    ("实施第三轮学前教育提升行动计划，新增学位。", "学前教育提升行动计划"),
+])
+def test_programmes(nlp, ner, text, prog):
+    assert prog in labels_of(ents(nlp, ner, text), "PROGRAMME")
+
+
+def test_slogans_and_events_are_no_programme(nlp, ner):
+    found = ents(nlp, ner, "坚持“四个意识”，落实“一岗双责”和“三会一课”，实行“一票否决制”，"
+                           "举办第八届运动会和青少年科技创新大赛，开局“十四五”。")
+    assert labels_of(found, "PROGRAMME") == []
+
+
+def test_ordinal_stays_outside_programme(nlp, ner):
+    progs = labels_of(ents(nlp, ner, "制订实施第四轮发展学前教育行动计划。"), "PROGRAMME")
+    assert progs == ["发展学前教育行动计划"]
+
+
+def test_construction_project_is_no_programme(nlp, ner):
+    found = ents(nlp, ner, "郑州市第九中学改扩建工程进展顺利。")
+    assert labels_of(found, "PROGRAMME") == []
+    assert labels_of(found, "SCHOOL") == ["郑州市第九中学"]
+
+
+# ------------------------------------------------------------------ REGION
+def test_towns_streets_and_townships(nlp, ner):
+    found = ents(nlp, ner, "提高双流区黄甲街道、彭镇、永兴镇等乡镇公办幼儿园比例，组织学生到安仁镇开展研学。")
+    regions = labels_of(found, "REGION")
+    for name in ("黄甲街道", "彭镇", "永兴镇", "安仁镇"):
+        assert name in regions
+    assert "乡镇" not in regions
+
+
+def test_town_named_bare_after_full_name(nlp, ner):
+    regions = labels_of(ents(nlp, ner, "白马镇新建幼儿园1所，落实白马等山区学生交通补助。"), "REGION")
+    assert regions.count("白马") == 1 and "白马镇" in regions
+
+
+def test_doubled_suffix_town(nlp, ner):
+    assert "柳镇镇" in labels_of(ents(nlp, ner, "推进柳镇镇、青山乡中心小学建设。"), "REGION")
+
+
+def test_macro_regions_are_not_regions(nlp, ner):
+    assert labels_of(ents(nlp, ner, "融入长三角一体化，服务京津冀和粤港澳大湾区。"), "REGION") == []
+
+
+def test_region_short_forms_from_gazetteer(nlp, ner):
+    if ner.gaz is None:
+        pytest.skip("gazetteer not available")
+    regions = labels_of(ents(nlp, ner, "深化与成都、绵阳的合作，支持义乌争创示范区。"), "REGION")
+    assert {"成都", "绵阳", "义乌"} <= set(regions)
+
+
+def test_prefecture_county_chain_and_country(nlp, ner):
+    regions = labels_of(ents(nlp, ner, "深化与四川省凉山彝族自治州昭觉县结对帮扶，与芬兰合作办学。"), "REGION")
+    assert regions == ["四川省", "凉山彝族自治州", "昭觉县", "芬兰"]
+
+
+def test_short_form_inside_a_word_is_not_a_region(nlp, ner):
+    # 惠水, 习水, 和政 are county short forms, but here they straddle word boundaries
+    regions = labels_of(ents(nlp, ner, "普惠水平稳步提高，终身学习水平提升，简政放权和政务服务改革。"), "REGION")
+    assert regions == []
+
+
+# ------------------------------------------------------------------ ORG
+def test_orgs_and_short_forms(nlp, ner):
+    found = ents(nlp, ner, "在市委、市政府领导下，成都市教育局会同市财政局、区卫健局推进，局党委带头。")
+    assert labels_of(found, "ORG") == ["市委", "市政府", "成都市教育局", "市财政局", "区卫健局", "局党委"]
+
+
+def test_no_nesting_outermost_wins(nlp, ner):
+    found = ents(nlp, ner, "长沙市教育局和湖南省长沙市第一中学签订协议。")
+    assert found == [("长沙市教育局", "ORG"), ("湖南省长沙市第一中学", "SCHOOL")]
+
+
+def test_level_words_are_no_org(nlp, ner):
+    assert labels_of(ents(nlp, ner, "强化对县级政府履行教育职责的督导，召开全市教育局长会议。"), "ORG") == []
+
+
+# ------------------------------------------------------------------ DOCUMENT / PERSON
+def test_document_span_is_inside_brackets(nlp, ner):
+    found = ents(nlp, ner, "出台《成都市中小学校管理办法(试行)》，贯彻《中华人民共和国教育法》。")
+    assert found == [("成都市中小学校管理办法(试行)", "DOCUMENT"), ("中华人民共和国教育法", "DOCUMENT")]
+
+
+def test_persons_in_context(nlp, ner):
+    found = ents(nlp, ner, "市委书记王建国指出，聘请李明华等5位专家，张伟教授作报告，讲好黄继光等英雄故事，"
+                           "贵阳市第一中学刘晓燕荣获全国优秀教师。")
+    assert labels_of(found, "PERSON") == ["王建国", "李明华", "张伟", "黄继光", "刘晓燕"]
+
+
+def test_words_after_a_surname_are_no_person(nlp, ner):
+    found = ents(nlp, ner, "农村寄宿制学校全部配齐生活老师，对280名党支部书记进行培训。")
+    assert labels_of(found, "PERSON") == []
+
+
+# ------------------------------------------------------------------ whole pipeline
+def test_traditional_script(nlp):
+    doc = process(nlp, "支持成都市第七中學與鄭州外國語學校合作，實施「強基計劃」，深化與臺灣地區交流。\n")
+    rec = doc_to_record(doc)
+    got = {(e["text"], e["label"]) for e in rec["entities"]}
+    assert ("成都市第七中學", "SCHOOL") in got
+    assert ("鄭州外國語學校", "SCHOOL") in got
+
+
+def test_hard_wrapped_spans_cross_line_breaks(nlp):
+    line = "深化城乡“教共体”建设，推进教育优质均衡发展，加快补齐农村学校短板，"
+    lines = [
+        line + "推进永兴",
+        "镇、黄甲街道、安仁镇等乡镇学校建设，支持成都市第七中",
+        "学与哈尔滨市第三中学开展跨区教研，完成校舍改造工程和设备更新项目。",
+    ] + [line + "持续提升办学条件和教育教学质量水平" for _ in range(8)]
+    text = "\n".join(lines) + "\n"
+    rec = doc_to_record(process(nlp, text))
+    got = {(e["text"], e["label"]) for e in rec["entities"]}
+    assert ("永兴\n镇", "REGION") in got
+    assert ("成都市第七中\n学", "SCHOOL") in got
+    for e in rec["entities"]:
+        assert text[e["start"]:e["end"]] == e["text"]
+
+
+def test_nothing_inside_ignored_regions(nlp, ner):
+    doc = make_doc(nlp, "成都市教育局\n\n支持成都市第七中学发展。")
+    doc._.ignored = [{"start": 0, "end": 6, "reason": "boilerplate"}]
+    doc = ner(doc)
+    spans = [(doc.text[e["start"]:e["end"]]) for e in doc._.entities]
+    assert spans == ["成都市第七中学"]
+
+
+def test_learn_adds_gold_surfaces_and_forgets_them(nlp):
+    comp = nlp.get_pipe("entities")
+    text = "深入推进县管校聘改革。"
+    gold = {"text": "推进县管校聘改革。", "entities": [{"start": 2, "end": 6, "label": "PROGRAMME"}], "ignored": []}
+    try:
+        comp.learn([gold])
+        doc = comp(make_doc(nlp, text))
+        assert [(doc.text[e["start"]:e["end"]], e["label"]) for e in doc._.entities] == [("县管校聘", "PROGRAMME")]
+        comp.learn([])
+        doc = comp(make_doc(nlp, text))
+        assert doc._.entities == []
+    finally:
+        comp.learn([])
