@@ -49,15 +49,20 @@ class _CommonWords:
         self.common_max = int(cfg.get("common_word_max_freq", 100))
         self.proper_max = int(cfg.get("proper_word_max_freq", 3000))
         self.place_max = int(cfg.get("place_word_max_freq", 5000))
+        self.district_max = int(cfg.get("district_word_max_freq", 500))
         self.bad_start = tuple(cfg.get("bad_initial_chars", "市县区省州镇乡"))
 
-    def is_junk(self, form: str) -> bool:
+    def is_junk(self, form: str, district: bool = False) -> bool:
         if len(form) < 2 or form.startswith(self.bad_start):
             return True
         freq = self.freq.get(form) or 0
         tag = self.tags.get(form)
         if not freq or tag is None:
             return False
+        # districts are named after ordinary words far more often than counties (新建区,
+        # 新城区, 江北区) and are written in full in text; a frequent word is no district
+        if district and freq >= self.district_max:
+            return True
         if tag == "ns":
             return freq >= self.place_max
         if tag in self.place_tags:
@@ -88,7 +93,7 @@ def short_forms(name: str, level: str, auto: re.Pattern, judge: _CommonWords) ->
         # too (恩施).  County-level short forms are often ordinary words (和平, 城区): judged.
         if len(f) < 2:
             continue
-        if level == "county" and not m and judge.is_junk(f):
+        if level == "county" and not m and judge.is_junk(f, district=name.endswith("区")):
             continue
         out.append(f)
     return out
