@@ -309,6 +309,17 @@ def test_flattened_table(run):
     assert len(got) == 6
 
 
+def test_tab_separated_table_from_a_word_file(run):
+    text = ("序号\t学校名称\t总投资（亿元）\t新增学位（个）\n"
+            "1\t西安市 高新 第一小学\t1.2\t1620\n"
+            "2\t咸阳市渭城区幼儿园\t0.35\t360\n")
+    got = {(t["text"], t["indicator"]): t for t in run(text)}
+    assert got[("1.2", "总投资")]["value"] == pytest.approx(120000000)
+    assert got[("1620", "新增学位")]["unit"] == "个"
+    assert got[("0.35", "总投资")]["unit"] == "元"
+    assert len(got) == 4
+
+
 def test_hard_wrapped_pdf_text(run):
     text = ("全年计划完成教育基本建设投资３．６亿元，新增幼儿园学位１２００个、\n"
             "义务教育学位2500个；公办园在园幼儿占比稳定在７０％以上，普惠性幼儿园\n"

@@ -330,11 +330,19 @@ class TargetExtractor:
         return out
 
     _CELL = re.compile(r"[^\s]+")
+    _TAB_CELL = re.compile(r"[^\t]*[^\t\s][^\t]*")     # tab-separated cells may hold spaces
+
+    def _cells(self, line: str):
+        rx = self._TAB_CELL if "\t" in line else self._CELL
+        for m in rx.finditer(line):
+            g = m.group()
+            lead = len(g) - len(g.lstrip())
+            yield m.start() + lead, g.strip()
 
     def _header(self, line: str) -> list[dict] | None:
         if len(line) > 200:
             return None
-        cells = [m.group() for m in self._CELL.finditer(line)]
+        cells = [c for _, c in self._cells(line)]
         if len(cells) < 2:
             return None
         cols, n_unit = [], 0
@@ -361,7 +369,7 @@ class TargetExtractor:
     _NUMCELL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 
     def _row_cells(self, line: str, off: int) -> list[tuple[int, int, str]] | None:
-        cells = [(off + m.start(), off + m.end(), m.group()) for m in self._CELL.finditer(line)]
+        cells = [(off + st, off + st + len(c), c) for st, c in self._cells(line)]
         if len(cells) < 2 or not any(self._NUMCELL.match(c[2]) for c in cells[1:]):
             return None
         return cells
