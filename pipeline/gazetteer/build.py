@@ -50,7 +50,7 @@ class _CommonWords:
         self.proper_max = int(cfg.get("proper_word_max_freq", 3000))
         self.place_max = int(cfg.get("place_word_max_freq", 5000))
         self.district_max = int(cfg.get("district_word_max_freq", 500))
-        self.bad_start = tuple(cfg.get("bad_initial_chars", "市县区省州镇乡"))
+        self.bad_start = tuple(cfg.get("bad_initial_chars", "市县区省"))
 
     def is_junk(self, form: str, district: bool = False) -> bool:
         if len(form) < 2 or form.startswith(self.bad_start):
@@ -93,7 +93,9 @@ def short_forms(name: str, level: str, auto: re.Pattern, judge: _CommonWords) ->
         # too (恩施).  County-level short forms are often ordinary words (和平, 城区): judged.
         if len(f) < 2:
             continue
-        if level == "county" and not m and judge.is_junk(f, district=name.endswith("区")):
+        # (a county's ethnic-autonomy root is judged too: 通道 from 通道侗族自治县; its 县 form stays)
+        if level == "county" and not (m and f != m.group("root")) \
+                and judge.is_junk(f, district=name.endswith("区")):
             continue
         out.append(f)
     return out
