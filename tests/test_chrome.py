@@ -153,3 +153,19 @@ def test_gold_ignored_regions(gold_dir, marker):
             assert any(iou(g, p) >= 0.9 and p["reason"] == g["reason"] for p in pred), (gj.name, g)
         for p in pred:
             assert any(iou(g, p) >= 0.9 for g in gold["ignored"]), (gj.name, p)
+
+
+def test_footer_links_and_address(marker):
+    text, chrome = page([
+        (False, "西安市教育局2023年工作总结"),
+        (False, "一是新建学校6所，新增学位5400个。"),
+        (False, "二是招聘教师820名。"),
+        (False, "西安市教育局"),
+        (True, "联系我们 | 网站声明 | 网站地图"),
+        (True, "地址：西安市某某路1号  邮编：710000  电话：029-12345678"),
+        (True, "【大 中 小】"),
+    ])
+    got = marker.spans(text)
+    for s, e in chrome:
+        assert covered(got, s, e), text[s:e]
+    assert not touched(got, 0, text.index("联系我们") - 1)

@@ -86,13 +86,18 @@ class ChromeMarker:
         di = 0
         chrome: list[list[int]] = []
         head = True          # still above the first body sentence
+        last_sentence = -1   # below the last body sentence: the page foot
+        for k in range(len(lines) - 1, -1, -1):
+            if _SENTENCE.search(text, *lines[k]):
+                last_sentence = lines[k][0]
+                break
         for s, e in lines:
             while di < len(dups) and dups[di]["end"] <= s:
                 di += 1
             if di < len(dups) and dups[di]["start"] < e:
                 continue
             line = text[s:e]
-            span = self.line_chrome(line, head)
+            span = self.line_chrome(line, head, foot=s > last_sentence >= 0)
             if span is not None:
                 a, b = span
                 partial = a > 0 and bool(line[:a].strip())
@@ -122,7 +127,7 @@ class ChromeMarker:
                 return
         block[0] = above[0][0] + len(text[above[0][0]:above[0][1]]) - len(text[above[0][0]:above[0][1]].lstrip())
 
-    def line_chrome(self, line: str, head: bool = False) -> tuple[int, int] | None:
+    def line_chrome(self, line: str, head: bool = False, foot: bool = False) -> tuple[int, int] | None:
         """(start, end) of the chrome part of one line (relative to the line), or None."""
         stripped = line.strip()
         if not stripped:
@@ -137,7 +142,7 @@ class ChromeMarker:
         m = self.tail.search(line)
         if m:
             return (lead if not line[:m.start()].strip() else m.start()), end
-        if self._is_nav(stripped, head):
+        if self._is_nav(stripped, head or foot):
             return lead, end
         if head and len(stripped) <= self.site_max and not _SENTENCE.search(stripped) \
                 and self.site_end.search(stripped):
