@@ -44,13 +44,15 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 class NearDuplicateIndex:
     def __init__(self, num_perm: int = 128, bands: int = 32, shingle: int = 5,
-                 threshold: float = 0.8, seed: int = 20240601, chunk: int = 8192):
+                 threshold: float = 0.8, seed: int = 20240601, chunk: int = 8192,
+                 min_body: int = 30):
         if num_perm % bands:
             raise ValueError("num_perm must be a multiple of bands")
         self.num_perm, self.bands, self.k = num_perm, bands, shingle
         self.rows = num_perm // bands
         self.threshold = threshold
         self.chunk = chunk
+        self.min_body = min_body
         rng = np.random.default_rng(seed)
         self._a = rng.integers(1, 2**63, size=(num_perm, 1), dtype=np.uint64) | np.uint64(1)
         self._b = rng.integers(0, 2**63, size=(num_perm, 1), dtype=np.uint64)
@@ -119,8 +121,12 @@ class NearDuplicateIndex:
 
     def check_and_add(self, doc_id: str, text_or_body: str) -> str | None:
         """The doc_id of an earlier near copy, or None (then ``doc_id`` is indexed).
-        A duplicate is not indexed itself, so later copies point at the first one."""
+        A duplicate is not indexed itself, so later copies point at the first one.  Bodies
+        shorter than ``min_body`` characters (empty or failed extractions) are neither
+        duplicates nor indexed."""
         body = self.body(text_or_body)
+        if len(body) < self.min_body:
+            return None        # an empty or failed extraction is no copy of anything
         dup, _, digest, sig = self._lookup(body)
         if dup is not None:
             return dup

@@ -82,7 +82,10 @@ def test_signature_size_is_fixed(index):
     assert short.shape == long.shape == (index.num_perm,)
 
 
-def test_empty_and_tiny_texts(index):
+def test_empty_and_tiny_texts_are_never_duplicates(index):
+    """Two failed extractions (empty text, a lone page title) are no copies of each other."""
     assert index.check_and_add("e", "") is None
-    assert index.check_and_add("e2", "") == "e"
+    assert index.check_and_add("e2", "") is None
     assert index.check_and_add("t", "通知") is None
+    assert index.check_and_add("t2", "通知") is None
+    assert len(index) == 0
