@@ -478,8 +478,9 @@ class TargetExtractor:
         if n >= 2:
             return (ind[:-n] + np_)[-self.ind_max:]
         # 其中一等奖20项 under …教学成果奖: the part's head replaces the parent's
-        i = np_.split("的", 1)[0].rfind(ind[-1])
-        if i > 1 and len(ind) <= 4:
+        head = np_.split("的", 1)[0]
+        i = head.rfind(ind[-1])
+        if i > 1 and i == len(head) - 1 and len(_posseg(ind)) == 1:
             return (np_[:i] + ind)[-self.ind_max:]
         heads = self.unit_heads.get(t["unit"])
         if heads and not ind.endswith(tuple(heads)) and t["unit"] == parent.get("unit"):
@@ -493,11 +494,20 @@ class TargetExtractor:
         if len(ind) > 3 or len(pind) < len(ind) + 2:
             return ind
         words = _posseg(pind)
-        pos = len(pind)
-        for w, _ in reversed(words):
-            pos -= len(w)
+        ends = []
+        pos = 0
+        for w, _ in words:
+            ends.append((pos, pos + len(w)))
+            pos += len(w)
+        for k in range(len(words) - 1, -1, -1):
+            w = words[k][0]
             if w[-1] == ind[-1] and w != ind:
-                return pind[:pos] + ind + pind[pos + len(w):]
+                a, b = ends[k]
+                j = k
+                while b - a < len(ind) and j > 0:      # 优质+校 <- 达标校
+                    j -= 1
+                    a = ends[j][0]
+                return pind[:a] + ind + pind[b:]
         return ind
 
     def _comparator(self, seg: str, end: int) -> tuple[str, str | None]:
@@ -553,7 +563,7 @@ class TargetExtractor:
         return "target"
 
     _OPEN = re.compile(r"[(（][^()（）]*$")
-    _POST_END = re.compile(r"[，,；;。！？!?：:、\n(（)）“”\"《》\d]|以上|以下|左右|以内|等")
+    _POST_END = re.compile(r"[，,；;。！？!?：:、\n(（)）“”\"《》\d]|以上|以下|左右|以内")
     _POST_TAIL = re.compile(r"^(?:[ \u3000]|以上|以下|左右|以内|余|多)+")
     _NOISE = re.compile(r"[\s“”\"‘’《》「」]+")
 
@@ -611,7 +621,7 @@ class TargetExtractor:
         # the number comes first: a noun phrase follows it
         post = text[t["end"]:t["end"] + 40]
         post = _YEAR_IN.sub("", self._POST_TAIL.sub("", post))
-        is_share = t["unit"] in ("%", "‰") and post.startswith("的")
+        is_share = t["unit"] in ("%", "‰")
         post = post.lstrip("的")
         post = self._POST_END.split(post, 1)[0]
         post = self._NOISE.sub("", post)
@@ -623,7 +633,7 @@ class TargetExtractor:
                     break
                 np_end += len(w)
             np_, vp = post[:np_end], post[np_end:]
-            vp = _YEAR_IN.sub("", vp)
+            share_vp = vp.replace("的", "")[:8]
             vp = vp.split("的", 1)[0][:14]
             if vp and vp[0] in self.vp_not_start:
                 vp = ""
@@ -631,11 +641,13 @@ class TargetExtractor:
             lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
             phrase = ""
             if is_share and np_:
-                phrase = np_ + vp + "比例"
+                phrase = np_ + share_vp + "比例"
             elif np_ and vp:
                 phrase = lead + vp + "的" + np_
             elif np_:
                 phrase = lead + np_
+            elif vp and lead:
+                phrase = lead + vp
             elif vp and not pre:
                 phrase = vp + ("的" + self.unit_noun[t["unit"]] if t["unit"] in self.unit_noun else "")
             if phrase:
