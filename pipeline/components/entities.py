@@ -32,6 +32,7 @@ import ahocorasick
 import jieba
 import yaml
 from spacy.language import Language
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 from .. import CONFIGS
@@ -46,7 +47,7 @@ _PROG_BAD = re.compile("改扩建|迁建|扩建|新建|维修|改造|利用|开�
 _NOT_IN_GIVEN = set("的了是在和与及等个名位年月日省市县区镇乡村校")
 _COMMON_TAGS = {"n", "v", "vn", "a", "d", "ad", "an", "p", "c", "u", "uj", "m", "f", "r", "l", "i", "b", "q"}
 _ALL_OF = re.compile("^[全各本该每我][省市县区镇乡村校]$")
-_SCHOOL_END = re.compile("(?:学校|中学|小学|幼儿园)$")
+_SCHOOL_END = re.compile("(?:学校|中学|(?<!中)小学|幼儿园)$")
 _FUNCTION_TAGS = {"f", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "m", "y", "e", "o"}
 _COUNT_WORD = re.compile("^[一二三四五六七八九十百千万两几多数\\d]+[所个名位家项批类级种套间座支]$")
 
@@ -62,8 +63,9 @@ def _jieba_tables():
     return pseg.dt.word_tag_tab, jieba.dt.FREQ
 
 
-def _cut(s: str) -> list[str]:
-    return jieba.lcut(s, HMM=False) if s else []
+@lru_cache(maxsize=65536)
+def _cut(s: str) -> tuple[str, ...]:
+    return tuple(jieba.lcut(s, HMM=False)) if s else ()
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -126,7 +128,7 @@ class EntityRecognizer:
         heads = _alt(c["programme_heads"])
         self.re_quote = re.compile(r"“([^“”\n]{1,40})”")
         self.re_head = re.compile(
-            f"([{CJK}A-Za-z]{{0,{int(c['programme_head_modifier_max'])}}}?)(?:{heads})")
+            f"([{CJK}A-Za-z]{{0,{int(c['programme_head_modifier_max'])}}})(?:{heads})")
         self.re_follow = re.compile("(?:" + "|".join(sorted(c["programme_followers"], key=len, reverse=True)) + ")")
         self.n_counting = int(c.get("slogan_counting", 5))
         self.re_intro = re.compile(f"(?:{_alt(c['programme_introducers'])})(?:第[一二三四五六七八九十\\d]+[轮期届批])?")
@@ -528,7 +530,12 @@ class EntityRecognizer:
                     continue
                 out.append((start, q, "ORG", PRIO["ORG"]))
             elif sfx in self.org_strong and len(core) >= 6:
-                s2 = self._walk_back(text, p, 18, 0, use_tags=True)
+                s2, pos = start, start
+                for tok in _cut(core):  # 以适当方式听取家长委员会: the name starts after the last verb
+                    pos += len(tok)
+                    tag, freq = self._tag(tok)
+                    if tag in ("v", "vd", "d", "ad", "p", "c", "r") and freq >= self.stop_tag_min_freq:
+                        s2 = pos
                 if p - s2 >= 6 and not text[s2:p].startswith(("区域", "跨区", "校际", "县级", "市级", "省级")):
                     out.append((s2, q, "ORG", PRIO["ORG"]))
 
@@ -555,7 +562,7 @@ class EntityRecognizer:
             h = self.re_head.match(text, e)
             if h is not None:
                 mod = h.group(1)
-                bad_mod = bool(mod) and (any(w in mod for w in ("的", "和", "与", "及")) or (
+                bad_mod = bool(mod) and (any(w in mod for w in ("的", "和", "与", "及", "等")) or self.re_intro.search(mod) or (
                     counting and content not in self.learnt_quoted_pos) or re.search("[,，]", content))
                 if not bad_mod and not (mod and text[h.end():h.end() + 1] in ("师",)):
                     out.append((s, h.end(), "PROGRAMME", PRIO["PROGRAMME"]))
@@ -589,6 +596,9 @@ class EntityRecognizer:
                 pos += len(tok)
                 if tok in ("为", "等", "的", "了", "与", "和", "及"):
                     start = pos
+            if text[start:start + 1] in "省市县区" and not self._is_region_word(text[start:start + 2]) \
+                    and text[start + 1:start + 2] not in ("级", "域", "委", "政"):
+                start += 1  # 深化市、县创新型后备人才培养计划
             core = text[start:p]
             if len(core) < self.prog_min or len(core) > self.prog_max:
                 continue
@@ -601,7 +611,7 @@ class EntityRecognizer:
             if all(t in self.prog_generic for t in toks):
                 continue
             tag, freq = self._tag(toks[0])
-            if tag in self.stop_tags and freq >= self.stop_tag_min_freq or toks[0] in self.stop_words:
+            if tag in ("v", "vd", "d", "ad", "p", "c", "r") and freq >= self.stop_tag_min_freq or toks[0] in self.stop_words:
                 continue
             out.append((start, q, "PROGRAMME", PRIO["PROGRAMME"] + 1))
 
@@ -693,8 +703,12 @@ class EntityRecognizer:
         init_doc(doc)
         text = doc.text
         self.doc_regions = set()
-        self.tok_starts = {t.idx for t in doc}
-        self.tok_ends = {t.idx + len(t) for t in doc}
+        if len(doc):
+            arr = doc.to_array([IDX, LENGTH])
+            self.tok_starts = set(arr[:, 0].tolist())
+            self.tok_ends = set((arr[:, 0] + arr[:, 1]).tolist())
+        else:
+            self.tok_starts, self.tok_ends = set(), set()
         self.doc_regions = self._doc_aliases(text)
         cands: list[tuple[int, int, str, int]] = []
         self._documents(text, cands)
