@@ -225,6 +225,26 @@ def test_grade_enumeration_is_no_marker(run):
     assert_tasks(run(text), spans)
 
 
+def test_bare_cue_lines_inside_items_do_not_cut_them(run):
+    pieces = [("other", "江苏某市教育局2023年工作计划"),
+              ("task", "1.推进学前教育普及普惠"),
+              ("task+", "目标任务"),
+              ("task+", "新增学位3000个，公办园在园幼儿占比达到60%。"),
+              ("task+", "工作措施"),
+              ("task+", "新建幼儿园8所。"),
+              ("task", "2.推进义务教育优质均衡"),
+              ("task+", "目标任务"),
+              ("task+", "组建教共体15个。"),
+              ("task+", "工作措施"),
+              ("task+", "实施城乡结对。"),
+              ("other", "下一步工作打算"),
+              ("other", "持续深化教育改革。")]
+    text, spans = build(pieces)
+    doc = run(text)
+    assert_tasks(doc, spans)
+    assert len(doc._.parts) == 1 and doc._.parts[0]["kind"] == "plan"
+
+
 def test_inline_enumeration_is_not_split(run):
     pieces = [("other", "江西某县教育局2023年工作要点"),
               ("task", "1.加强安全管理。一是开展隐患排查；二是加强食品安全；三是做好防溺水教育。"),

@@ -99,6 +99,7 @@ class StructureParser:
         self.summary_cue = re.compile(cfg["summary_cues"])
         self.plan_cue = re.compile(cfg["plan_cues"])
         self.part_max = int(cfg["part_heading_max"])
+        self.part_strong = re.compile(cfg["part_strong"])
         self.date_cue = re.compile(cfg["date_cue"])
         self.pub_cue = re.compile(cfg["publisher_cue"] + r"(?P<v>[^\s|｜【】]{2,40})")
         self.org_suffix = re.compile(cfg["org_suffix"])
@@ -198,7 +199,7 @@ class StructureParser:
             if not line or len(line) > self.part_max or _CLAUSE.search(line):
                 continue
             su, pl = self.summary_cue.search(line), self.plan_cue.search(line)
-            if bool(su) == bool(pl):
+            if bool(su) == bool(pl) or not (m or self.part_strong.search(line)):
                 continue
             y = _YEAR.search(line)
             out.append((s + len(raw) - len(raw.lstrip()), "summary" if su else "plan",
