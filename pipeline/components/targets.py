@@ -583,6 +583,13 @@ class TargetExtractor:
             pre = pre[k.start() + 1:]
         raw = pre
         pre = self._drop_frame(self._clean(self.ind_drop.sub("", pre)))
+        if "等" in pre:                       # 开展船员等社会培训 -> 社会培训 (not 高等教育)
+            pos = 0
+            for w, _ in _posseg(pre):
+                pos += len(w)
+                if w == "等" and 1 < pos <= len(pre) - 2:
+                    pre = pre[pos:]
+                    break
         if raw == "占" and prev is not None and prev.get("indicator"):
             return prev["indicator"] + "占比"
         change = None
@@ -683,8 +690,8 @@ class TargetExtractor:
             return pre
         words = _posseg(pre)
         pos = len(words[0][0])
-        for w, f in words[1:]:
-            if f[0] == "v" and f != "vn":
+        for k, (w, f) in enumerate(words[1:], 1):
+            if f[0] == "v" and (f != "vn" or k < len(words) - 1):
                 return pre[pos:] if len(pre) - pos >= 2 else pre
             pos += len(w)
         return pre
