@@ -48,6 +48,7 @@ def labels_of(found, label):
     ("合肥市特殊教育学校开设职高部。", "合肥市特殊教育学校"),
     ("依托兰州开放大学办好老年教育。", "兰州开放大学"),
     ("支持广西水利电力职业技术学院提升办学层次。", "广西水利电力职业技术学院"),
+    ("青羊区实验中学、草堂小学西区分校建成投用。", "草堂小学西区分校"),
 ])
 def test_schools_from_other_provinces(nlp, ner, text, school):
     assert school in labels_of(ents(nlp, ner, text), "SCHOOL")
@@ -185,6 +186,7 @@ def test_traditional_script(nlp):
     got = {(e["text"], e["label"]) for e in rec["entities"]}
     assert ("成都市第七中學", "SCHOOL") in got
     assert ("鄭州外國語學校", "SCHOOL") in got
+    assert ("「強基計劃」", "PROGRAMME") in got
 
 
 def test_hard_wrapped_spans_cross_line_breaks(nlp):

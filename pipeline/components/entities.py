@@ -126,7 +126,7 @@ class EntityRecognizer:
         self.org_generic = set(c["org_generic_cores"])
         # PROGRAMME
         heads = _alt(c["programme_heads"])
-        self.re_quote = re.compile(r"“([^“”\n]{1,40})”")
+        self.re_quote = re.compile(r"[“「]([^“”「」\n]{1,40})[”」]")
         self.re_head = re.compile(
             f"([{CJK}A-Za-z]{{0,{int(c['programme_head_modifier_max'])}}})(?:{heads})")
         self.re_follow = re.compile("(?:" + "|".join(sorted(c["programme_followers"], key=len, reverse=True)) + ")")
@@ -458,9 +458,11 @@ class EntityRecognizer:
                     start += len(ctry)
                     core = core[len(ctry):]
                     break
-            if not self._specific(core, self.school_generic, self.school_evaluative):
-                continue
             c = self.re_campus.match(text, q)
+            # a school with a named campus or branch is a named school (草堂小学西区分校)
+            if not (c and c.group()[-2:] in ("分校", "校区") and len(core) >= 2) and \
+                    not self._specific(core, self.school_generic, self.school_evaluative):
+                continue
             if c:
                 q = c.end()
             out.append((start, q, "SCHOOL", PRIO["SCHOOL"]))
