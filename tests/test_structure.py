@@ -268,6 +268,17 @@ def test_flattened_table_rows_are_tasks(run):
     assert doc._.tasks[-1]["title"] == "某州民族幼儿园"
 
 
+def test_html_table_single_row_under_a_numbered_header(run):
+    """The HTML reader writes table rows as tab-separated lines."""
+    text = ("首页 | 机构概况\n深圳市教育局2024年工作要点\n一、总体要求：新增学位3.5万个。\n"
+            "序号\t任务\t责任单位\n1\t建设学校 两所\t市教育局\n打印本页 关闭窗口\n")
+    doc = run(text)
+    row = "1\t建设学校 两所\t市教育局"
+    assert (text.index(row), text.index(row) + len(row)) in [(t["start"], t["end"]) for t in doc._.tasks]
+    assert doc._.tasks[-1]["title"] == "建设学校 两所"
+    assert [doc.text[r["start"]:r["end"]] for r in doc._.ignored] == ["首页 | 机构概况", "打印本页 关闭窗口"]
+
+
 def test_hard_wrapped_pdf_with_page_numbers_and_fullwidth_digits(run):
     body = ("河北某市教育局２０２３年工作计划\n"
             "一、推进基础教育扩优提质\n"

@@ -157,10 +157,12 @@ class ChromeMarker:
         if _SENTENCE.search(stripped) or _NOT_NAV.search(stripped):
             return False
         items = [x for x in self.nav_sep.split(stripped) if x]
-        if len(items) < self.nav_min or any(len(x) > self.nav_item_max for x in items):
+        if len(items) < 2 or any(len(x) > self.nav_item_max for x in items):
             return False
         if any(x.endswith(("首页", "主页")) for x in items):
             return True
+        if len(items) < self.nav_min:
+            return False
         return head and ("|" in stripped or "｜" in stripped)
 
     def duplicates(self, text: str, lines: list[tuple[int, int]] | None = None) -> list[dict]:

@@ -265,7 +265,8 @@ class StructureParser:
             while j + 1 < len(rows) and rows[j + 1][2] == rows[j][2] + 1 \
                     and not text[rows[j][1]:rows[j + 1][0]].strip():
                 j += 1
-            if j > i and rows[i][3] >= 3:
+            header = text[text.rfind("\n", 0, max(0, rows[i][0] - 1)) + 1:rows[i][0]]
+            if (j > i or "序号" in header) and rows[i][3] >= 3:
                 for r in rows[i:j + 1]:
                     m = r[4]
                     items.append({"style": "table_row", "start": m.start("n"), "body": m.start("rest"),
@@ -391,7 +392,9 @@ class StructureParser:
             m = _TITLE_END.search(text, t["body"], t["end"])
             title = text[t["body"]:m.start() if m else t["end"]].strip().rstrip("：:，,；;")
             if t["style"] == "table_row":
-                title = _CELL_SPLIT.split(title)[0] if title else title
+                cells = re.split(r"\t|[ \u3000]*[|｜][ \u3000]*", title) if re.search(r"[\t|｜]", title) \
+                    else _CELL_SPLIT.split(title)
+                title = cells[0].strip() if title else title
             out.append({"start": t["start"], "end": t["end"], "title": title, "style": t["style"]})
         return out
 
