@@ -153,6 +153,7 @@ class TargetExtractor:
         self.last_year_words = set(ind["last_year_words"])
         self.rate_words = tuple(ind["rate_words"])
         self.sub_cue = ind["sub_cue"]
+        self.money_heads = tuple(ind["money_heads"])
         self.unit_heads = {k: list(v) for k, v in ind["unit_heads"].items()}
         self.ind_drop = re.compile("|".join(f"(?:{r})" for r in ind["drop_patterns"]))
         self.vp_not_start = set(ind["vp_not_start"])
@@ -616,7 +617,7 @@ class TargetExtractor:
         if (t["unit"] == "元" and 1 < len(pre) <= 4 and prev is not None and prev.get("indicator")
                 and prev["unit"] != "元" and prev["start"] >= self._sent_start(t["start"])):
             np_ = self._np_of(prev["indicator"])
-            if len(np_) <= 10:
+            if len(np_) <= 10 and np_.endswith(self.money_heads):
                 return (np_ + pre)[-self.ind_max:]
         # 覆盖率达[80%], 完成率[146.78%]: a bare rate names its subject in the clause before
         if 1 < len(pre) <= 4 and pre.endswith(self.rate_words):
