@@ -10,13 +10,15 @@ ever held, so memory does not grow with the corpus.
   the file and loads the pipeline once (per process, or per thread of a threaded worker).
 - Order: results are consumed in input order through a bounded window of tasks in flight, so
   the output is the same whatever the parallelism, and memory is bounded by the window.
-- Resume: a document already in OUT (same content SHA-1 under the same file-name stem, i.e.
-  the same doc_id) is skipped; a crashed run
+- Resume: a document already in OUT (same content SHA-1, read from the same path) is skipped; a crashed run
   loses nothing already written (see ``pipeline.writers``).
 - Cross-file near-duplicates (``pipeline.dedupe.NearDuplicateIndex``) are decided here, in
   input order, in this process: a record's ``duplicate_of`` is the doc_id of the earliest
   earlier file holding the same report.  Documents skipped on resume are still indexed, so a
   resumed run gives the same ``duplicate_of`` as an uninterrupted one.
+- doc_ids are unique within OUT: a file whose id (name stem + content hash) is taken by an
+  earlier file (the same report under the same name in another folder) gets ``-2``, ``-3``...
+  appended, in input order, with its task ids renamed along.
 - Failures: one line per bad file through ``on_error`` (file and problem); the batch goes on.
 """
 from __future__ import annotations
@@ -63,10 +65,11 @@ def _init_pool_worker(done: frozenset) -> None:
 
 def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
     """Read and process one file.  Returns ``{"status": "ok", "record", "hash"}``,
-    ``{"status": "skip", "doc_id", "text", "hash"}`` (already done) or
+    ``{"status": "skip", "key", "text", "hash"}`` (already done) or
     ``{"status": "error", "message"}``."""
     from .nlp import process_record
-    from .record import content_hash, make_doc_id
+    from .record import content_hash
+    from .writers import done_key
 
     done = _WORKER_DONE if done is None else done
     try:
@@ -76,11 +79,11 @@ def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
     except Exception as err:  # a reader bug on one file must not sink the batch
         return {"status": "error", "message": f"{path}: cannot read: {type(err).__name__}: {err}"}
     chash = content_hash(text)
-    doc_id = make_doc_id(str(path), text)
-    if (chash, doc_id) in done:
-        return {"status": "skip", "doc_id": doc_id, "text": text, "hash": chash}
+    key = done_key(chash, str(path))
+    if key in done:
+        return {"status": "skip", "key": key, "text": text, "hash": chash}
     try:
-        rec = process_record(nlp or _worker_nlp(), text, str(path), doc_id)
+        rec = process_record(nlp or _worker_nlp(), text, str(path))
     except Exception as err:  # a bug on one document must not sink the batch
         return {"status": "error", "message": f"{path}: pipeline failed: {type(err).__name__}: {err}"}
     return {"status": "ok", "record": rec, "hash": chash}
@@ -190,6 +193,25 @@ def _results_dask(paths: list[str], done: frozenset, jobs: int, scheduler: str) 
 
 
 # --------------------------------------------------------------------------- the batch
+def _unique_id(rec: dict, used: set[str]) -> dict:
+    """Give ``rec`` a doc_id not in ``used`` (suffix -2, -3, ...; task ids follow); add it."""
+    base = rec["doc_id"]
+    new, k = base, 2
+    while new in used:
+        new, k = f"{base}-{k}", k + 1
+    used.add(new)
+    if new != base:
+        rename = {}
+        for t in rec["tasks"]:
+            if str(t["id"]).startswith(base):
+                rename[t["id"]] = new + t["id"][len(base):]
+                t["id"] = rename[t["id"]]
+        for t in rec["targets"]:
+            t["task_id"] = rename.get(t["task_id"], t["task_id"])
+        rec["doc_id"] = new
+    return rec
+
+
 def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_error=None,
               progress=False) -> BatchResult:
     """Process ``paths`` and write the records to ``out`` (see the module docstring)."""
@@ -205,7 +227,9 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
 
     files = [str(p) for p in iter_inputs(list(paths))]
     writer = BatchWriter(out, fmt, resume=resume)
-    done = frozenset(writer.done)
+    done_ids = writer.done
+    done = frozenset(done_ids)
+    used_ids = set(done_ids.values())
     if scheduler:
         results = _results_dask(files, done, jobs, scheduler)
     elif jobs > 1:
@@ -232,9 +256,9 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
                 err(res["message"])
             elif status == "skip":
                 result.skipped += 1
-                dedupe.check_and_add(res["doc_id"], res["text"])
+                dedupe.check_and_add(done_ids[res["key"]], res["text"])
             else:
-                rec = res["record"]
+                rec = _unique_id(res["record"], used_ids)
                 rec["duplicate_of"] = dedupe.check_and_add(rec["doc_id"], rec["text"])
                 writer.write(rec, res["hash"])
                 result.records += 1

@@ -3,10 +3,10 @@
 JSONL (``zhpolicy run -f jsonl -o OUT.jsonl``)
     One ANNOTATION.md section 5 record per line, in input order.  Each line is appended whole
     and flushed + fsynced before the next document, so a killed run loses nothing already
-    written.  A side index ``OUT.jsonl.done`` (``content_sha1<TAB>doc_id`` per line, written
-    after the record) lets a re-run skip documents already done (same text, same file name
-    stem; a second copy of a text under another name is its own document) without parsing
-    the output;
+    written.  A side index ``OUT.jsonl.done`` (``content_sha1<TAB>doc_id<TAB>source`` per
+    line, written after the record) lets a re-run skip documents already done (same text at
+    the same path; a copy of a text at another path is its own document) without parsing the
+    output;
     on resume a torn last line (no final newline) is cut off, and records present in the
     output but missing from the index (a crash between the two writes) are read back.
 
@@ -141,6 +141,11 @@ def _count_lines(path: Path) -> int:
 
 
 # --------------------------------------------------------------------------- the journal
+def done_key(chash: str, source: str) -> tuple[str, str]:
+    """What identifies a document already done: its text's SHA-1 and where it was read."""
+    return chash, os.path.abspath(source)
+
+
 class JsonlJournal:
     """Append-only JSONL with a ``.done`` side index of content hashes (see module doc)."""
 
@@ -152,12 +157,12 @@ class JsonlJournal:
             for p in (self.path, self.done_path):
                 if p.exists():
                     p.unlink()
-        self.done: set[tuple[str, str]] = self._recover()
+        self.done: dict[tuple[str, str], str] = self._recover()
         self._fh: IO[str] = open(self.path, "a", encoding="utf-8")
         self._dfh: IO[str] = open(self.done_path, "a", encoding="utf-8")
 
-    def _recover(self) -> set[tuple[str, str]]:
-        done: set[tuple[str, str]] = set()
+    def _recover(self) -> dict[tuple[str, str], str]:
+        done: dict[tuple[str, str], str] = {}
         if not self.path.exists():
             if self.done_path.exists():
                 self.done_path.unlink()
@@ -169,21 +174,22 @@ class JsonlJournal:
         if self.done_path.exists():
             with open(self.done_path, encoding="utf-8") as fh:
                 for line in fh:
-                    h, _, doc_id = line.rstrip("\n").partition("\t")
+                    h, doc_id, source = (line.rstrip("\n").split("\t") + ["", ""])[:3]
                     if h:
-                        entries.append((h, doc_id))
+                        entries.append((h, doc_id, source))
         entries = entries[:n_records]          # the index is a prefix of the records
         if len(entries) < n_records:           # crash between record and index line
             with open(self.path, encoding="utf-8") as fh:
                 for i, line in enumerate(fh):
                     if i >= len(entries) and line.strip():
                         rec = json.loads(line)
-                        entries.append((content_hash(rec["text"]), rec["doc_id"]))
+                        entries.append((content_hash(rec["text"]), rec["doc_id"], rec["source"]))
         with open(self.done_path, "w", encoding="utf-8") as fh:  # rewrite the repaired index
-            fh.writelines(f"{h}\t{d}\n" for h, d in entries)
+            fh.writelines(f"{h}\t{d}\t{s}\n" for h, d, s in entries)
             fh.flush()
             os.fsync(fh.fileno())
-        done.update(entries)
+        for h, d, s in entries:
+            done[done_key(h, s)] = d
         return done
 
     def write(self, record: dict, chash: str | None = None) -> None:
@@ -191,10 +197,10 @@ class JsonlJournal:
         self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
-        self._dfh.write(f"{chash}\t{record['doc_id']}\n")
+        self._dfh.write(f"{chash}\t{record['doc_id']}\t{record['source']}\n")
         self._dfh.flush()
         os.fsync(self._dfh.fileno())
-        self.done.add((chash, record["doc_id"]))
+        self.done[done_key(chash, record["source"])] = record["doc_id"]
 
     def close(self) -> None:
         for fh in (self._fh, self._dfh):
@@ -319,8 +325,8 @@ def build_tables(records: Iterable[dict], folder: Path | str, fmt: str) -> None:
 
 # --------------------------------------------------------------------------- batch writer
 class BatchWriter:
-    """What a batch writes through: ``done`` ((content SHA-1, doc_id) of the records already
-    in OUT: the same text under the same file name), ``write(record, hash)`` (durable when it returns), ``close()`` (finalise tables)."""
+    """What a batch writes through: ``done`` ((content SHA-1, absolute source path) -> doc_id
+    of the records already in OUT), ``write(record, hash)`` (durable when it returns), ``close()`` (finalise tables)."""
 
     def __init__(self, out: Path | str, fmt: str = "jsonl", resume: bool = True):
         if fmt not in ("jsonl", "csv", "parquet"):
@@ -337,7 +343,7 @@ class BatchWriter:
             self.journal = JsonlJournal(self.out / "_journal.jsonl", resume=resume)
 
     @property
-    def done(self) -> set[tuple[str, str]]:
+    def done(self) -> dict[tuple[str, str], str]:
         return self.journal.done
 
     def write(self, record: dict, chash: str | None = None) -> None:

@@ -157,6 +157,22 @@ def test_csv_tables(corpus, baseline, tmp_path):
     assert all(json.loads(t["themes"])[0] == t["primary_theme"] for t in tasks if t["themes"] != "[]")
 
 
+def test_same_name_and_text_in_two_folders_gets_two_ids(tmp_path):
+    for sub in ("city", "mirror"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "guiyang-2022-plan.txt").write_text(REPORTS["guiyang-2022-plan.txt"], encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    run_batch([tmp_path / "city", tmp_path / "mirror"], out)
+    a, b = read_jsonl(out)
+    assert a["doc_id"] != b["doc_id"] and b["doc_id"].startswith(a["doc_id"])
+    assert b["duplicate_of"] == a["doc_id"] and a["duplicate_of"] is None
+    ids = {t["id"] for t in b["tasks"]}
+    assert ids and all(i.startswith(b["doc_id"]) for i in ids)
+    assert {t["task_id"] for t in b["targets"]} - {None} <= ids
+    # a resumed run recognises both as done (by text and path), not only the first
+    assert run_batch([tmp_path / "city", tmp_path / "mirror"], out).skipped == 2
+
+
 def test_ordered_window_keeps_input_order_with_uneven_workers():
     import time
     from concurrent.futures import ThreadPoolExecutor

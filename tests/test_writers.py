@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.record import content_hash
 from pipeline.writers import (SCHEMAS, BatchWriter, JsonlJournal, atomic_write_text, build_tables,
-                              read_jsonl, record_rows)
+                              done_key, read_jsonl, record_rows)
 
 
 def rec(i: int, text: str | None = None) -> dict:
@@ -35,7 +35,8 @@ def test_journal_appends_whole_lines_and_recovers_a_torn_tail(tmp_path):
         fh.write(json.dumps(rec(3))[:25])  # killed mid-line
     j = JsonlJournal(path)
     assert [r["doc_id"] for r in read_jsonl(path)] == ["nanning-0", "nanning-1", "nanning-2"]
-    assert j.done == {(content_hash(rec(i)["text"]), f"nanning-{i}") for i in range(3)}
+    assert j.done == {done_key(content_hash(rec(i)["text"]), f"in/nanning-{i}.txt"): f"nanning-{i}"
+                      for i in range(3)}
     j.close()
 
 
