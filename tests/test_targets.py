@@ -261,6 +261,14 @@ def test_kind_without_parts_reads_cues(run):
     assert run("截至年底，全市已建成智慧校园120所。")[0]["kind"] == "actual"
 
 
+def test_kind_without_parts_follows_what_the_document_sounds_like(run):
+    text = ("全市已建成智慧校园120所，累计培训教师3万人次。学前教育毛入园率92.3%。"
+            "全年完成了校舍改造，新建食堂15个。")
+    got = run(text)
+    assert _one(got, "92.3%")["kind"] == "actual"
+    assert _one(got, "15个")["kind"] == "actual"
+
+
 def test_task_id_is_the_innermost_task(run):
     text = "一、资源供给\n一是新建幼儿园3所。\n二是改造校舍8000平方米。\n"
     tasks = [{"id": "T", "start": 0, "end": len(text)},

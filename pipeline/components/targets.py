@@ -174,6 +174,7 @@ class TargetExtractor:
         init_doc(doc)
         text = doc.text
         self._text = text
+        self._default_kind = None
         quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
         self._q_starts = [s for s, _ in quoted]
         self._quoted = quoted
@@ -556,12 +557,19 @@ class TargetExtractor:
             if self.actual_cue.search(text[self._clause_start(t["start"]):t["start"]]):
                 return "actual"
             return "target"
-        # no part: cues only
+        # no part: cues only, then what most of the document sounds like
         if self.target_cue.search(sent):
             return "target"
         if self.report_cue.search(sent):
             return "actual"
-        return "target"
+        return self._doc_kind()
+
+    def _doc_kind(self) -> str:
+        if self._default_kind is None:
+            n_t = sum(1 for _ in self.target_cue.finditer(self._text))
+            n_r = sum(1 for _ in self.report_cue.finditer(self._text))
+            self._default_kind = "actual" if n_r > n_t else "target"
+        return self._default_kind
 
     _OPEN = re.compile(r"[(（][^()（）]*$")
     _POST_END = re.compile(r"[，,；;。！？!?：:、\n(（)）“”\"《》\d]|以上|以下|左右|以内")
