@@ -118,6 +118,7 @@ SURFACES = [
     ("近视率下降百分之零点五。", "百分之零点五", 0.5, None, "%", False),
     ("巩固率达到百分之九十九点九。", "百分之九十九点九", 99.9, None, "%", False),
     ("辍学率控制在0.5‰以内。", "0.5‰", 0.5, None, "‰", False),
+    ("民办学校在校生约占30%。", "30%", 30, None, "%", True),
     ("一段上线率比上年提高4.6个百分点。", "4.6个百分点", 4.6, None, "个百分点", False),
     ("近视率较上年下降1个百分点以上。", "1个百分点", 1, None, "个百分点", False),
     # full-width digits and traditional script
@@ -215,6 +216,8 @@ def test_no_target_inside_an_ignored_region(run):
     ("运动技能、艺术特长达标率分别达到88.18%、87.30%。", "87.30%", ">="),
     ("学前、高中段入学率达到98.01%和94.42%。", "94.42%", ">="),
     ("经费不低于年度公用经费预算总额的5%。", "5%", ">="),
+    ("大班额比例不到5%。", "5%", "<="),
+    ("作业时间未超过60分钟。", "60分钟", "<="),
 ])
 def test_comparator(run, sentence, surface, cmp):
     assert _one(run(sentence), surface)["comparator"] == cmp

@@ -129,6 +129,7 @@ class TargetExtractor:
         self.lexical = sorted(cfg["lexical_words"], key=len, reverse=True)
         self.one_cues = tuple(sorted(cfg["one_needs_cue"], key=len, reverse=True))
         self.apx_after = tuple(cfg["approx_after"])
+        self.apx_verbs = tuple(cfg["approx_verbs"])
         self.name_heads = tuple(cfg["name_heads"])
         self.vague_before = set(cfg["vague_before"])
         c = cfg["comparators"]
@@ -288,9 +289,9 @@ class TargetExtractor:
             else:
                 unit, value = unit_s, v
             value_high = _as_float(vh) if vh is not None else None
-        # trailing 左右
+        # trailing 左右; 约占/约为 right before
         rest = text[end:end + 3].lstrip()
-        if rest.startswith(self.apx_after):
+        if rest.startswith(self.apx_after) or text[max(0, start - 4):start].endswith(self.apx_verbs):
             approx = True
         return {"start": start, "end": end, "value": _as_float(value), "value_high": value_high,
                 "unit": unit, "approx": approx, "comparator": "=", "kind": None,
