@@ -14,7 +14,8 @@ Tasks come from the document's own marker hierarchy, not from per-document setti
    least as many items nest under its items as it has items itself (``一、`` over ``1.``;
    ``一、`` over ``（一）`` over ``1．``; but not ``1.`` when only one of ten ``1.`` items
    carries ``（1）（2）``).  Sections such as ``一、总体思路`` at a heading
-   style hold no tasks.
+   style hold no tasks.  The decision is made within each summary/plan part, so a review
+   may use ``（一）`` for headings and the plan after it ``（一）`` for tasks.
 4. A task is an item whose style is not a heading style while all its ancestors are: its span
    runs from the marker to the end of its last paragraph (next item at its level or above,
    a part heading, a duplicate copy or trailing chrome).  The last item of a list keeps at
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
