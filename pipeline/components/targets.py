@@ -123,6 +123,10 @@ class TargetExtractor:
             f"(?P<i2>{apx_i})?(?P<m2>[万亿])?(?P<i2b>{apx_i})?{_GAP}(?P<u2>{units})"
             f"|(?P<n>{_NUM})(?P<i>{apx_i})?(?P<m>[万亿千百])?(?P<ib>{apx_i})?{_GAP}(?P<u>{units})"
             ")")
+        self.bare_money_rx = re.compile(
+            f"(?P<apx>{apx_b})?(?P<n>{_AR_NUM})(?P<i>{apx_i})?(?P<m>[万亿])(?P<ib>{apx_i})?"
+            f"(?![\\d\u4e00-\u9fff%‰])")
+        self.money_cue = re.compile(_alt(cfg["money_words"]))
         self.bad_cont: dict[str, list[str]] = {}
         for w in cfg["bad_continuations"]:
             self.bad_cont.setdefault(w[0], []).append(w)
@@ -190,6 +194,7 @@ class TargetExtractor:
             if t is None or in_ignored(doc, t["start"], t["end"]):
                 continue
             found.append(t)
+        found.extend(t for t in self._bare_money(text, found) if not in_ignored(doc, t["start"], t["end"]))
         table_spans = []
         for t in self._tables(text):
             if not in_ignored(doc, t["start"], t["end"]):
@@ -296,6 +301,29 @@ class TargetExtractor:
         return {"start": start, "end": end, "value": _as_float(value), "value_high": value_high,
                 "unit": unit, "approx": approx, "comparator": "=", "kind": None,
                 "indicator": None, "task_id": None, "_nstart": nstart}
+
+    def _bare_money(self, text: str, found: list[dict]) -> list[dict]:
+        """投资1.2亿, 经费3000万余: 万/亿 with no unit, in a clause about money, is 元."""
+        out = []
+        taken = [(t["start"], t["end"]) for t in found]
+        for m in self.bare_money_rx.finditer(text):
+            s, e = m.start(), m.end()
+            if any(a < e and s < b for a, b in taken) or self._in_quotes(s, e):
+                continue
+            before = text[s - 1:s] if s else ""
+            if before and (before.isdigit() or before in ".第" or "a" <= before.lower() <= "z"):
+                continue
+            if not self.money_cue.search(text[self._clause_start(s):s]):
+                continue
+            v = num_value(m.group("n"))
+            if v is None:
+                continue
+            out.append({"start": s, "end": e, "value": _as_float(v * _MULT[m.group("m")]),
+                        "value_high": None, "unit": "元",
+                        "approx": bool(m.group("apx") or m.group("i") or m.group("ib")),
+                        "comparator": "=", "kind": None, "indicator": None, "task_id": None,
+                        "_nstart": m.end("apx") if m.group("apx") else s})
+        return out
 
     def _has_one_cue(self, pos: int) -> bool:
         pre = self._text[max(0, pos - 4):pos]
