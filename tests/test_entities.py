@@ -226,3 +226,16 @@ def test_learn_adds_gold_surfaces_and_forgets_them(nlp):
         assert doc._.entities == []
     finally:
         comp.learn([])
+
+
+def test_learnt_short_region_needs_word_boundaries(nlp):
+    comp = nlp.get_pipe("entities")
+    gold = {"text": "提高丽水与新和两地结对数量。", "entities": [{"start": 5, "end": 7, "label": "REGION"}], "ignored": []}
+    try:
+        comp.learn([gold])
+        regions = [e for e in comp(make_doc(nlp, "坚持守正创新和开放合作，深化与新和县交流。"))._.entities
+                   if e["label"] == "REGION"]
+        doc_text = "坚持守正创新和开放合作，深化与新和县交流。"
+        assert [doc_text[e["start"]:e["end"]] for e in regions] == ["新和县"]
+    finally:
+        comp.learn([])

@@ -328,7 +328,11 @@ class EntityRecognizer:
         if self.ac_known is None:
             return
         for end, (s, lab) in self.ac_known.iter(text):
-            out.append((end + 1 - len(s), end + 1, lab, PRIO["LEARNT"]))
+            st, en = end + 1 - len(s), end + 1
+            if lab in ("REGION", "PERSON") and self.tok_starts is not None and \
+                    (st not in self.tok_starts or en not in self.tok_ends):
+                continue  # a learnt short name inside another word (新和 in 创新和)
+            out.append((st, en, lab, PRIO["LEARNT"]))
 
     def _regions(self, text, out):
         # gazetteer / learnt short forms / document aliases
