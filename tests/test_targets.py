@@ -301,6 +301,7 @@ def test_task_id_is_the_innermost_task(run):
     ("全年开展船员、厨师等社会培训2000人次。", "2000人次", "社会培训"),
     ("高等教育毛入学率达到65%。", "65%", "高等教育毛入学率"),
     ("依托市社区大学新增老年教育学位1500个。", "1500个", "新增老年教育学位"),
+    ("新建（改扩建）小学项目3个，新增学位7560个。", "7560个", "新增小学学位"),
     # money for the things counted just before
     ("全市实施教育项目116个，完成投资18.4亿元。", "18.4亿元", "教育项目完成投资"),
     # a bare rate takes the subject of the clause before

@@ -159,6 +159,8 @@ class TargetExtractor:
         self.rate_words = tuple(ind["rate_words"])
         self.sub_cue = ind["sub_cue"]
         self.money_heads = tuple(ind["money_heads"])
+        self.generic_nouns = tuple(ind["generic_nouns"])
+        self.institutions = list(ind["institutions"])
         self.unit_heads = {k: list(v) for k, v in ind["unit_heads"].items()}
         self.ind_drop = re.compile("|".join(f"(?:{r})" for r in ind["drop_patterns"]))
         self.vp_not_start = set(ind["vp_not_start"])
@@ -650,6 +652,16 @@ class TargetExtractor:
                 and text[prev["end"]:t["start"]].lstrip("以上下内左右 ").startswith(("、", ",", "，"))
                 and len(prev["indicator"]) > len(pre) and prev["indicator"][-1] == pre[-1]):
             return prev["indicator"][: -len(pre)] + pre
+        # 新建幼儿园项目9个,新增学位[2610个]: places of the kind of school just counted
+        g = next((g for g in self.generic_nouns if pre.endswith(g)), None)
+        q = _posseg(pre[: -len(g)]) if g and len(pre) > len(g) else ()
+        if (g and (not q or (len(q) == 1 and q[0][1][0] == "v")) and prev is not None and prev.get("indicator")
+                and prev["start"] >= self._sent_start(t["start"])
+                and not any(w in pre for w in self.institutions)):
+            inst = [w for w in self.institutions if w in prev["indicator"]]
+            if inst:
+                w = max(inst, key=lambda x: (prev["indicator"].rfind(x), len(x)))
+                return (pre[: -len(g)] + w + g)[-self.ind_max:]
         # 实施教育项目116个,完成投资[18.4亿元]: money for the things counted just before
         if (t["unit"] == "元" and 1 < len(pre) <= 4 and prev is not None and prev.get("indicator")
                 and prev["unit"] != "元" and prev["start"] >= self._sent_start(t["start"])):
