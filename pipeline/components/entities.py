@@ -48,6 +48,7 @@ _NOT_IN_GIVEN = set("的了是在和与及等个名位年月日省市县区镇�
 _COMMON_TAGS = {"n", "v", "vn", "a", "d", "ad", "an", "p", "c", "u", "uj", "m", "f", "r", "l", "i", "b", "q"}
 _ALL_OF = re.compile("^[全各本该每我][省市县区镇乡村校]$")
 _SCHOOL_END = re.compile("(?:学校|中学|(?<!中)小学|幼儿园)$")
+_PROG_BAD_FIRST = {"各", "该", "本", "我", "其", "这", "那", "此", "每", "全市", "全县", "全区", "各地", "各级", "相关", "有关"}
 _FUNCTION_TAGS = {"f", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "m", "y", "e", "o"}
 _COUNT_WORD = re.compile("^[一二三四五六七八九十百千万两几多数\\d]+[所个名位家项批类级种套间座支]$")
 
@@ -617,7 +618,7 @@ class EntityRecognizer:
             if all(t in self.prog_generic for t in toks):
                 continue
             tag, freq = self._tag(toks[0])
-            if tag in ("v", "vd", "d", "ad", "p", "c", "r") and freq >= self.stop_tag_min_freq or toks[0] in self.stop_words:
+            if tag in ("v", "vd", "d", "ad", "p", "c", "r") and freq >= self.stop_tag_min_freq or toks[0] in _PROG_BAD_FIRST:
                 continue
             out.append((start, q, "PROGRAMME", PRIO["PROGRAMME"] + 1))
 
