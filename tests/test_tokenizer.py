@@ -101,3 +101,15 @@ def test_pipeline_tokenizer_is_the_fast_one():
     nlp = load_pipeline()
     assert isinstance(nlp.tokenizer, JiebaTokenizer) and nlp.tokenizer.segmenter == "rjieba"
     assert "景宁畲族自治县" in [t.text for t in nlp.make_doc("景宁畲族自治县教育局")]
+
+
+def test_doc_text_is_the_view_and_survives_copies(vocab):
+    import pickle
+
+    t = JiebaTokenizer(vocab, use_gazetteer=False)
+    view = normalise("南宁市教育局\n新增学位1200个。\n").text
+    doc = t(view)
+    assert doc.text is view  # no re-join of the tokens
+    assert "".join(tok.text_with_ws for tok in doc) == view
+    assert pickle.loads(pickle.dumps(doc)).text == view
+    assert doc[1:3].as_doc().text == doc[1:3].text
