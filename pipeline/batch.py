@@ -7,7 +7,9 @@ ever held, so memory does not grow with the corpus.
 - Where the work runs: in this process (``jobs=1``), in ``jobs`` worker processes on this
   machine, or on a Dask distributed cluster (``scheduler="tcp://host:8786"``, or ``"local"``
   for an in-process LocalCluster of ``jobs`` small single-threaded workers).  A worker reads
-  the file and loads the pipeline once (per process, or per thread of a threaded worker).
+  the file and loads the pipeline once (per process, or per thread of a threaded worker),
+  and frees the vocab's per-document strings every ``ZONE_DOCS`` documents (spaCy memory
+  zones), so a worker's memory does not grow with the corpus either.
 - Order: results are consumed in input order through a bounded window of tasks in flight, so
   the output is the same whatever the parallelism, and memory is bounded by the window.
 - Resume: a document already in OUT (same content SHA-1, read from the same path) is skipped; a crashed run
@@ -57,6 +59,35 @@ def _worker_nlp():
     return nlp
 
 
+ZONE_DOCS = 64  # documents per spaCy memory zone
+
+
+def _process_zoned(nlp, text: str, source: str) -> dict:
+    """``process_record`` inside a spaCy memory zone renewed every ``ZONE_DOCS`` documents,
+    so the strings and lexemes of one batch's words (numbers, names) are freed instead of
+    growing the vocab for the whole corpus.  Records are plain dicts, never Doc objects."""
+    from contextlib import ExitStack
+
+    from .nlp import process_record
+
+    if not hasattr(nlp, "memory_zone"):
+        return process_record(nlp, text, source)
+    zone = getattr(_LOCAL, "zone", None)
+    if zone is None or zone[0] is not nlp:
+        if zone is not None:
+            zone[1].close()
+        stack = ExitStack()
+        stack.enter_context(nlp.memory_zone())
+        zone = _LOCAL.zone = [nlp, stack, 0]
+    try:
+        return process_record(nlp, text, source)
+    finally:
+        zone[2] += 1
+        if zone[2] >= ZONE_DOCS:
+            zone[1].close()
+            _LOCAL.zone = None
+
+
 def _init_pool_worker(done: frozenset) -> None:
     global _WORKER_DONE
     _WORKER_DONE = done
@@ -67,7 +98,6 @@ def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
     """Read and process one file.  Returns ``{"status": "ok", "record", "hash"}``,
     ``{"status": "skip", "key", "text", "hash"}`` (already done) or
     ``{"status": "error", "message"}``."""
-    from .nlp import process_record
     from .record import content_hash
     from .writers import done_key
 
@@ -83,7 +113,7 @@ def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
     if key in done:
         return {"status": "skip", "key": key, "text": text, "hash": chash}
     try:
-        rec = process_record(nlp or _worker_nlp(), text, str(path))
+        rec = _process_zoned(nlp or _worker_nlp(), text, str(path))
     except Exception as err:  # a bug on one document must not sink the batch
         return {"status": "error", "message": f"{path}: pipeline failed: {type(err).__name__}: {err}"}
     return {"status": "ok", "record": rec, "hash": chash}

@@ -184,3 +184,17 @@ def test_ordered_window_keeps_input_order_with_uneven_workers():
     with ThreadPoolExecutor(4) as ex:
         got = list(batch_mod._ordered(lambda x: ex.submit(work, x), range(20), window=6))
     assert got == list(range(20))
+
+
+def test_vocab_does_not_grow_with_the_corpus(tmp_path, monkeypatch):
+    for i in range(4):  # new numbers and names in every file
+        (tmp_path / f"r{i}.txt").write_text(
+            f"拉萨市教育局工作总结\n一是新建{i}{i + 3}7所学校，投入资金{i + 1}.{i}3亿元，新增学位{i}9{i}8个。\n",
+            encoding="utf-8")
+    monkeypatch.setattr(batch_mod, "ZONE_DOCS", 1)
+    nlp = batch_mod._worker_nlp()
+    run_batch([tmp_path / "r0.txt"], tmp_path / "warm.jsonl")  # load-time strings settle
+    before = len(nlp.vocab.strings)
+    res = run_batch([tmp_path], tmp_path / "o.jsonl")
+    assert res.records == 4 and res.targets > 0
+    assert len(nlp.vocab.strings) == before
