@@ -57,6 +57,15 @@ def _width_class(ch: str) -> str:
     return re.escape(ch)
 
 
+def _twin(ch: str) -> str:
+    o = ord(ch)
+    if 0x21 <= o <= 0x7E:
+        return chr(o + 0xFEE0)
+    if 0xFF01 <= o <= 0xFF5E:
+        return chr(o - 0xFEE0)
+    return ch
+
+
 class _Segmenter:
     """One dictionary (base + user words) and the ``cut`` that uses it."""
 
@@ -82,7 +91,10 @@ class _Segmenter:
         # names jieba cannot keep whole by itself (they hold a character outside its blocks)
         odd = sorted({w for w, _ in words if not _JIEBA_BLOCK.fullmatch(w) and not any(c.isspace() for c in w)},
                      key=lambda w: (-len(w), w))
-        self.join_re = re.compile("|".join("".join(map(_width_class, w)) for w in odd)) if odd else None
+        # a lookahead on the possible first characters lets the regex skip most positions fast
+        first = "".join(sorted({re.escape(c) for w in odd for c in {w[0], _twin(w[0])}}))
+        self.join_re = (re.compile(f"(?=[{first}])(?:" + "|".join("".join(map(_width_class, w)) for w in odd) + ")")
+                        if odd else None)
 
     def words(self, text: str) -> list[str]:
         words = self.cut(text)
