@@ -21,6 +21,12 @@ err_console = Console(stderr=True)
 console = Console()
 
 
+def _error(msg: str, label: str = "error") -> None:
+    """One unwrapped line on stderr (file names must stay greppable)."""
+    err_console.print(f"[red]{label}:[/red] ", end="")
+    err_console.print(msg, soft_wrap=True, highlight=False, markup=False)
+
+
 class OutFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
@@ -41,10 +47,10 @@ def run(
 
     for p in paths:
         if not p.exists():
-            err_console.print(f"[red]error:[/red] {p}: no such file or folder")
+            _error(f"{p}: no such file or folder")
             raise typer.Exit(2)
     result = run_batch(paths, out, fmt.value, jobs=jobs, scheduler=scheduler, resume=resume,
-                       on_error=lambda msg: err_console.print(f"[red]failed:[/red] {msg}", highlight=False),
+                       on_error=lambda msg: _error(msg, "failed"),
                        progress=sys.stderr.isatty())
     table = Table(title=f"zhpolicy run -> {out}", show_header=False)
     for key, value in (("documents", result.records), ("skipped (already done)", result.skipped),
@@ -113,14 +119,14 @@ def evaluate(
     from .evaluate import evaluate as run_eval
 
     if not gold_dir.is_dir():
-        err_console.print(f"[red]error:[/red] {gold_dir}: not a folder")
+        _error(f"{gold_dir}: not a folder")
         raise typer.Exit(2)
     try:
         rep = run_eval(gold_dir, pred, leave_one_out=leave_one_out, keep_errors=errors,
                        progress=(lambda name: err_console.print(f"scoring {name}", highlight=False))
                        if sys.stderr.isatty() else None)
     except (FileNotFoundError, KeyError, json.JSONDecodeError) as err:
-        err_console.print(f"[red]error:[/red] {err}")
+        _error(str(err.args[0]) if isinstance(err, KeyError) else str(err))
         raise typer.Exit(2)
     if as_json:
         print(json.dumps(rep, ensure_ascii=False, indent=1))
