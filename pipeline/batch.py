@@ -14,8 +14,9 @@ ever held, so memory does not grow with the corpus.
   the output is the same whatever the parallelism, and memory is bounded by the window.
 - Resume: a document already in OUT (same content SHA-1, read from the same path) is skipped; a crashed run
   loses nothing already written (see ``pipeline.writers``).
-- Cross-file near-duplicates (``pipeline.dedupe.NearDuplicateIndex``) are decided here, in
-  input order, in this process: a record's ``duplicate_of`` is the doc_id of the earliest
+- Cross-file near-duplicates (``pipeline.dedupe.NearDuplicateIndex``): each worker computes
+  its document's fingerprint (body from the chrome stage's regions -> MinHash); the lookup is
+  done here, in input order, in this process: a record's ``duplicate_of`` is the doc_id of the earliest
   earlier file holding the same report.  Documents skipped on resume are still indexed, so a
   resumed run gives the same ``duplicate_of`` as an uninterrupted one.
 - doc_ids are unique within OUT: a file whose id (name stem + content hash) is taken by an
@@ -62,16 +63,15 @@ def _worker_nlp():
 ZONE_DOCS = 64  # documents per spaCy memory zone
 
 
-def _process_zoned(nlp, text: str, source: str) -> dict:
-    """``process_record`` inside a spaCy memory zone renewed every ``ZONE_DOCS`` documents,
-    so the strings and lexemes of one batch's words (numbers, names) are freed instead of
-    growing the vocab for the whole corpus.  Records are plain dicts, never Doc objects."""
+def _process_zoned(nlp, text: str, source: str) -> tuple[dict, tuple | None]:
+    """(record, dedupe fingerprint) of one text, inside a spaCy memory zone renewed every
+    ``ZONE_DOCS`` documents, so the strings and lexemes of one batch's words (numbers, names)
+    are freed instead of growing the vocab for the whole corpus.  Records are plain dicts,
+    never Doc objects."""
     from contextlib import ExitStack
 
-    from .nlp import process_record
-
     if not hasattr(nlp, "memory_zone"):
-        return process_record(nlp, text, source)
+        return _record_and_fingerprint(nlp, text, source)
     zone = getattr(_LOCAL, "zone", None)
     if zone is None or zone[0] is not nlp:
         if zone is not None:
@@ -80,12 +80,35 @@ def _process_zoned(nlp, text: str, source: str) -> dict:
         stack.enter_context(nlp.memory_zone())
         zone = _LOCAL.zone = [nlp, stack, 0]
     try:
-        return process_record(nlp, text, source)
+        return _record_and_fingerprint(nlp, text, source)
     finally:
         zone[2] += 1
         if zone[2] >= ZONE_DOCS:
             zone[1].close()
             _LOCAL.zone = None
+
+
+def _dedupe_index():
+    """This process's NearDuplicateIndex, used only for its (pure) ``fingerprint``: the
+    costly part of duplicate detection runs in the worker, the main process only looks up."""
+    index = getattr(_LOCAL, "dedupe", None)
+    if index is None:
+        from .dedupe import NearDuplicateIndex
+
+        index = _LOCAL.dedupe = NearDuplicateIndex()
+    return index
+
+
+def _record_and_fingerprint(nlp, text: str, source: str) -> tuple[dict, tuple | None]:
+    from .dedupe import doc_body
+    from .nlp import process
+    from .record import doc_to_record
+
+    doc = process(nlp, text, source)
+    index = _dedupe_index()
+    # the chrome stage's regions are already in the doc: no second chrome pass for dedupe
+    body = doc_body(doc) if "chrome" in nlp.pipe_names else index.body(text)
+    return doc_to_record(doc), index.fingerprint(body)
 
 
 def _init_pool_worker(done: frozenset) -> None:
@@ -95,9 +118,10 @@ def _init_pool_worker(done: frozenset) -> None:
 
 
 def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
-    """Read and process one file.  Returns ``{"status": "ok", "record", "hash"}``,
-    ``{"status": "skip", "key", "text", "hash"}`` (already done) or
-    ``{"status": "error", "message"}``."""
+    """Read and process one file.  Returns ``{"status": "ok", "record", "hash", "fp"}``,
+    ``{"status": "skip", "key", "hash", "fp"}`` (already done) or
+    ``{"status": "error", "message"}``; ``fp`` is the document's dedupe fingerprint
+    (``NearDuplicateIndex.fingerprint``) for the main process to ``add``."""
     from .record import content_hash
     from .writers import done_key
 
@@ -111,12 +135,13 @@ def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
     chash = content_hash(text)
     key = done_key(chash, str(path))
     if key in done:
-        return {"status": "skip", "key": key, "text": text, "hash": chash}
+        index = _dedupe_index()
+        return {"status": "skip", "key": key, "hash": chash, "fp": index.fingerprint(index.body(text))}
     try:
-        rec = _process_zoned(nlp or _worker_nlp(), text, str(path))
+        rec, fp = _process_zoned(nlp or _worker_nlp(), text, str(path))
     except Exception as err:  # a bug on one document must not sink the batch
         return {"status": "error", "message": f"{path}: pipeline failed: {type(err).__name__}: {err}"}
-    return {"status": "ok", "record": rec, "hash": chash}
+    return {"status": "ok", "record": rec, "hash": chash, "fp": fp}
 
 
 def process_paths(paths: Iterable[Path | str], nlp=None,
@@ -286,10 +311,10 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
                 err(res["message"])
             elif status == "skip":
                 result.skipped += 1
-                dedupe.check_and_add(done_ids[res["key"]], res["text"])
+                dedupe.add(done_ids[res["key"]], res["fp"])
             else:
                 rec = _unique_id(res["record"], used_ids)
-                rec["duplicate_of"] = dedupe.check_and_add(rec["doc_id"], rec["text"])
+                rec["duplicate_of"] = dedupe.add(rec["doc_id"], res["fp"])
                 writer.write(rec, res["hash"])
                 result.records += 1
                 result.tasks += len(rec["tasks"])

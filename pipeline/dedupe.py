@@ -56,7 +56,7 @@ class NearDuplicateIndex:
         rng = np.random.default_rng(seed)
         self._a = rng.integers(1, 2**63, size=(num_perm, 1), dtype=np.uint64) | np.uint64(1)
         self._b = rng.integers(0, 2**63, size=(num_perm, 1), dtype=np.uint64)
-        self._marker = ChromeMarker()
+        self._marker: ChromeMarker | None = None   # built on first ``body(text)``
         self._sigs: dict[str, np.ndarray] = {}
         self._exact: dict[str, str] = {}
         self._buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
@@ -65,8 +65,19 @@ class NearDuplicateIndex:
     def body(self, text: str) -> str:
         """The comparable body: normalised, chrome and repeated copies removed, no spaces or
         punctuation."""
+        if self._marker is None:
+            self._marker = ChromeMarker()
         view = to_simplified(text).translate(_FULLWIDTH_TABLE)
         return _NOT_WORD.sub("", body_text(view, self._marker))
+
+    def fingerprint(self, body: str) -> tuple[str, np.ndarray] | None:
+        """(SHA-1 of the body, MinHash signature), or None for a body shorter than
+        ``min_body`` (an empty or failed extraction, never a duplicate nor indexed).  Pure:
+        any index with the same parameters gives the same fingerprint, so workers can compute
+        it and the main process only ``add``s it."""
+        if len(body) < self.min_body:
+            return None
+        return hashlib.sha1(body.encode("utf-8")).hexdigest(), self.signature(body)
 
     def signature(self, body: str) -> np.ndarray:
         """MinHash signature (``num_perm`` uint64) of the body's character k-gram set."""
@@ -98,14 +109,13 @@ class NearDuplicateIndex:
 
     def check(self, text_or_body: str) -> tuple[str | None, float]:
         """(doc_id of the best near copy already indexed, its similarity) or (None, best)."""
-        dup, score, _, _ = self._lookup(self.body(text_or_body))
-        return dup, score
-
-    def _lookup(self, body: str):
+        body = self.body(text_or_body)
         digest = hashlib.sha1(body.encode("utf-8")).hexdigest()
+        return self._lookup(digest, self.signature(body))
+
+    def _lookup(self, digest: str, sig: np.ndarray) -> tuple[str | None, float]:
         if digest in self._exact:
-            return self._exact[digest], 1.0, digest, None
-        sig = self.signature(body)
+            return self._exact[digest], 1.0
         cands: dict[str, None] = {}
         for key in self._bands(sig):
             for other in self._buckets.get(key, ()):
@@ -116,18 +126,20 @@ class NearDuplicateIndex:
             if score > best_score:
                 best, best_score = other, score
         if best_score >= self.threshold:
-            return best, best_score, digest, sig
-        return None, best_score, digest, sig
+            return best, best_score
+        return None, best_score
 
-    def check_and_add(self, doc_id: str, text_or_body: str) -> str | None:
-        """The doc_id of an earlier near copy, or None (then ``doc_id`` is indexed).
-        A duplicate is not indexed itself, so later copies point at the first one.  Bodies
-        shorter than ``min_body`` characters (empty or failed extractions) are neither
-        duplicates nor indexed."""
-        body = self.body(text_or_body)
-        if len(body) < self.min_body:
+    def add(self, doc_id: str, fingerprint: tuple[str, np.ndarray] | None) -> str | None:
+        """The doc_id of an earlier near copy, or None (then ``doc_id`` is indexed), for a
+        ``fingerprint`` computed by an index with the same parameters.  A duplicate is not
+        indexed itself, so later copies point at the first one; a None fingerprint (too short
+        a body) is neither a duplicate nor indexed."""
+        if fingerprint is None:
             return None        # an empty or failed extraction is no copy of anything
-        dup, _, digest, sig = self._lookup(body)
+        digest, sig = fingerprint
+        if len(sig) != self.num_perm:
+            raise ValueError("fingerprint from an index with other parameters")
+        dup, _ = self._lookup(digest, sig)
         if dup is not None:
             return dup
         self._exact[digest] = doc_id
@@ -136,8 +148,28 @@ class NearDuplicateIndex:
             self._buckets[key].append(doc_id)
         return None
 
+    def check_and_add(self, doc_id: str, text_or_body: str) -> str | None:
+        """``add(doc_id, fingerprint(body(text)))``: the doc_id of an earlier near copy, or
+        None (then ``doc_id`` is indexed).  Bodies shorter than ``min_body`` characters (empty
+        or failed extractions) are neither duplicates nor indexed."""
+        return self.add(doc_id, self.fingerprint(self.body(text_or_body)))
+
     def __len__(self) -> int:
         return len(self._sigs)
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._sigs
+
+
+def doc_body(doc) -> str:
+    """The comparable body of a processed Doc, from the chrome stage's regions
+    (``doc._.ignored``) instead of running the chrome rules again: the view without its
+    ignored regions, spaces and punctuation (the same string as ``NearDuplicateIndex.body``
+    of the original text whenever the view has no joined hard wraps)."""
+    text, parts, pos = doc.text, [], 0
+    for r in sorted(doc._.ignored, key=lambda r: r["start"]):
+        if r["start"] > pos:
+            parts.append(text[pos:r["start"]])
+        pos = max(pos, r["end"])
+    parts.append(text[pos:])
+    return _NOT_WORD.sub("", "".join(parts))

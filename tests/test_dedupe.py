@@ -89,3 +89,33 @@ def test_empty_and_tiny_texts_are_never_duplicates(index):
     assert index.check_and_add("t", "通知") is None
     assert index.check_and_add("t2", "通知") is None
     assert len(index) == 0
+
+
+def test_fingerprint_in_another_index_then_add_gives_the_same_answers():
+    """A worker's index computes fingerprints, the main index only adds them: same results as
+    check_and_add, and a fingerprint from other parameters is refused."""
+    worker, main, whole = NearDuplicateIndex(), NearDuplicateIndex(), NearDuplicateIndex()
+    docs = [("a", _report("贵阳市", 11)), ("b", "贵州教育网\n当前位置：首页\n" + _report("贵阳市", 11)),
+            ("c", _report("遵义市", 12)), ("d", ""), ("e", _report("遵义市", 12) + "\n（完）")]
+    got = [main.add(d, worker.fingerprint(worker.body(t))) for d, t in docs]
+    assert got == [whole.check_and_add(d, t) for d, t in docs]
+    assert got[1] == "a" and got[4] == "c" and got[0] is None and got[3] is None
+    assert worker.fingerprint("太短") is None
+    other = NearDuplicateIndex(num_perm=64, bands=16)
+    with pytest.raises(ValueError):
+        main.add("z", other.fingerprint(other.body(_report("安顺市", 13))))
+
+
+def test_doc_body_reuses_chrome_regions_of_processed_doc():
+    """The body from a processed Doc's ignored regions equals the body computed from the raw
+    text by running the chrome rules again (site header, breadcrumbs, footer)."""
+    from pipeline.dedupe import doc_body
+    from pipeline.nlp import load_pipeline, process
+
+    text = ("四川省教育厅\n首页 | 政务公开 | 办事服务 | 互动交流\n当前位置：首页 > 规划计划\n"
+            + _report("绵阳市", 14) + "\n版权所有：四川省教育厅 蜀ICP备05000000号\n")
+    doc = process(load_pipeline(), text, "x.txt")
+    assert doc._.ignored                      # the chrome stage did mark something
+    index = NearDuplicateIndex()
+    assert doc_body(doc) == index.body(text)
+    assert "版权所有" not in doc_body(doc) and "绵阳市教育局" in doc_body(doc)
