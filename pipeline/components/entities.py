@@ -23,12 +23,14 @@ No nesting: overlapping candidates are resolved longest first.  Nothing is produ
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 import ahocorasick
+import numpy as np
 import jieba
 import yaml
 from spacy.language import Language
@@ -64,9 +66,19 @@ def _jieba_tables():
     return pseg.dt.word_tag_tab, jieba.dt.FREQ
 
 
+try:  # jieba's own dictionary and algorithm in Rust: the same words as jieba.lcut(HMM=False)
+    import rjieba as _rjieba
+
+    def _segment(s: str) -> list[str]:
+        return _rjieba.cut(s, hmm=False)
+except ImportError:  # pragma: no cover
+    def _segment(s: str) -> list[str]:
+        return jieba.lcut(s, HMM=False)
+
+
 @lru_cache(maxsize=65536)
 def _cut(s: str) -> tuple[str, ...]:
-    return tuple(jieba.lcut(s, HMM=False)) if s else ()
+    return tuple(_segment(s)) if s else ()
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -100,12 +112,15 @@ class EntityRecognizer:
         # REGION
         self.region_max = dict(c["region_suffixes"])
         self.re_region = re.compile(f"(?:{_alt(self.region_max)})")
+        self.re_region_town = re.compile(f"(?:{_alt(x for x in self.region_max if x in ('镇', '乡', '街道', '村'))})")
         self.region_blockers = set(c["region_suffix_blockers"])
         self.region_generic = set(c["region_generic_cores"])
         self.region_word_blockers = set(c.get("region_word_blockers", []))
         self.region_never = set(c["region_never"])
         self.region_short_stop = set(c["region_short_stop"])
         self.countries = set(c["countries"])
+        # a country other than China that may open a school's name
+        self.re_foreign = re.compile(f"(?:{_alt(x for x in self.countries if x != '中国')})")
         # SCHOOL
         sfx = list(c["school_suffixes"])
         self.re_school = re.compile(f"(?:{_alt(sfx)})")
@@ -331,7 +346,7 @@ class EntityRecognizer:
         for end, (s, lab) in self.ac_known.iter(text):
             st, en = end + 1 - len(s), end + 1
             if lab in ("REGION", "PERSON") and self.tok_starts is not None and \
-                    (st not in self.tok_starts or en not in self.tok_ends):
+                    (not self.tok_starts[st] or not self.tok_ends[en]):
                 continue  # a learnt short name inside another word (新和 in 创新和)
             out.append((st, en, lab, PRIO["LEARNT"]))
 
@@ -354,9 +369,9 @@ class EntityRecognizer:
                 continue
             if self.tok_starts is not None:
                 if len(surf) >= 3 and surf[-1] in "省市县区州旗盟":
-                    if s not in self.tok_starts and e not in self.tok_ends:
+                    if not self.tok_starts[s] and not self.tok_ends[e]:
                         continue
-                elif s not in self.tok_starts or e not in self.tok_ends:
+                elif not self.tok_starts[s] or not self.tok_ends[e]:
                     continue
             if surf[-1] not in "省市县区州旗盟镇乡村道" and surf not in self.countries:
                 if surf in self.region_short_stop:
@@ -369,11 +384,10 @@ class EntityRecognizer:
         # suffix rules
         barrier = 0
         towns = []
-        for m in self.re_region.finditer(text):
+        # county level and above: the gazetteer knows every full name
+        for m in (self.re_region if self.gaz is None else self.re_region_town).finditer(text):
             sfx = m.group()
             p, q = m.span()
-            if self.gaz is not None and sfx not in ("镇", "乡", "街道", "村"):
-                continue  # county level and above: the gazetteer knows every full name
             if text[p:p + 2] in self.region_blockers or text[p:p + 3] in self.region_blockers:
                 continue
             if text[p - 1:q] in self.region_word_blockers or text[p - 2:q] in self.region_word_blockers:
@@ -418,7 +432,7 @@ class EntityRecognizer:
                 s0, e0 = end + 1 - len(t), end + 1
                 if text[e0:e0 + 1] in ("镇", "乡", "街") or text[e0:e0 + 1] in self.school_tail_chars:
                     continue
-                if self.tok_starts is not None and (s0 not in self.tok_starts or e0 not in self.tok_ends):
+                if self.tok_starts is not None and (not self.tok_starts[s0] or not self.tok_ends[e0]):
                     continue
                 out.append((s0, e0, "REGION", PRIO["REGION"]))
 
@@ -458,11 +472,10 @@ class EntityRecognizer:
                 start -= 1
             core = text[start:p]
             # a country other than China does not prefix a school's name (瑞典耶夫勒大学)
-            for ctry in self.countries:
-                if core.startswith(ctry) and ctry != "中国" and len(core) > len(ctry):
-                    start += len(ctry)
-                    core = core[len(ctry):]
-                    break
+            ctry = self.re_foreign.match(core)
+            if ctry is not None and len(core) > ctry.end():
+                start += ctry.end()
+                core = core[ctry.end():]
             c = self.re_campus.match(text, q)
             # a school with a named campus or branch is a named school (草堂小学西区分校)
             if not (c and c.group()[-2:] in ("分校", "校区") and len(core) >= 2) and \
@@ -711,11 +724,15 @@ class EntityRecognizer:
         text = doc.text
         self.doc_regions = set()
         if len(doc):
-            arr = doc.to_array([IDX, LENGTH])
-            self.tok_starts = set(arr[:, 0].tolist())
-            self.tok_ends = set((arr[:, 0] + arr[:, 1]).tolist())
+            # token boundaries as byte masks over the text (mask[i] == 1: a token starts/ends at i)
+            arr = doc.to_array([IDX, LENGTH]).astype(np.int64)
+            st = np.zeros(len(text) + 1, dtype=np.uint8)
+            en = np.zeros(len(text) + 1, dtype=np.uint8)
+            st[arr[:, 0]] = 1
+            en[arr[:, 0] + arr[:, 1]] = 1
+            self.tok_starts, self.tok_ends = st.tobytes(), en.tobytes()
         else:
-            self.tok_starts, self.tok_ends = set(), set()
+            self.tok_starts = self.tok_ends = bytes(len(text) + 1)
         self.doc_regions = self._doc_aliases(text)
         cands: list[tuple[int, int, str, int]] = []
         self._documents(text, cands)
@@ -726,10 +743,23 @@ class EntityRecognizer:
         self._programmes(text, cands)
         self._persons(text, cands)
         chosen = resolve(cands)
-        for s, e, lab in chosen:
-            if in_ignored(doc, s, e):
+        # ignored regions, merged and sorted, so each entity is checked by one bisection
+        # (the same test as ``in_ignored``)
+        merged: list[list[int]] = []
+        for a, b in sorted((r["start"], r["end"]) for r in doc._.ignored or ()):
+            if b <= a:
                 continue
-            doc._.entities.append({"start": s, "end": e, "label": lab})
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        ig_starts = [a for a, _ in merged]
+        ents = doc._.entities
+        for s, e, lab in chosen:
+            i = bisect.bisect_left(ig_starts, e) - 1
+            if i >= 0 and merged[i][1] > s:
+                continue
+            ents.append({"start": s, "end": e, "label": lab})
         return doc
 
 
