@@ -1,6 +1,7 @@
 """Building the spaCy pipeline from ``configs/pipeline.cfg`` and running it on one text."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -8,7 +9,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import CONFIGS, MODELS
+from . import CONFIGS, MODELS, ROOT
 from . import components  # noqa: F401  (registers the factories)
 from .extensions import init_doc
 from .normalise import normalise
@@ -21,7 +22,21 @@ def load_pipeline(config: Path | str | None = None, overrides: dict | None = Non
     cfg_path = Path(config) if config else CONFIGS / "pipeline.cfg"
     cfg = spacy.util.load_config(cfg_path, overrides={
         "paths.configs": str(CONFIGS), "paths.models": str(MODELS), **(overrides or {})})
-    return spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
+    nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
+    learning = cfg.get("learning", {})
+    if learning.get("on_load"):
+        gold = Path(learning.get("gold") or "corpus/gold")
+        gold = gold if gold.is_absolute() else ROOT / gold
+        records = load_gold_records(gold) if gold.is_dir() else []
+        for name in learning["on_load"]:
+            if records and name in nlp.pipe_names:
+                nlp.get_pipe(name).learn(records)
+    return nlp
+
+
+def load_gold_records(gold_dir: Path) -> list[dict]:
+    """The gold records of a folder of ``*.gold.json`` files, sorted by name."""
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.gold.json"))]
 
 
 def make_doc(nlp: Language, text: str, source: str = "<text>", doc_id: str | None = None,
