@@ -52,6 +52,7 @@ _ALL_OF = re.compile("^[全各本该每我][省市县区镇乡村校]$")
 _SCHOOL_END = re.compile("(?:学校|中学|(?<!中)小学|幼儿园)$")
 _PROG_BAD_FIRST = {"各", "该", "本", "我", "其", "这", "那", "此", "每", "全市", "全县", "全区", "各地", "各级", "相关", "有关"}
 _FUNCTION_TAGS = {"f", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "m", "y", "e", "o"}
+_LAST_NON_CJK = re.compile(f"[^{CJK}](?=[{CJK}]*\\Z)")
 _COUNT_WORD = re.compile("^[一二三四五六七八九十百千万两几多数\\d]+[所个名位家项批类级种套间座支]$")
 
 # priorities: lower wins among equally long overlapping candidates
@@ -262,9 +263,7 @@ class EntityRecognizer:
         can be part of a name."""
         lo = max(barrier, p - max_core - 4, 0)
         window = text[lo:p]
-        m = None
-        for m in re.finditer(f"[^{CJK}]", window):
-            pass
+        m = _LAST_NON_CJK.search(window)
         if m is not None:
             window = window[m.end():]
         start = p
@@ -400,7 +399,10 @@ class EntityRecognizer:
                 start = self._walk_back(text, p, self.region_max[sfx], barrier, use_tags=True)
                 # an item of an enumeration (北界镇、石练镇、大柘镇等): the core runs from the
                 # separator, whatever its words are
-                d = max(text.rfind("、", 0, p), text.rfind("，", 0, p), text.rfind(",", 0, p))
+                # only a separator within 4 characters matters (1-3 character items); a bounded
+                # search keeps this linear in the text
+                lo4 = max(0, p - 4)
+                d = max(text.rfind("、", lo4, p), text.rfind("，", lo4, p), text.rfind(",", lo4, p))
                 one = (p - d - 1 == 1 and sfx in "镇乡" and text[d:d + 1] == "、" and text[q:q + 1] in ("、", "等")
                        and text[d + 1] not in self.stop_chars and text[d + 1] not in self.generic_chars)
                 if 0 <= d and (2 <= p - d - 1 <= 3 or one) and text[q:q + 1] in ("、", "等", "，", ",", "和", "及") \
