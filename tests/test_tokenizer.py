@@ -113,3 +113,21 @@ def test_doc_text_is_the_view_and_survives_copies(vocab):
     assert "".join(tok.text_with_ws for tok in doc) == view
     assert pickle.loads(pickle.dumps(doc)).text == view
     assert doc[1:3].as_doc().text == doc[1:3].text
+
+
+def test_corpus_learnt_names_are_not_user_words(vocab):
+    """Leave-one-out: names learnt from the gold files (learnt.yaml) are no user words, so a
+    held-out report's own school names are not in the dictionary; regions and hand-kept
+    institutions are."""
+    from pipeline.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    inst, regions = gaz.institution_surfaces(), gaz.region_surfaces()
+    learnt_only = {w for w, i in inst.items() if i.source != "institutions.yaml" and w not in regions}
+    hand = {w for w, i in inst.items() if i.source == "institutions.yaml"}
+    assert learnt_only and hand
+    words = dict(JiebaTokenizer(vocab).user_words)
+    assert not learnt_only & set(words)
+    assert hand <= set(words) and {"七星关区", "黔东南苗族侗族自治州"} <= set(words)
+    everything = dict(gaz.segmentation_words())
+    assert learnt_only <= set(everything)          # the gazetteer itself still has them

@@ -6,7 +6,7 @@ and algorithm in Rust, ~8x faster than ``jieba.lcut``) by default, or by ``jieba
 exactly, with no gaps and no overlaps: every character, whitespace included, is in one token.
 
 Domain words: the gazetteer's ``segmentation_words()`` (region names and short forms,
-institution names and aliases) are added to the segmenter's dictionary so names are not
+hand-kept institution names and aliases) are added to the segmenter's dictionary so names are not
 split (``景宁畲族自治县``, ``丽水职高``).  A word's frequency is never *lowered*: it is
 ``max(gazetteer frequency, the frequency the word needs to beat its own split)``, because a
 user word's frequency replaces the dictionary's own.  jieba only ever joins runs of
@@ -23,6 +23,12 @@ Config (``[nlp.tokenizer]`` in ``configs/pipeline.cfg``)::
 
 Docs are :class:`ViewDoc`: ``doc.text`` returns the view string itself instead of joining
 every token again on each access.
+
+Only the gazetteer's hand-kept words are used (regions, countries, ``institutions.yaml``), not
+the institution names learnt from the gold files (``learnt.yaml``): segmentation must not
+depend on the annotated corpus (under leave-one-out, a held-out report's own school names
+would be in the dictionary).  Leave-one-out scores are the same with or without them (the
+entity stage learns names itself, leave-one-out safe).
 
 Serialisation (``to_bytes``/``from_bytes``/``to_disk``/``from_disk``) stores the settings and
 the user-word list, so a saved pipeline segments the same way without the gazetteer.
@@ -130,10 +136,19 @@ def get_segmenter(kind: str, words: Iterable[tuple[str, int]]) -> _Segmenter:
     return _CACHE[key]
 
 
-def gazetteer_words() -> list[tuple[str, int]]:
+def gazetteer_words(learnt: bool = True) -> list[tuple[str, int]]:
+    """The gazetteer's segmentation words; ``learnt=False`` leaves out the institution names
+    that only the corpus-learnt entries (``learnt.yaml``, or the gazetteer's last ``learn``)
+    give, keeping regions, countries and the hand-kept ``institutions.yaml``."""
     from ..gazetteer import load_gazetteer
 
-    return load_gazetteer().segmentation_words()
+    gaz = load_gazetteer()
+    words = gaz.segmentation_words()
+    if learnt:
+        return words
+    regions, inst = gaz.region_surfaces(), gaz.institution_surfaces()
+    return [(w, f) for w, f in words
+            if w in regions or w not in inst or inst[w].source == "institutions.yaml"]
 
 
 class ViewDoc(Doc):
@@ -163,7 +178,7 @@ class JiebaTokenizer:
         self.segmenter = segmenter
         self.use_gazetteer = use_gazetteer
         if user_words is None:
-            user_words = gazetteer_words() if use_gazetteer else []
+            user_words = gazetteer_words(learnt=False) if use_gazetteer else []
         self.user_words = [(w, int(f)) for w, f in user_words]
         self._seg = get_segmenter(segmenter, self.user_words)
 
