@@ -24,6 +24,7 @@ import json
 import platform
 import re
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -171,6 +172,58 @@ class KeywordScorer:
     def matrix(self, texts: Sequence[str]) -> np.ndarray:
         return np.vstack([self.scores(t) for t in texts]) if texts else np.zeros((0, len(self.codes)))
 
+    # One automaton pass over all of a document's tasks at once (joined with a character no
+    # keyword contains); the same numbers as ``scores``/``title_positions`` per text.
+    def _tables(self):
+        t = self.__dict__.get("_tables_cache")
+        if t is None:
+            kws = [kw for kw, _ in self.automaton.items()]
+            inc = np.zeros((len(kws), len(self.codes)))
+            lens = np.zeros(len(kws), dtype=np.int64)
+            for k, kw in enumerate(kws):
+                n, ids = self.automaton.get(kw)
+                lens[k] = n
+                inc[k, list(ids)] = 1.0
+            fast = __import__("ahocorasick").Automaton()
+            for k, kw in enumerate(kws):
+                fast.add_word(kw, k)
+            fast.make_automaton()
+            t = self.__dict__["_tables_cache"] = (fast, lens, sparse.csr_matrix(inc))
+        return t
+
+    def batch(self, texts: Sequence[str], title_ends: Sequence[int], title_starts: Sequence[int]):
+        """(scores matrix, first-title-position matrix) of ``texts``: row r's scores as
+        ``scores(texts[r])``; position [r, i] where theme i's first keyword starts in the
+        title of ``texts[r]`` (-1 when none), as ``title_positions``."""
+        fast, lens, inc = self._tables()
+        n = len(texts)
+        joined = "\x00".join(texts)
+        arr = np.fromiter(chain.from_iterable(fast.iter(joined)), dtype=np.int64).reshape(-1, 2)
+        if not len(arr):
+            return np.zeros((n, len(self.codes))), np.full((n, len(self.codes)), -1, dtype=np.int64)
+        ends, kid = arr[:, 0], arr[:, 1]
+        starts = np.cumsum([0] + [len(x) + 1 for x in texts[:-1]])
+        rows = np.searchsorted(starts, ends, side="right") - 1
+        rel_end = ends - starts[rows]
+        rel_start = rel_end - lens[kid] + 1
+        te = np.asarray(title_ends, dtype=np.int64)[rows]
+        ts = np.asarray(title_starts, dtype=np.int64)[rows]
+        w = np.where(rel_end < te, self.title_weight, 1.0)
+        S = np.asarray((sparse.csr_matrix((w, (rows, kid)), shape=(n, len(lens))) @ inc).todense())
+        pos = np.full((n, len(self.codes)), 1 << 30, dtype=np.int64)
+        sel = (rel_start >= ts) & (rel_end < te)
+        if sel.any():
+            r2, k2, p2 = rows[sel], kid[sel], rel_start[sel]
+            ii, jj = inc[k2].nonzero()
+            np.minimum.at(pos, (r2[ii], jj), p2[ii])
+        pos[pos == 1 << 30] = -1
+        return S, pos
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_tables_cache", None)
+        return state
+
 
 def apply_rules(text: str, themes: list[str], config: dict) -> list[str]:
     """Fixed-order rules of themes.yaml: the rule's themes first, then the rest."""
@@ -207,6 +260,138 @@ def keyword_themes(text: str, config: dict | None = None,
         scores.setdefault(t, 0.0)
     return themes, scores
 
+
+
+# ------------------------------------------------------------------ fast transform
+# The fitted TF-IDF vectorisers' ``transform`` done over all of a document's tasks at once:
+# character n-grams as integer keys (code points packed 21 bits each) looked up in sorted key
+# arrays with numpy, jieba words in one segmenter call over the tasks joined by line breaks
+# (a line break always ends a jieba block).  Same matrices as sklearn's ``transform``.
+_WHITE = re.compile(r"\s\s+")
+
+
+class _HashTable:
+    """uint64 key -> column: open addressing with linear probing at load factor <= 1/8, looked
+    up for a whole array of keys at once (one gather per probe step)."""
+    _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)  # no packed n-gram has all 64 bits set
+    _MUL = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, keys: list[int], cols: list[int]):
+        bits = max(4, (8 * max(len(keys), 1) - 1).bit_length())
+        self.shift = np.uint64(64 - bits)
+        self.mask = (1 << bits) - 1
+        self.keys = np.full(1 << bits, self._EMPTY, dtype=np.uint64)
+        self.cols = np.full(1 << bits, -1, dtype=np.int64)
+        karr = np.array(keys, dtype=np.uint64)
+        slots = self._hash(karr)
+        self.probes = 1
+        for k, c, h in zip(karr, cols, slots.tolist()):
+            j = 0
+            while self.keys[(h + j) & self.mask] != self._EMPTY:
+                j += 1
+            self.keys[(h + j) & self.mask] = k
+            self.cols[(h + j) & self.mask] = c
+            self.probes = max(self.probes, j + 1)
+
+    def _hash(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((keys * self._MUL) >> self.shift).astype(np.int64)
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        h = self._hash(keys)
+        out = np.full(len(keys), -1, dtype=np.int64)
+        for j in range(self.probes):
+            slot = (h + j) & self.mask
+            hit = self.keys[slot] == keys
+            out[hit] = self.cols[slot[hit]]
+        return out
+
+
+class _CharTable:
+    def __init__(self, vec: TfidfVectorizer):
+        self.lower = bool(vec.lowercase)
+        self.ngram_range = vec.ngram_range
+        self.idf = np.asarray(vec.idf_, dtype=np.float64)
+        self.n_features = len(self.idf)
+        self.norm = vec.norm
+        self.sublinear = vec.sublinear_tf
+        by_n: dict[int, tuple[list[int], list[int]]] = {}
+        for term, col in vec.vocabulary_.items():
+            key = 0
+            for ch in term:
+                key = (key << 21) | ord(ch)
+            ks, cs = by_n.setdefault(len(term), ([], []))
+            ks.append(key)
+            cs.append(col)
+        self.tables = {n: _HashTable(ks, cs) for n, (ks, cs) in by_n.items()}
+
+    def counts(self, texts: Sequence[str]):
+        docs = [_WHITE.sub(" ", t.lower() if self.lower else t) for t in texts]
+        lens = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        cp = np.frombuffer("".join(docs).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        seg = np.repeat(np.arange(len(docs), dtype=np.int64), lens)
+        total = len(cp)
+        rows_all, cols_all = [], []
+        lo, hi = self.ngram_range
+        for n in range(lo, hi + 1):
+            if n not in self.tables or total < n:
+                continue
+            m = total - n + 1
+            key = cp[:m].copy()
+            for j in range(1, n):
+                key = (key << np.uint64(21)) | cp[j:j + m]
+            ok = seg[:m] == seg[n - 1:n - 1 + m]
+            col = self.tables[n].lookup(key)
+            ok &= col >= 0
+            rows_all.append(seg[:m][ok])
+            cols_all.append(col[ok])
+        return _tfidf(rows_all, cols_all, len(docs), self)
+
+
+class _WordTable:
+    def __init__(self, vec: TfidfVectorizer):
+        self.vocab = dict(vec.vocabulary_)
+        self.vocab["\n"] = -2
+        self.idf = np.asarray(vec.idf_, dtype=np.float64)
+        self.n_features = len(self.idf)
+        self.norm = vec.norm
+        self.sublinear = vec.sublinear_tf
+
+    def counts(self, texts: Sequence[str]):
+        get = self.vocab.get
+        bodies = [t.replace("\n", "") for t in texts]
+        words = _segmenter()("\n".join(bodies))
+        cols = np.fromiter(map(get, words, repeat(-1, len(words))), dtype=np.int64, count=len(words))
+        rows = np.cumsum(cols == -2)
+        if len(texts) and rows[-1:].sum() != len(texts) - 1:  # a separator merged ("\r" + "\n")
+            seg = _segmenter()
+            per = [np.fromiter((get(w, -1) for w in seg(b)), dtype=np.int64) for b in bodies]
+            cols = np.concatenate(per) if per else np.zeros(0, dtype=np.int64)
+            rows = np.repeat(np.arange(len(per)), [len(c) for c in per])
+        ok = cols >= 0
+        return _tfidf([rows[ok]], [cols[ok]], len(texts), self)
+
+
+def _tfidf(rows_all, cols_all, n_rows, table):
+    rows = np.concatenate(rows_all) if rows_all else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate(cols_all) if cols_all else np.zeros(0, dtype=np.int64)
+    u, tf = np.unique(rows * table.n_features + cols, return_counts=True)
+    r = u // table.n_features
+    X = sparse.csr_matrix((tf.astype(np.float64), u - r * table.n_features,
+                           np.searchsorted(r, np.arange(n_rows + 1))), shape=(n_rows, table.n_features))
+    if table.sublinear:
+        np.log(X.data, X.data)
+        X.data += 1.0
+    X.data *= table.idf[X.indices]
+    if table.norm == "l2":
+        per_row = np.diff(X.indptr)
+        norms = np.sqrt(np.bincount(np.repeat(np.arange(n_rows), per_row), weights=X.data ** 2,
+                                    minlength=n_rows))
+        norms[norms == 0] = 1.0
+        X.data /= np.repeat(norms, per_row)
+    elif table.norm is not None:  # pragma: no cover
+        raise ValueError(f"unsupported norm {table.norm!r}")
+    return X
 
 # ------------------------------------------------------------------ the model
 class ThemeModel(ClassifierMixin, BaseEstimator):
@@ -253,6 +438,33 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
             sparse.csr_matrix(self.keyword_weight * kw),
         ]).tocsr()
 
+    def _fast(self):
+        t = self.__dict__.get("_fast_cache")
+        if t is None:
+            t = self.__dict__["_fast_cache"] = (_CharTable(self.char_), _CharTable(self.title_char_),
+                                                _WordTable(self.words_))
+        return t
+
+    def _features_fast(self, X: Sequence[str]):
+        """``_features(X)`` of a fitted model, with the keyword matrix and title positions
+        (see :meth:`KeywordScorer.batch`) as a by-product."""
+        char, title_char, words = self._fast()
+        heads = [_MARKER.match(x) for x in X]
+        offs = [len(m.group(0)) if m else 0 for m in heads]
+        titles = [task_title(x) for x in X]
+        ends = [o + len(t) for o, t in zip(offs, titles)]
+        raw, pos = self.keywords_.batch(X, ends, offs)
+        kw = np.log1p(raw)
+        norms = np.linalg.norm(kw, axis=1, keepdims=True)
+        kw = kw / np.where(norms > 0, norms, 1.0)
+        F = sparse.hstack([
+            char.counts([_body(x) for x in X]),
+            self.title_weight * title_char.counts(titles),
+            self.word_weight * words.counts(X),
+            sparse.csr_matrix(self.keyword_weight * kw),
+        ]).tocsr()
+        return F, pos
+
     def fit(self, X: Sequence[str], y: Sequence):
         X = list(X)
         self.config_ = load_config(self.config_path)
@@ -275,6 +487,7 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         self.members_ = OneVsRestClassifier(LogisticRegression(C=self.C, solver="liblinear"))
         self.members_.fit(F, Y[:, self.seen_])
         self.__dict__.pop("_linear_cache", None)
+        self.__dict__.pop("_fast_cache", None)
         return self
 
     # The fitted classifiers are linear: prediction is one sparse product per classifier.
@@ -298,6 +511,7 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
     def __getstate__(self):
         state = super().__getstate__()
         state.pop("_linear_cache", None)
+        state.pop("_fast_cache", None)
         return state
 
     def _probabilities(self, F) -> tuple[np.ndarray, np.ndarray]:
@@ -313,12 +527,17 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         M[:, self.seen_] = expit(np.asarray(F @ wm) + bm) if wm is not None else self.members_.predict_proba(F)
         return P, M
 
-    def _title_first(self, text: str, m: np.ndarray, top: int) -> int:
+    def _title_first(self, text: str, m: np.ndarray, top: int, pos_row: np.ndarray | None = None) -> int:
         """A title that names two themes (“特殊教育和终身教育”, “体育、美育和劳动教育”)
         puts the main one first: among the themes whose keywords occur in the title and
         whose membership probability ``m`` is >= ``title_order``, take the one named first,
         provided the top theme is named in the title too."""
-        pos = self.keywords_.title_positions(text)
+        if pos_row is None:
+            pos = self.keywords_.title_positions(text)
+        else:  # a row of KeywordScorer.batch's positions (-1: not in the title)
+            if pos_row.max() < 0:
+                return top
+            pos = {int(i): int(pos_row[i]) for i in np.flatnonzero(pos_row >= 0)}
         code_index = {c: i for i, c in enumerate(self.keywords_.codes)}
         cls_index = {c: i for i, c in enumerate(self.classes_)}
         named = {cls_index[c]: pos[code_index[c]] for c in self.keywords_.codes
@@ -330,14 +549,14 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """Primary-theme probabilities, columns in ``classes_`` order."""
-        return self._probabilities(self._features(list(X)))[0]
+        return self._probabilities(self._features_fast(list(X))[0])[0]
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return np.array([ts[0] for ts, _ in self.predict_themes(X)])
 
     def membership_proba(self, X: Sequence[str]) -> np.ndarray:
         """Per-theme probability that the task is (also) about that theme."""
-        return self._probabilities(self._features(list(X)))[1]
+        return self._probabilities(self._features_fast(list(X))[0])[1]
 
     def predict_themes(self, X: Sequence[str]) -> list[tuple[list[str], dict[str, float]]]:
         """(ordered themes, scores) per text.  The primary is the primary classifier's
@@ -351,13 +570,13 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         sec = self.config_.get("secondary") or {}
         thr = self.secondary_threshold if self.secondary_threshold is not None else float(sec.get("model_threshold", 0.3))
         k = self.max_secondary if self.max_secondary is not None else int(sec.get("max_secondary", 2))
-        F = self._features(X)
+        F, pos = self._features_fast(X)
         P, M = self._probabilities(F)
         out = []
         for r, text in enumerate(X):
             first = int(np.argmax(P[r]))
             if self.title_order:
-                first = self._title_first(text, M[r], first)
+                first = self._title_first(text, M[r], first, pos[r])
             themes = [str(self.classes_[first])]
             for i in np.argsort(-M[r], kind="stable"):
                 if len(themes) > k or M[r, i] < thr:
