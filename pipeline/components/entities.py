@@ -29,7 +29,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-import ahocorasick
 import numpy as np
 import jieba
 import yaml
@@ -80,6 +79,44 @@ except ImportError:  # pragma: no cover
 @lru_cache(maxsize=65536)
 def _cut(s: str) -> tuple[str, ...]:
     return tuple(_segment(s)) if s else ()
+
+
+class Surfaces:
+    """Every occurrence, overlapping ones included, of a fixed set of strings: ``find(text)``
+    yields ``(start, end, surface)``.  ``ahocorasick_rs`` (Rust) when installed: pyahocorasick
+    scans a node's children linearly, so with thousands of possible first characters (a
+    gazetteer) it spends ~1 µs on every character of the text; otherwise pyahocorasick."""
+
+    def __init__(self, words: Iterable[str]):
+        self.words = sorted(set(words))
+        if not self.words:
+            self._rs = self._py = None
+        elif _AhoRs is not None:
+            self._rs, self._py = _AhoRs(self.words), None
+        else:  # pragma: no cover
+            import ahocorasick
+
+            self._rs, self._py = None, ahocorasick.Automaton()
+            for w in self.words:
+                self._py.add_word(w, w)
+            self._py.make_automaton()
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def find(self, text: str):
+        if self._rs is not None:
+            words = self.words
+            return [(s, e, words[i]) for i, s, e in self._rs.find_matches_as_indexes(text, overlapping=True)]
+        if self._py is not None:  # pragma: no cover
+            return [(end + 1 - len(w), end + 1, w) for end, w in self._py.iter(text)]
+        return []
+
+
+try:
+    from ahocorasick_rs import AhoCorasick as _AhoRs
+except ImportError:  # pragma: no cover
+    _AhoRs = None
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -203,18 +240,9 @@ class EntityRecognizer:
         self.region_surfaces |= self.countries
 
     def _build_automata(self) -> None:
-        a = ahocorasick.Automaton()
-        for s in self.region_surfaces:
-            a.add_word(s, s)
-        if len(a):
-            a.make_automaton()
-        self.ac_region = a if len(a) else None
-        b = ahocorasick.Automaton()
-        for s, lab in {**self.institutions, **self.learnt}.items():
-            b.add_word(s, (s, lab))
-        if len(b):
-            b.make_automaton()
-        self.ac_known = b if len(b) else None
+        self.ac_region = Surfaces(self.region_surfaces) if self.region_surfaces else None
+        self.known_labels = {**self.institutions, **self.learnt}
+        self.ac_known = Surfaces(self.known_labels) if self.known_labels else None
 
     def learn(self, records: list[dict]) -> None:
         """Surfaces of gold entities (and quoted strings gold leaves untagged) from ``records``
@@ -342,8 +370,9 @@ class EntityRecognizer:
     def _known(self, text, out):
         if self.ac_known is None:
             return
-        for end, (s, lab) in self.ac_known.iter(text):
-            st, en = end + 1 - len(s), end + 1
+        labels = self.known_labels
+        for st, en, s in self.ac_known.find(text):
+            lab = labels[s]
             if lab in ("REGION", "PERSON") and self.tok_starts is not None and \
                     (not self.tok_starts[st] or not self.tok_ends[en]):
                 continue  # a learnt short name inside another word (新和 in 创新和)
@@ -353,15 +382,9 @@ class EntityRecognizer:
         # gazetteer / learnt short forms / document aliases
         found = []
         if self.ac_region is not None:
-            for end, s in self.ac_region.iter(text):
-                found.append((end + 1 - len(s), end + 1, s))
+            found.extend(self.ac_region.find(text))
         if self.doc_regions:
-            a = ahocorasick.Automaton()
-            for s in self.doc_regions:
-                a.add_word(s, s)
-            a.make_automaton()
-            for end, s in a.iter(text):
-                found.append((end + 1 - len(s), end + 1, s))
+            found.extend(Surfaces(self.doc_regions).find(text))
         tab, freq = _jieba_tables()
         for s, e, surf in found:
             if surf in self.region_never:
@@ -426,12 +449,7 @@ class EntityRecognizer:
         # a town named in full once may be named bare elsewhere (金塘镇 ... 金塘等海岛)
         towns = {t for t in towns if t not in self.region_short_stop and t not in self.region_surfaces}
         if towns:
-            a = ahocorasick.Automaton()
-            for t in towns:
-                a.add_word(t, t)
-            a.make_automaton()
-            for end, t in a.iter(text):
-                s0, e0 = end + 1 - len(t), end + 1
+            for s0, e0, t in Surfaces(towns).find(text):
                 if text[e0:e0 + 1] in ("镇", "乡", "街") or text[e0:e0 + 1] in self.school_tail_chars:
                     continue
                 if self.tok_starts is not None and (not self.tok_starts[s0] or not self.tok_ends[e0]):
