@@ -13,6 +13,7 @@ Vocabulary lives in ``configs/units.yaml``; nothing here names a place or a repo
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 import re
 from functools import lru_cache
 from decimal import Decimal, InvalidOperation
@@ -42,6 +43,9 @@ _BAD_CN = re.compile(f"[{_CN_DIGITS}][{_CN_DIGITS}]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 _YEAR_LEAD = re.compile(r"^(?:(?:19|20)\d\d年(?:度|底|末)?|到|至)+")
 _YEAR_IN = re.compile(r"(?:19|20)\d\d年度?")
+_YEAR_TAIL = re.compile(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$")
+_PRE_LEAD = re.compile(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*")
+_PRIVATE = ("_nstart", "_table", "_cmp_before")
 
 
 @lru_cache(maxsize=4096)
@@ -195,24 +199,24 @@ class TargetExtractor:
         fallback = self.fallback_parts(text)
         parts = sorted(doc._.parts or fallback, key=lambda p: p["start"])
         tasks = sorted(doc._.tasks or [], key=lambda t: (t["start"], -t["end"]))
-        found: list[dict] = []
-        for m in self.rx.finditer(text):
-            t = self._mention(m)
-            if t is None or in_ignored(doc, t["start"], t["end"]):
-                continue
-            found.append(t)
-        found.extend(t for t in self._bare_money(text, found) if not in_ignored(doc, t["start"], t["end"]))
-        table_spans = []
-        for t in self._tables(text):
-            if not in_ignored(doc, t["start"], t["end"]):
-                found.append(t)
-                table_spans.append((t["start"], t["end"]))
+        ignored = [(r["start"], r["end"]) for r in doc._.ignored or ()]
+
+        def kept(t: dict) -> bool:       # pipeline.extensions.in_ignored, without doc._ per call
+            s, e = t["start"], t["end"]
+            return not any(a < e and s < b for a, b in ignored)
+
+        found = [t for t in map(self._mention, self.rx.finditer(text)) if t is not None]
+        if ignored:
+            found = [t for t in found if kept(t)]
+        found.extend(t for t in self._bare_money(text, found) if not ignored or kept(t))
+        found.extend(t for t in self._tables(text) if not ignored or kept(t))
         found.sort(key=lambda t: t["start"])
         self._fields(found, parts, fallback if doc._.parts else [])
+        task_starts = [t["start"] for t in tasks]
         for t in found:
-            t["task_id"] = self._task_of(tasks, t["start"], t["end"])
-            for k in [k for k in t if k.startswith("_")]:
-                del t[k]
+            t["task_id"] = self._task_of(tasks, task_starts, t["start"], t["end"])
+            for k in _PRIVATE:
+                t.pop(k, None)
         doc._.targets.extend(found)
         return doc
 
@@ -338,17 +342,19 @@ class TargetExtractor:
     # -------------------------------------------------------------- tables
     def _tables(self, text: str) -> list[dict]:
         out: list[dict] = []
+        # a header line has a unit in brackets: only lines where header_unit matches are tried
+        hits = [m.start() for m in self.header_unit.finditer(text)]
+        if not hits:
+            return out
         lines = text.split("\n")
-        pos = 0
-        offsets = []
-        for ln in lines:
-            offsets.append(pos)
-            pos += len(ln) + 1
-        i = 0
-        while i < len(lines):
+        offsets = [0, *accumulate(len(ln) + 1 for ln in lines)]
+        cand = sorted({bisect.bisect_right(offsets, h) - 1 for h in hits})
+        nxt = 0
+        for i in cand:
+            if i < nxt:
+                continue
             header = self._header(lines[i])
             if header is None:
-                i += 1
                 continue
             j = i + 1
             while j < len(lines):
@@ -363,7 +369,7 @@ class TargetExtractor:
                     break
                 out.extend(self._row_targets(header, cells))
                 j += 1
-            i = j
+            nxt = j
         return out
 
     _CELL = re.compile(r"[^\s]+")
@@ -620,7 +626,7 @@ class TargetExtractor:
         if prev is not None and prev["end"] > cs:
             pre_start = prev["end"]
         pre = text[pre_start:t["start"]]
-        pre = re.sub(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*", "", pre)
+        pre = _PRE_LEAD.sub("", pre)
         pre = self._NOISE.sub("", pre)
         k = self._OPEN.search(pre)           # a parenthesis opened before the number
         if k:
@@ -756,19 +762,23 @@ class TargetExtractor:
             pre = self.ind_lead.sub("", pre)
             pre = _YEAR_LEAD.sub("", pre)
             pre = self.ind_trail.sub("", pre)
-            pre = re.sub(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$", "", pre)
+            pre = _YEAR_TAIL.sub("", pre)
             if pre == old:
                 break
         return pre
 
     @staticmethod
-    def _task_of(tasks: list[dict], s: int, e: int) -> str | None:
-        best = None
-        for t in tasks:
-            if t["start"] > s:
+    def _task_of(tasks: list[dict], starts: list[int], s: int, e: int) -> str | None:
+        """The smallest task holding [s, e) (of equal ones, the last in (start, -end) order).
+        Walks back from the last task starting at or before s; a task starting at a' cannot be
+        shorter than e - a', so the walk stops once that reaches the best length."""
+        best, best_len = None, None
+        for i in range(bisect.bisect_right(starts, s) - 1, -1, -1):
+            t = tasks[i]
+            if best_len is not None and e - t["start"] >= best_len:
                 break
-            if t["end"] >= e and (best is None or t["end"] - t["start"] <= best["end"] - best["start"]):
-                best = t
+            if t["end"] >= e and (best_len is None or t["end"] - t["start"] < best_len):
+                best, best_len = t, t["end"] - t["start"]
         return best["id"] if best else None
 
     # --------------------------------------------------------------- parts
