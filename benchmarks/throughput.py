@@ -13,7 +13,7 @@
    - ``jieba``: read every file, ``jieba.lcut(text)`` (jieba's defaults);
    - ``tokenizer``: normalise + the pipeline's tokenizer (``nlp.make_doc``);
    - ``pipeline``: ``run_batch`` single process over the folder, writing JSONL (reading,
-     every component, duplicates, records, fsync: everything a user runs).
+     every component, duplicates, records, flush + periodic fsync: everything a user runs).
    Load time (dictionaries, models) is excluded from chars/s and reported apart.
 3. Prints chars/s for each, the ratio pipeline / jieba, and the peak RSS per size, so growth
    of time and memory with corpus size shows.

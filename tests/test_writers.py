@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +122,30 @@ def test_batch_writer_refuses_a_file_for_a_folder_format(tmp_path):
         BatchWriter(f, "parquet")
     with pytest.raises(ValueError):
         BatchWriter(tmp_path, "jsonl")
+
+
+def test_a_killed_process_loses_no_written_record(tmp_path):
+    """Records are flushed to the OS on every write (fsync is only periodic): a process killed
+    without closing the journal leaves every record written so far, and resume skips them."""
+    import subprocess
+    import sys
+    import textwrap
+
+    path = tmp_path / "out.jsonl"
+    code = textwrap.dedent(f"""
+        import os, sys
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+        sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
+        from test_writers import rec
+        from pipeline.writers import JsonlJournal
+        j = JsonlJournal({str(path)!r})
+        for i in range(5):
+            j.write(rec(i))
+        os._exit(9)   # no close, no atexit, no buffers flushed by Python
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 9, out.stderr
+    assert [r["doc_id"] for r in read_jsonl(path)] == [f"nanning-{i}" for i in range(5)]
+    j = JsonlJournal(path)
+    assert len(j.done) == 5
+    j.close()
