@@ -234,3 +234,41 @@ def test_fast_linear_path_equals_sklearn_estimators(model):
     cols = [list(model.classes_).index(c) for c in model.primary_.classes_]
     assert np.allclose(P[:, cols], model.primary_.predict_proba(F))
     assert np.allclose(M[:, model.seen_], model.members_.predict_proba(F))
+
+
+# Texts with what the batched transform must get right: whitespace runs, Latin capitals
+# (lower-cased), a lone "\r" next to the line-break separator, an empty task, a title-less task.
+ODD_TEXTS = [
+    "9.推进  STEM 教育\n和AI课程试点。在贵州省遵义市建设创客空间12个。",
+    "二是乡村小规模学校提质\r",
+    "",
+    "   ",
+    "（四）加强校园安全管理：开展防溺水专题教育，排查消防隐患37处。",
+    "①落实“双减”政策，规范校外培训机构，双减工作纳入督导。",
+]
+
+
+def test_batched_features_equal_sklearn_transform(model):
+    texts = [t for t, _ in HELD_OUT] + ODD_TEXTS
+    F_fast, pos = model._features_fast(texts)
+    F_ref = model._features(texts)
+    assert F_fast.shape == F_ref.shape
+    assert abs(F_fast - F_ref).max() < 1e-12
+    kw = model.keywords_
+    for r, text in enumerate(texts):
+        named = {i: int(p) for i, p in enumerate(pos[r]) if p >= 0}
+        assert named == kw.title_positions(text)
+    ends = [(len(m.group(0)) if (m := tm._MARKER.match(t)) else 0) + len(tm.task_title(t)) for t in texts]
+    starts = [len(m.group(0)) if (m := tm._MARKER.match(t)) else 0 for t in texts]
+    raw, _ = kw.batch(texts, ends, starts)
+    assert np.array_equal(raw, kw.matrix(texts))
+
+
+def test_a_task_is_classified_alone_whatever_else_is_in_the_batch(model):
+    texts = [t for t, _ in HELD_OUT[:12]] + ODD_TEXTS
+    together = model.predict_themes(texts)
+    alone = [model.predict_themes([t])[0] for t in texts]
+    assert [ts for ts, _ in together] == [ts for ts, _ in alone]
+    for (_, a), (_, b) in zip(together, alone):
+        assert a.keys() == b.keys()
+        assert all(abs(a[k] - b[k]) < 1e-4 for k in a)
