@@ -44,7 +44,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 class NearDuplicateIndex:
     def __init__(self, num_perm: int = 128, bands: int = 32, shingle: int = 5,
-                 threshold: float = 0.8, seed: int = 20240601, chunk: int = 8192,
+                 threshold: float = 0.8, seed: int = 20240601, chunk: int = 4096,
                  min_body: int = 30):
         if num_perm % bands:
             raise ValueError("num_perm must be a multiple of bands")
@@ -92,9 +92,13 @@ class NearDuplicateIndex:
                 h = h * np.uint64(0x100000001B3) + codes[j:j + n]
         h = np.unique(_mix(h))
         sig = np.full(self.num_perm, _MASK64, dtype=np.uint64)
+        buf = np.empty((self.num_perm, min(self.chunk, len(h))), dtype=np.uint64)
         with np.errstate(over="ignore"):
             for s in range(0, len(h), self.chunk):
-                block = self._a * h[s:s + self.chunk] + self._b      # (num_perm, chunk)
+                part = h[s:s + self.chunk]
+                block = buf[:, :len(part)]                            # (num_perm, chunk)
+                np.multiply(self._a, part, out=block)
+                np.add(block, self._b, out=block)
                 np.minimum(sig, block.min(axis=1), out=sig)
         return sig
 
