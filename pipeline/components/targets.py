@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import cn2an
+import numpy as np
 import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -46,6 +47,13 @@ _YEAR_IN = re.compile(r"(?:19|20)\d\d年度?")
 _YEAR_TAIL = re.compile(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$")
 _PRE_LEAD = re.compile(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*")
 _PRIVATE = ("_nstart", "_table", "_cmp_before")
+
+
+def _positions(rx: re.Pattern, text: str) -> list[int]:
+    """Where the one-character matches of ``rx`` are, without a match object each: split,
+    then cumulative lengths (numpy)."""
+    lens = np.fromiter(map(len, rx.split(text)), dtype=np.int64)
+    return (np.cumsum(lens[:-1] + 1) - 1).tolist()
 
 
 @lru_cache(maxsize=4096)
@@ -182,8 +190,7 @@ class TargetExtractor:
         pc = cfg["parts"]
         self.part_summary = set(pc["summary_headings"])
         self.part_max_len = int(pc["max_heading_len"])
-        self.part_heading = re.compile(
-            r"^[^\n]*?(?P<w>" + _alt(list(pc["summary_headings"]) + list(pc["plan_headings"])) + r")[^\n]*$", re.M)
+        self.part_word = re.compile(_alt(list(pc["summary_headings"]) + list(pc["plan_headings"])))
 
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
@@ -194,8 +201,8 @@ class TargetExtractor:
         quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
         self._q_starts = [s for s, _ in quoted]
         self._quoted = quoted
-        self._clause = [m.start() for m in _CLAUSE_END.finditer(text)]
-        self._sent = [m.start() for m in _SENT_END.finditer(text)]
+        self._clause = _positions(_CLAUSE_END, text)
+        self._sent = _positions(_SENT_END, text)
         fallback = self.fallback_parts(text)
         parts = sorted(doc._.parts or fallback, key=lambda p: p["start"])
         tasks = sorted(doc._.tasks or [], key=lambda t: (t["start"], -t["end"]))
@@ -787,17 +794,23 @@ class TargetExtractor:
         打算), used when the structure stage gives none.  A title naming both (…年工作总结和…年
         工作要点) starts with the one it names first; the next heading switches."""
         heads = []
-        for m in self.part_heading.finditer(text):
-            line = m.group(0)
+        last_line = -1
+        for m in self.part_word.finditer(text):    # the first heading word of each line
+            ls = text.rfind("\n", 0, m.start()) + 1
+            if ls == last_line:
+                continue
+            last_line = ls
+            le = text.find("\n", m.end())
+            line = text[ls:le if le >= 0 else len(text)]
             if len(line.strip()) > self.part_max_len:
                 continue
-            w = m.group("w")
+            w = m.group()
             kind = "summary" if w in self.part_summary else "plan"
             years = [(y.start(), int(y.group(1))) for y in _YEAR.finditer(line)]
             wpos = line.index(w)
             before = [y for p, y in years if p < wpos]
             year = before[-1] if before else (years[0][1] if years else None)
-            heads.append((m.start(), kind, year))
+            heads.append((ls, kind, year))
         parts: list[dict] = []
         for s, kind, year in heads:
             if parts and parts[-1]["kind"] == kind and (parts[-1]["year"] == year or year is None):
