@@ -163,8 +163,12 @@ class EntityRecognizer:
         sfx = list(c["school_suffixes"])
         self.re_school = re.compile(f"(?:{_alt(sfx)})")
         self.re_campus = re.compile(c["school_campus"])
+        # a lookahead on the possible first characters lets the regex skip most positions fast
+        first = {w[0] for w in c["school_abbrev_tails"]}
+        ordinal = re.match(r"\[([^\]\\]+)\]", c["school_ordinal_tail"])
+        look = f"(?=[{re.escape(''.join(sorted(first)) + ordinal.group(1))}])" if ordinal else ""
         self.re_school_abbrev = re.compile(
-            f"(?:{c['school_ordinal_tail']}|{_alt(c['school_abbrev_tails'])})(?!生|学|部|教师|老师|阶段|年级|班)")
+            f"{look}(?:{c['school_ordinal_tail']}|{_alt(c['school_abbrev_tails'])})(?!生|学|部|教师|老师|阶段|年级|班)")
         self.abbrev_tails = set(c["school_abbrev_tails"])
         self.re_univ_abbrev = re.compile(c["university_abbrev"])
         self.school_generic = set(c["school_generic_cores"])
@@ -211,6 +215,8 @@ class EntityRecognizer:
             self._load_gazetteer()
         self.learnt: dict[str, str] = {}
         self.doc_regions: set[str] = set()
+        # _walk_back results by (window, max_core, use_tags); valid while doc_regions is unchanged
+        self._walk_cache: dict[tuple[str, int, bool], int] = {}
         self.tok_starts = self.tok_ends = None
         self.learnt_quoted_pos: set[str] = set()
         self.learnt_quoted_neg: set[str] = set()
@@ -274,6 +280,7 @@ class EntityRecognizer:
                     neg.add(normalise_surface(m.group(1)))
         neg -= pos
         self.learnt = learnt
+        self._walk_cache = {}
         self.learnt_quoted_pos = pos
         self.learnt_quoted_neg = neg
         self._build_automata()
@@ -286,24 +293,41 @@ class EntityRecognizer:
     def _is_region_word(self, tok: str) -> bool:
         return tok in self.region_surfaces or tok in self.doc_regions
 
+    def _set_doc_regions(self, regions: set[str]) -> None:
+        if regions != self.doc_regions:
+            self._walk_cache = {}  # walks depend on which words are regions
+        self.doc_regions = regions
+
     def _walk_back(self, text: str, p: int, max_core: int, barrier: int, use_tags: bool) -> int:
         """Start of the name core that ends at ``p``: walk left over jieba words while they
         can be part of a name."""
         lo = max(barrier, p - max_core - 4, 0)
         window = text[lo:p]
+        key = (window, max_core, use_tags)
+        n = self._walk_cache.get(key)
+        if n is None:
+            n = self._walk_back_len(window, max_core, use_tags)
+            if len(self._walk_cache) > 200_000:
+                self._walk_cache.clear()
+            self._walk_cache[key] = n
+        return p - n
+
+    def _walk_back_len(self, window: str, max_core: int, use_tags: bool) -> int:
+        """How many characters at the end of ``window`` the walk takes (see ``_walk_back``);
+        depends on the window, the settings and the document's region aliases only."""
         m = _LAST_NON_CJK.search(window)
         if m is not None:
             window = window[m.end():]
-        start = p
+        n = 0
         for tok in reversed(_cut(window)):
-            if p - start + len(tok) > max_core:
+            if n + len(tok) > max_core:
                 break
             if self._is_stop_token(tok, use_tags):
                 break
-            if start < p and _SCHOOL_END.search(tok):
+            if n and _SCHOOL_END.search(tok):
                 break  # another school's name ends here (…学校开设职高)
-            start -= len(tok)
-        return start
+            n += len(tok)
+        return n
 
     def _is_stop_token(self, tok: str, use_tags: bool) -> bool:
         if tok in self.stop_words:
@@ -742,7 +766,7 @@ class EntityRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
         text = doc.text
-        self.doc_regions = set()
+        self._set_doc_regions(set())
         if len(doc):
             # token boundaries as byte masks over the text (mask[i] == 1: a token starts/ends at i)
             arr = doc.to_array([IDX, LENGTH]).astype(np.int64)
@@ -753,7 +777,7 @@ class EntityRecognizer:
             self.tok_starts, self.tok_ends = st.tobytes(), en.tobytes()
         else:
             self.tok_starts = self.tok_ends = bytes(len(text) + 1)
-        self.doc_regions = self._doc_aliases(text)
+        self._set_doc_regions(self._doc_aliases(text))
         cands: list[tuple[int, int, str, int]] = []
         self._documents(text, cands)
         self._known(text, cands)
