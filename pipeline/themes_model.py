@@ -225,13 +225,22 @@ class KeywordScorer:
         return state
 
 
-def apply_rules(text: str, themes: list[str], config: dict) -> list[str]:
+def _compiled_rules(config: dict) -> list[tuple[re.Pattern, int, list[str]]]:
+    return [(re.compile(r["pattern"]), int(r.get("min_count", 1)), list(r["themes"]))
+            for r in config.get("rules") or []]
+
+
+def apply_rules(text: str, themes: list[str], config: dict, title: str | None = None,
+                rules: list | None = None) -> list[str]:
     """Fixed-order rules of themes.yaml: the rule's themes first, then the rest."""
-    title = task_title(text)
-    for rule in config.get("rules") or []:
-        pat = re.compile(rule["pattern"])
-        if pat.search(title) or len(pat.findall(text)) >= int(rule.get("min_count", 1)):
-            head = list(rule["themes"])
+    if rules is None:
+        rules = _compiled_rules(config)
+    if not rules:
+        return themes
+    if title is None:
+        title = task_title(text)
+    for pat, min_count, head in rules:
+        if pat.search(title) or len(pat.findall(text)) >= min_count:
             return head + [t for t in themes if t not in head]
     return themes
 
@@ -458,8 +467,8 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         return t
 
     def _features_fast(self, X: Sequence[str]):
-        """``_features(X)`` of a fitted model, with the keyword matrix and title positions
-        (see :meth:`KeywordScorer.batch`) as a by-product."""
+        """``_features(X)`` of a fitted model, with the title positions of the keywords
+        (see :meth:`KeywordScorer.batch`) and the titles as by-products."""
         char, title_char, words = self._fast()
         heads = [_MARKER.match(x) for x in X]
         offs = [len(m.group(0)) if m else 0 for m in heads]
@@ -475,7 +484,7 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
             *([self.word_weight * words.counts(X)] if words is not None else []),
             sparse.csr_matrix(self.keyword_weight * kw),
         ]).tocsr()
-        return F, pos
+        return F, pos, titles
 
     def fit(self, X: Sequence[str], y: Sequence):
         X = list(X)
@@ -501,6 +510,8 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         self.__dict__.pop("_linear_cache", None)
         self.__dict__.pop("_fast_cache", None)
         self.__dict__.pop("_cls_cache", None)
+        self.__dict__.pop("_cls_cache2", None)
+        self.__dict__.pop("_rules_cache", None)
         return self
 
     # The fitted classifiers are linear: prediction is one sparse product per classifier.
@@ -517,7 +528,9 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
                 bm = np.array([e.intercept_[0] for e in ests])
             else:  # a constant column: let sklearn handle it
                 wm = bm = None
-            cache = (lr.coef_.T.copy(), lr.intercept_.copy(), pcols, wm, bm)
+            wp = lr.coef_.T.copy()
+            wboth = np.ascontiguousarray(np.hstack([wp, wm])) if wm is not None else None
+            cache = (wp, lr.intercept_.copy(), pcols, wm, bm, wboth)
             self.__dict__["_linear_cache"] = cache
         return cache
 
@@ -526,6 +539,8 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         state.pop("_linear_cache", None)
         state.pop("_fast_cache", None)
         state.pop("_cls_cache", None)
+        state.pop("_cls_cache2", None)
+        state.pop("_rules_cache", None)
         return state
 
     def _probabilities(self, F) -> tuple[np.ndarray, np.ndarray]:
@@ -533,12 +548,16 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         ``classes_`` order (the same numbers as the estimators' ``predict_proba``)."""
         from scipy.special import expit, softmax
 
-        wp, bp, pcols, wm, bm = self._linear()
+        wp, bp, pcols, wm, bm, wboth = self._linear()
         P = np.zeros((F.shape[0], len(self.classes_)))
-        z = np.asarray(F @ wp) + bp
+        if wboth is not None:  # one sparse product for both classifiers
+            zz = np.asarray(F @ wboth)
+            z, zm = zz[:, :wp.shape[1]] + bp, zz[:, wp.shape[1]:] + bm
+        else:
+            z, zm = np.asarray(F @ wp) + bp, None
         P[:, pcols] = softmax(z, axis=1) if z.shape[1] > 1 else np.hstack([1 - expit(z), expit(z)])
         M = np.zeros_like(P)
-        M[:, self.seen_] = expit(np.asarray(F @ wm) + bm) if wm is not None else self.members_.predict_proba(F)
+        M[:, self.seen_] = expit(zm) if zm is not None else self.members_.predict_proba(F)
         return P, M
 
     def _title_first(self, text: str, m: np.ndarray, top: int, pos_row: np.ndarray | None = None) -> int:
@@ -549,7 +568,8 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         if pos_row is None:
             pos = self.keywords_.title_positions(text)
         else:  # a row of KeywordScorer.batch's positions (-1: not in the title)
-            if pos_row.max() < 0:
+            code = self._code_of_cls().get(top)
+            if code is None or pos_row[code] < 0:
                 return top
             pos = {int(i): int(pos_row[i]) for i in np.flatnonzero(pos_row >= 0)}
         cls_of_code = self._cls_of_code()
@@ -565,6 +585,12 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         if t is None:
             cls_index = {c: i for i, c in enumerate(self.classes_)}
             t = self.__dict__["_cls_cache"] = [cls_index.get(c, -1) for c in self.keywords_.codes]
+        return t
+
+    def _code_of_cls(self) -> dict[int, int]:
+        t = self.__dict__.get("_cls_cache2")
+        if t is None:
+            t = self.__dict__["_cls_cache2"] = {c: i for i, c in enumerate(self._cls_of_code()) if c >= 0}
         return t
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
@@ -590,7 +616,10 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         sec = self.config_.get("secondary") or {}
         thr = self.secondary_threshold if self.secondary_threshold is not None else float(sec.get("model_threshold", 0.3))
         k = self.max_secondary if self.max_secondary is not None else int(sec.get("max_secondary", 2))
-        F, pos = self._features_fast(X)
+        F, pos, titles = self._features_fast(X)
+        rules = self.__dict__.get("_rules_cache")
+        if rules is None:
+            rules = self.__dict__["_rules_cache"] = _compiled_rules(self.config_)
         P, M = self._probabilities(F)
         out = []
         codes = [str(c) for c in self.classes_]
@@ -609,7 +638,7 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
                     break
                 if i != first:
                     themes.append(codes[i])
-            themes = apply_rules(text, themes, self.config_)
+            themes = apply_rules(text, themes, self.config_, titles[r], rules)
             scores = {c: round(m[i], 4) for i, c in enumerate(codes) if m[i] >= 0.05 or c in themes}
             j = col[themes[0]]
             scores[themes[0]] = round(max(m[j], Pl[r][j]), 4)

@@ -250,7 +250,7 @@ ODD_TEXTS = [
 
 def test_batched_features_equal_sklearn_transform(model):
     texts = [t for t, _ in HELD_OUT] + ODD_TEXTS
-    F_fast, pos = model._features_fast(texts)
+    F_fast, pos, _ = model._features_fast(texts)
     F_ref = model._features(texts)
     assert F_fast.shape == F_ref.shape
     assert abs(F_fast - F_ref).max() < 1e-12
