@@ -131,3 +131,34 @@ def test_corpus_learnt_names_are_not_user_words(vocab):
     assert hand <= set(words) and {"七星关区", "黔东南苗族侗族自治州"} <= set(words)
     everything = dict(gaz.segmentation_words())
     assert learnt_only <= set(everything)          # the gazetteer itself still has them
+
+
+def test_jieba_tables_match_jieba_without_importing_it():
+    """Tags and frequencies read from jieba's dict.txt are jieba's own (posseg tag table, the
+    non-zero FREQ entries), and reading them does not import jieba."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    code = ("import sys; sys.path.insert(0, %r)\n"
+            "import importlib.util, pathlib\n"
+            "spec = importlib.util.spec_from_file_location('tok', pathlib.Path(%r) / 'pipeline/components/tokenizer.py')\n"
+            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+            "tags, freq = m.jieba_tables()\n"
+            "print(len(tags), 'jieba' in sys.modules)") % (root, root)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    n, imported = out.stdout.split()
+    assert int(n) > 100000 and imported == "False"
+
+    import jieba
+    import jieba.posseg as pseg
+
+    from pipeline.components.tokenizer import jieba_tables
+
+    pseg.lcut("初始化")
+    tags, freq = jieba_tables()
+    assert tags == dict(pseg.dt.word_tag_tab)
+    assert freq == {w: f for w, f in jieba.dt.FREQ.items() if f}
+    assert tags["教育局"] and freq["教育"] > freq["教育局"] > 0

@@ -36,6 +36,7 @@ the user-word list, so a saved pipeline segments the same way without the gazett
 from __future__ import annotations
 
 import copyreg
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -149,6 +150,35 @@ def gazetteer_words(learnt: bool = True) -> list[tuple[str, int]]:
     regions, inst = gaz.region_surfaces(), gaz.institution_surfaces()
     return [(w, f) for w, f in words
             if w in regions or w not in inst or inst[w].source == "institutions.yaml"]
+
+
+@functools.lru_cache(maxsize=1)
+def jieba_tables() -> tuple[dict[str, str], dict[str, int]]:
+    """(word -> POS tag, word -> frequency) of jieba's main dictionary, the same entries as
+    ``jieba.posseg.dt.word_tag_tab`` and the non-zero ones of ``jieba.dt.FREQ``, read from its
+    ``dict.txt`` without importing or initialising ``jieba`` (which costs ~1 s of dictionary
+    and model loading, twice with posseg).  Empty tables if jieba's files are not installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    locs = list(spec.submodule_search_locations or ()) if spec else []
+    path = Path(locs[0]) / "dict.txt" if locs else None
+    tags: dict[str, str] = {}
+    freq: dict[str, int] = {}
+    if path is None or not path.exists():
+        return tags, freq
+    data = path.read_text(encoding="utf-8")
+    fields = data.split()
+    if len(fields) == 3 * data.count("\n") and len(fields) % 3 == 0:   # "word freq tag" lines
+        words = fields[0::3]
+        return dict(zip(words, fields[2::3])), dict(zip(words, map(int, fields[1::3])))
+    for line in data.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            freq[parts[0]] = int(parts[1])
+            if len(parts) >= 3:
+                tags[parts[0]] = parts[2]
+    return tags, freq
 
 
 class ViewDoc(Doc):
