@@ -47,6 +47,18 @@ _YEAR_IN = re.compile(r"(?:19|20)\d\d年度?")
 _YEAR_TAIL = re.compile(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$")
 _PRE_LEAD = re.compile(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*")
 _PRIVATE = ("_nstart", "_table", "_cmp_before")
+_CN_BEFORE = _CN_DIGITS + "十百千万亿"
+
+
+def _merge(spans) -> list[tuple[int, int]]:
+    """Sorted disjoint spans covering the same characters."""
+    out: list[list[int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
 
 
 def _positions(rx: re.Pattern, text: str) -> list[int]:
@@ -206,11 +218,13 @@ class TargetExtractor:
         fallback = self.fallback_parts(text)
         parts = sorted(doc._.parts or fallback, key=lambda p: p["start"])
         tasks = sorted(doc._.tasks or [], key=lambda t: (t["start"], -t["end"]))
-        ignored = [(r["start"], r["end"]) for r in doc._.ignored or ()]
+        ignored = _merge((r["start"], r["end"]) for r in doc._.ignored or ())
+        ig_starts = [a for a, _ in ignored]
+        ig_ends = [b for _, b in ignored]
 
-        def kept(t: dict) -> bool:       # pipeline.extensions.in_ignored, without doc._ per call
-            s, e = t["start"], t["end"]
-            return not any(a < e and s < b for a, b in ignored)
+        def kept(t: dict) -> bool:       # pipeline.extensions.in_ignored, by bisect
+            i = bisect.bisect_right(ig_ends, t["start"])
+            return i >= len(ig_starts) or ig_starts[i] >= t["end"]
 
         found = [t for t in map(self._mention, self.rx.finditer(text)) if t is not None]
         if ignored:
@@ -240,7 +254,7 @@ class TargetExtractor:
         before = text[nstart - 1] if nstart > 0 else ""
         if before.isdigit() or before == "." or ("a" <= before.lower() <= "z") or before == "第":
             return None
-        if g["apx"] is None and before and before in _CN_DIGITS + "十百千万亿":
+        if g["apx"] is None and before and before in _CN_BEFORE:
             return None
         num0 = g["n"] or g["n1"]
         if g["apx"] is None and before and before in self.vague_before and num0 and not num0[0].isdigit():
@@ -563,12 +577,10 @@ class TargetExtractor:
     def _comparator(self, seg: str, end: int) -> tuple[str, str | None]:
         """(comparator, where its cue was: "after", "before" or None)."""
         after = self._text[end:end + 6].lstrip(" \u3000\n")
-        for w in self.le_after:
-            if after.startswith(w):
-                return "<=", "after"
-        for w in self.ge_after:
-            if after.startswith(w):
-                return ">=", "after"
+        if after.startswith(self.le_after):
+            return "<=", "after"
+        if after.startswith(self.ge_after):
+            return ">=", "after"
         last = None
         for m in self.cmp_before.finditer(seg):   # leftmost-longest: 不低于 is not 低于
             last = m
@@ -587,15 +599,14 @@ class TargetExtractor:
             pyear = int(pyear) if pyear else None
         except (TypeError, ValueError):
             pyear = None
-        years = [int(y) for y in _YEAR.findall(sent)]
         if pkind == "summary":
             if self.target_cue.search(sent):
                 return "target"
-            if pyear and any(y > pyear for y in years):
+            if pyear and any(int(y) > pyear for y in _YEAR.findall(sent)):
                 return "target"
             return "actual"
         if pkind == "plan":
-            if pyear and years:
+            if pyear and _YEAR.search(sent):
                 # a past year naming this number: 由2021年的53.6%, 2021年，…新增2160个
                 ym = list(self.year_cue.finditer(sent))
                 last = ym[-1]
