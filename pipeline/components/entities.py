@@ -215,8 +215,8 @@ class EntityRecognizer:
             self._load_gazetteer()
         self.learnt: dict[str, str] = {}
         self.doc_regions: set[str] = set()
-        # _walk_back results by (window, max_core, use_tags); valid while doc_regions is unchanged
-        self._walk_cache: dict[tuple[str, int, bool], int] = {}
+        # _walk_back and _specific results by their arguments; valid while doc_regions and learnt are unchanged
+        self._walk_cache: dict[tuple, int | bool] = {}
         self.tok_starts = self.tok_ends = None
         self.learnt_quoted_pos: set[str] = set()
         self.learnt_quoted_neg: set[str] = set()
@@ -350,6 +350,13 @@ class EntityRecognizer:
     def _specific(self, core: str, generic: set[str], evaluative: set[str] | None = None) -> bool:
         """A core names something: it has a region, an ordinal, a proper noun, a rare or an
         unknown word; a core of common words only is a generic mention."""
+        key = (core, id(generic), id(evaluative))
+        r = self._walk_cache.get(key)  # the same validity as the walks (regions, learnt names)
+        if r is None:
+            r = self._walk_cache[key] = self._specific_uncached(core, generic, evaluative)
+        return r
+
+    def _specific_uncached(self, core: str, generic: set[str], evaluative: set[str] | None) -> bool:
         if not core or core in generic or _ALL_OF.match(core):
             return False
         toks = _cut(core)
