@@ -466,9 +466,10 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
                                                 _WordTable(self.words_) if self.words_ is not None else None)
         return t
 
-    def _features_fast(self, X: Sequence[str]):
-        """``_features(X)`` of a fitted model, with the title positions of the keywords
-        (see :meth:`KeywordScorer.batch`) and the titles as by-products."""
+    def _blocks(self, X: Sequence[str]):
+        """The column blocks (matrix, weight) of ``_features(X)`` of a fitted model, with
+        the title positions of the keywords (see :meth:`KeywordScorer.batch`) and the titles
+        as by-products."""
         char, title_char, words = self._fast()
         heads = [_MARKER.match(x) for x in X]
         offs = [len(m.group(0)) if m else 0 for m in heads]
@@ -478,13 +479,33 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         kw = np.log1p(raw)
         norms = np.linalg.norm(kw, axis=1, keepdims=True)
         kw = kw / np.where(norms > 0, norms, 1.0)
-        F = sparse.hstack([
-            char.counts([_body(x) for x in X]),
-            self.title_weight * title_char.counts(titles),
-            *([self.word_weight * words.counts(X)] if words is not None else []),
-            sparse.csr_matrix(self.keyword_weight * kw),
-        ]).tocsr()
+        blocks = [(char.counts([_body(x) for x in X]), 1.0),
+                  (title_char.counts(titles), self.title_weight)]
+        if words is not None:
+            blocks.append((words.counts(X), self.word_weight))
+        blocks.append((kw, self.keyword_weight))
+        return blocks, pos, titles
+
+    def _features_fast(self, X: Sequence[str]):
+        """``_features(X)`` of a fitted model, with the title positions of the keywords
+        (see :meth:`KeywordScorer.batch`) and the titles as by-products."""
+        blocks, pos, titles = self._blocks(X)
+        F = sparse.hstack([w * (B if sparse.issparse(B) else sparse.csr_matrix(B)) for B, w in blocks]).tocsr()
         return F, pos, titles
+
+    def _probabilities_blocks(self, blocks) -> tuple[np.ndarray, np.ndarray]:
+        """``_probabilities`` of the feature matrix whose column blocks are ``blocks``
+        (matrix, weight), without assembling it: one product per block."""
+        wboth = self._linear()[5]
+        if wboth is None:
+            return self._probabilities(sparse.hstack(
+                [w * (B if sparse.issparse(B) else sparse.csr_matrix(B)) for B, w in blocks]).tocsr())
+        z, at = None, 0
+        for B, w in blocks:
+            part = w * np.asarray(B @ wboth[at:at + B.shape[1]])
+            z = part if z is None else z + part
+            at += B.shape[1]
+        return self._proba_z(z)
 
     def fit(self, X: Sequence[str], y: Sequence):
         X = list(X)
@@ -549,15 +570,25 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         from scipy.special import expit, softmax
 
         wp, bp, pcols, wm, bm, wboth = self._linear()
-        P = np.zeros((F.shape[0], len(self.classes_)))
         if wboth is not None:  # one sparse product for both classifiers
-            zz = np.asarray(F @ wboth)
-            z, zm = zz[:, :wp.shape[1]] + bp, zz[:, wp.shape[1]:] + bm
-        else:
-            z, zm = np.asarray(F @ wp) + bp, None
+            return self._proba_z(np.asarray(F @ wboth))
+        P = np.zeros((F.shape[0], len(self.classes_)))
+        z, zm = np.asarray(F @ wp) + bp, None
         P[:, pcols] = softmax(z, axis=1) if z.shape[1] > 1 else np.hstack([1 - expit(z), expit(z)])
         M = np.zeros_like(P)
         M[:, self.seen_] = expit(zm) if zm is not None else self.members_.predict_proba(F)
+        return P, M
+
+    def _proba_z(self, zz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """P and M from the products of the features with both classifiers' weights."""
+        from scipy.special import expit, softmax
+
+        wp, bp, pcols, wm, bm, wboth = self._linear()
+        z, zm = zz[:, :wp.shape[1]] + bp, zz[:, wp.shape[1]:] + bm
+        P = np.zeros((zz.shape[0], len(self.classes_)))
+        P[:, pcols] = softmax(z, axis=1) if z.shape[1] > 1 else np.hstack([1 - expit(z), expit(z)])
+        M = np.zeros_like(P)
+        M[:, self.seen_] = expit(zm)
         return P, M
 
     def _title_first(self, text: str, m: np.ndarray, top: int, pos_row: np.ndarray | None = None) -> int:
@@ -616,11 +647,11 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         sec = self.config_.get("secondary") or {}
         thr = self.secondary_threshold if self.secondary_threshold is not None else float(sec.get("model_threshold", 0.3))
         k = self.max_secondary if self.max_secondary is not None else int(sec.get("max_secondary", 2))
-        F, pos, titles = self._features_fast(X)
+        blocks, pos, titles = self._blocks(X)
         rules = self.__dict__.get("_rules_cache")
         if rules is None:
             rules = self.__dict__["_rules_cache"] = _compiled_rules(self.config_)
-        P, M = self._probabilities(F)
+        P, M = self._probabilities_blocks(blocks)
         out = []
         codes = [str(c) for c in self.classes_]
         col = {c: i for i, c in enumerate(codes)}
