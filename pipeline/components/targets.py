@@ -181,6 +181,8 @@ class TargetExtractor:
         self.ind_trail = re.compile("(?:" + _alt(ind["strip_trailing"]) + ")+$")
         self.inc = re.compile(f"(?:比|较)?(?:上年|去年|上一年|上学年|往年)?(?:{_alt(ind['increase_words'])})了?$")
         self.dec = re.compile(f"(?:比|较)?(?:上年|去年|上一年|上学年|往年)?(?:{_alt(ind['decrease_words'])})了?$")
+        self.inc_words = tuple(ind["increase_words"])
+        self.dec_words = tuple(ind["decrease_words"])
         self.inc_suffix = ind["increase_suffix"]
         self.dec_suffix = ind["decrease_suffix"]
         self.ind_max = int(ind["max_len"])
@@ -661,10 +663,11 @@ class TargetExtractor:
         if raw == "占" and prev is not None and prev.get("indicator"):
             return prev["indicator"] + "占比"
         change = None
-        if self.inc.search(pre):
+        tail = pre[:-1] if pre.endswith("了") else pre     # both patterns end word + 了?
+        if tail.endswith(self.inc_words) and self.inc.search(pre):
             change = self.inc_suffix
             pre = self._clean(self.inc.sub("", pre))
-        elif self.dec.search(pre):
+        elif tail.endswith(self.dec_words) and self.dec.search(pre):
             change = self.dec_suffix
             pre = self._clean(self.dec.sub("", pre))
         if change:
@@ -681,7 +684,8 @@ class TargetExtractor:
                 and len(prev["indicator"]) > len(pre) and prev["indicator"][-1] == pre[-1]):
             return prev["indicator"][: -len(pre)] + pre
         # 新建幼儿园项目9个,新增学位[2610个]: places of the kind of school just counted
-        g = next((g for g in self.generic_nouns if pre.endswith(g)), None)
+        g = (next((g for g in self.generic_nouns if pre.endswith(g)), None)
+             if pre.endswith(self.generic_nouns) else None)
         q = _posseg(pre[: -len(g)]) if g and len(pre) > len(g) else ()
         if (g and (not q or (len(q) == 1 and q[0][1][0] == "v")) and prev is not None and prev.get("indicator")
                 and prev["start"] >= self._sent_start(t["start"])
@@ -777,8 +781,12 @@ class TargetExtractor:
     def _clean(self, pre: str) -> str:
         for _ in range(3):
             old = pre
-            pre = self.ind_lead.sub("", pre)
-            pre = _YEAR_LEAD.sub("", pre)
+            m = self.ind_lead.match(pre)
+            if m:
+                pre = pre[m.end():]
+            m = _YEAR_LEAD.match(pre)
+            if m:
+                pre = pre[m.end():]
             pre = self.ind_trail.sub("", pre)
             pre = _YEAR_TAIL.sub("", pre)
             if pre == old:
