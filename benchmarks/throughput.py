@@ -8,8 +8,9 @@
    every copy gets other place names (the 2-character core before 市/县/区/镇, drawn from the
    gazetteer) and other numbers (each digit run replaced by random digits), so nothing is
    trivially cached.  Seeded: the same N gives the same corpus.
-2. Runs each measurement in its own subprocess, pinned to one CPU where the OS allows, so peak
-   RSS (psutil, sampled every 20 ms, and ``ru_maxrss``) belongs to that measurement alone:
+2. Runs each measurement in its own subprocess, pinned to one CPU (the least busy one) where
+   the OS allows, so peak RSS (psutil, sampled every 20 ms, and ``ru_maxrss``) belongs to
+   that measurement alone:
    - ``jieba``: read every file, ``jieba.lcut(text)`` (jieba's defaults);
    - ``tokenizer``: normalise + the pipeline's tokenizer (``nlp.make_doc``);
    - ``pipeline``: ``run_batch`` single process over the folder, writing JSONL (reading,
@@ -126,9 +127,13 @@ def measure(kind: str, folder: Path) -> dict:
     """One measurement, in this process (called in a fresh subprocess)."""
     import resource
 
-    try:
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    except (AttributeError, OSError):
+    try:  # one CPU: the least busy of those allowed (others' work on a shared machine skews less)
+        import psutil
+
+        allowed = sorted(os.sched_getaffinity(0))
+        busy = psutil.cpu_percent(interval=0.5, percpu=True)
+        os.sched_setaffinity(0, {min(allowed, key=lambda c: busy[c] if c < len(busy) else 100.0)})
+    except (AttributeError, OSError, ImportError):
         pass
     files = _files(folder)
     t0 = time.perf_counter()
