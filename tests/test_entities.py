@@ -239,3 +239,26 @@ def test_learnt_short_region_needs_word_boundaries(nlp):
         assert [doc_text[e["start"]:e["end"]] for e in regions] == ["新和县"]
     finally:
         comp.learn([])
+
+
+# ------------------------------------------------------------------ speed-ups keep results
+def test_anchored_university_search_finds_what_a_full_scan_finds(ner):
+    """The university abbreviations are searched only near their anchor character; that must
+    give exactly the matches of a scan at every position (adjacent, overlapping and
+    three-character kinds, text edges)."""
+    texts = ["北师大与华东师大、西南政法大学和哈工大理工大学交流，浙海大大学生，大连理工大",
+             "师大附中", "大", "云南民大体大农大医大大大", "与川农大合作，赴西农大、华农大调研"]
+    for t in texts:
+        full = [m.span() for m in ner.re_univ_abbrev.finditer(t)]
+        assert [m.span() for m in ner._univ_matches(t)] == full
+    assert any(m.span() for m in ner._univ_matches(texts[0]))
+
+
+def test_cached_walks_follow_the_documents_regions(nlp, ner):
+    """Walk-back results are cached; the same sentence in two documents must give the same
+    entities whichever document comes first."""
+    a = "推进贵阳市观山湖区世纪城小学建设。"
+    b = "支持兰州市城关区雁滩小学和天水市麦积区甘泉镇中心小学发展。"
+    first = [ents(nlp, ner, t) for t in (a, b, a)]
+    assert first[0] == first[2]
+    assert labels_of(first[1], "SCHOOL")

@@ -171,6 +171,9 @@ class EntityRecognizer:
             f"{look}(?:{c['school_ordinal_tail']}|{_alt(c['school_abbrev_tails'])})(?!生|学|部|教师|老师|阶段|年级|班)")
         self.abbrev_tails = set(c["school_abbrev_tails"])
         self.re_univ_abbrev = re.compile(c["university_abbrev"])
+        anchor = c.get("university_abbrev_anchor")
+        self.univ_anchor = re.compile(re.escape(anchor)) if anchor else None
+        self.univ_anchor_back = int(c.get("university_abbrev_anchor_back", 0))
         self.school_generic = set(c["school_generic_cores"])
         self.school_evaluative = set(c.get("school_evaluative", []))
         self.school_hard_stops = set(c.get("school_hard_stops", []))
@@ -246,9 +249,11 @@ class EntityRecognizer:
         self.region_surfaces |= self.countries
 
     def _build_automata(self) -> None:
-        self.ac_region = Surfaces(self.region_surfaces) if self.region_surfaces else None
+        # one automaton for gazetteer regions and known names: the text is scanned once
         self.known_labels = {**self.institutions, **self.learnt}
-        self.ac_known = Surfaces(self.known_labels) if self.known_labels else None
+        self.ac_surfaces = Surfaces(self.region_surfaces | set(self.known_labels))
+        self._hits_text: str | None = None
+        self._hits: list[tuple[int, int, str]] = []
 
     def learn(self, records: list[dict]) -> None:
         """Surfaces of gold entities (and quoted strings gold leaves untagged) from ``records``
@@ -398,12 +403,21 @@ class EntityRecognizer:
         for m in self.re_document.finditer(text):
             out.append((m.start(1), m.end(1), "DOCUMENT", PRIO["DOCUMENT"]))
 
+    def _surface_hits(self, text: str) -> list[tuple[int, int, str]]:
+        """Every occurrence of a gazetteer region or known name in ``text`` (one scan per text)."""
+        if self._hits_text is not text:
+            self._hits = self.ac_surfaces.find(text)
+            self._hits_text = text
+        return self._hits
+
     def _known(self, text, out):
-        if self.ac_known is None:
-            return
         labels = self.known_labels
-        for st, en, s in self.ac_known.find(text):
-            lab = labels[s]
+        if not labels:
+            return
+        for st, en, s in self._surface_hits(text):
+            lab = labels.get(s)
+            if lab is None:
+                continue
             if lab in ("REGION", "PERSON") and self.tok_starts is not None and \
                     (not self.tok_starts[st] or not self.tok_ends[en]):
                 continue  # a learnt short name inside another word (新和 in 创新和)
@@ -412,8 +426,8 @@ class EntityRecognizer:
     def _regions(self, text, out):
         # gazetteer / learnt short forms / document aliases
         found = []
-        if self.ac_region is not None:
-            found.extend(self.ac_region.find(text))
+        regions = self.region_surfaces
+        found.extend(h for h in self._surface_hits(text) if h[2] in regions)
         if self.doc_regions:
             found.extend(Surfaces(self.doc_regions).find(text))
         tab, freq = _jieba_tables()
@@ -552,7 +566,7 @@ class EntityRecognizer:
             if c:
                 q = c.end()
             out.append((start, q, "SCHOOL", PRIO["SCHOOL"]))
-        for m in self.re_univ_abbrev.finditer(text):
+        for m in self._univ_matches(text):
             s, e = m.span()
             if e < len(text) and text[e] in "学生":
                 continue
@@ -561,6 +575,24 @@ class EntityRecognizer:
             if e - s == 4 and (text[s] in self.stop_chars or self._tag(text[s])[0] in ("v", "p", "c", "d")):
                 s += 1
             out.append((s, e, "SCHOOL", PRIO["SCHOOL"]))
+
+    def _univ_matches(self, text: str):
+        """``re_univ_abbrev.finditer(text)``, but the pattern is tried only a few characters
+        before each occurrence of the anchor every match contains (``university_abbrev_anchor``,
+        e.g. 大), instead of at every position."""
+        if self.univ_anchor is None:
+            yield from self.re_univ_abbrev.finditer(text)
+            return
+        rx, back, last = self.re_univ_abbrev, self.univ_anchor_back, 0
+        tried = -1
+        for a in self.univ_anchor.finditer(text):
+            for pos in range(max(a.start() - back, last, tried + 1), a.start() + 1):
+                tried = pos
+                m = rx.match(text, pos)
+                if m is not None and m.end() > m.start():
+                    last = tried = m.end() - 1
+                    yield m
+                    break
 
     def _orgs(self, text, out):
         for m in self.re_org_standalone.finditer(text):
