@@ -283,6 +283,44 @@ def test_task_id_is_the_innermost_task(run):
     assert got == {"3所": "T1", "8000平方米": "T2"}
 
 
+def test_several_overlapping_ignored_regions(run):
+    # regions given out of order and overlapping: every mention they touch goes, the rest stay
+    text = "新建学校3所。改建操场5个。新增学位600个。培训教师200人。"
+    starts = [text.index(s) for s in ("3所", "5个", "600个", "200人")]
+    ignored = [{"start": starts[2] - 2, "end": starts[2] + 2, "reason": "chrome"},
+               {"start": starts[1], "end": starts[1] + 1, "reason": "chrome"},
+               {"start": starts[1] - 3, "end": starts[2] - 1, "reason": "duplicate"}]
+    got = [t["text"] for t in run(text, ignored=ignored)]
+    assert got == ["3所", "200人"]
+
+
+def test_task_id_picks_the_smallest_enclosing_task_among_many(run):
+    # 贵州-style plan: a part, its sections, their items; a long task starting early and a
+    # sibling that ends before the number must not win
+    text = "一、基础教育\n（一）学前教育\n1.新建幼儿园6所。\n2.新增学位900个。\n（二）义务教育\n改扩建学校12所。\n"
+    i6, i9, i12 = text.index("6所"), text.index("900个"), text.index("12所")
+    tasks = [{"id": "P", "start": 0, "end": len(text)},
+             {"id": "S1", "start": text.index("（一）"), "end": text.index("（二）")},
+             {"id": "I1", "start": text.index("1.新建"), "end": text.index("2.新增")},
+             {"id": "I2", "start": text.index("2.新增"), "end": text.index("（二）")},
+             {"id": "S2", "start": text.index("（二）"), "end": len(text)},
+             {"id": "X", "start": 0, "end": i6}]
+    got = {t["start"]: t["task_id"] for t in run(text, tasks=tasks)}
+    assert got == {i6: "I1", i9: "I2", i12: "S2"}
+
+
+def test_table_header_found_among_bracketed_section_numbers(run):
+    # bracketed numbering （一） elsewhere in the text is no header; the unit header still is
+    text = ("（一）办学条件\n全市学校概况如下：\n"
+            "县区 学校数（所） 在校生（人）\n"
+            "甲县 12 5600\n"
+            "乙区 8 4300\n")
+    got = run(text)
+    cells = {(t["text"], t["unit"], t["indicator"]) for t in got}
+    assert {("12", "所", "学校数"), ("5600", "人", "在校生"),
+            ("8", "所", "学校数"), ("4300", "人", "在校生")} <= cells
+
+
 @pytest.mark.parametrize("sentence,surface,indicator", [
     ("全年新增幼儿园学位8100个。", "8100个", "新增幼儿园学位"),
     ("学前三年入园率保持在99%以上。", "99%", "学前三年入园率"),
