@@ -188,7 +188,7 @@ class KeywordScorer:
             for k, kw in enumerate(kws):
                 fast.add_word(kw, k)
             fast.make_automaton()
-            t = self.__dict__["_tables_cache"] = (fast, lens, sparse.csr_matrix(inc))
+            t = self.__dict__["_tables_cache"] = (fast, lens, inc)
         return t
 
     def batch(self, texts: Sequence[str], title_ends: Sequence[int], title_starts: Sequence[int]):
@@ -209,12 +209,12 @@ class KeywordScorer:
         te = np.asarray(title_ends, dtype=np.int64)[rows]
         ts = np.asarray(title_starts, dtype=np.int64)[rows]
         w = np.where(rel_end < te, self.title_weight, 1.0)
-        S = np.asarray((sparse.csr_matrix((w, (rows, kid)), shape=(n, len(lens))) @ inc).todense())
+        S = np.bincount(rows * len(lens) + kid, weights=w, minlength=n * len(lens)).reshape(n, len(lens)) @ inc
         pos = np.full((n, len(self.codes)), 1 << 30, dtype=np.int64)
         sel = (rel_start >= ts) & (rel_end < te)
         if sel.any():
             r2, k2, p2 = rows[sel], kid[sel], rel_start[sel]
-            ii, jj = inc[k2].nonzero()
+            ii, jj = np.nonzero(inc[k2])
             np.minimum.at(pos, (r2[ii], jj), p2[ii])
         pos[pos == 1 << 30] = -1
         return S, pos
@@ -591,7 +591,7 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         M[:, self.seen_] = expit(zm)
         return P, M
 
-    def _title_first(self, text: str, m: np.ndarray, top: int, pos_row: np.ndarray | None = None) -> int:
+    def _title_first(self, text: str, m, top: int, pos_row: list[int] | None = None) -> int:
         """A title that names two themes (“特殊教育和终身教育”, “体育、美育和劳动教育”)
         puts the main one first: among the themes whose keywords occur in the title and
         whose membership probability ``m`` is >= ``title_order``, take the one named first,
@@ -602,7 +602,7 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
             code = self._code_of_cls().get(top)
             if code is None or pos_row[code] < 0:
                 return top
-            pos = {int(i): int(pos_row[i]) for i in np.flatnonzero(pos_row >= 0)}
+            pos = {i: p for i, p in enumerate(pos_row) if p >= 0}
         cls_of_code = self._cls_of_code()
         named = {cls_of_code[i]: pos[i] for i in sorted(pos) if cls_of_code[i] >= 0}
         if top not in named:
@@ -657,12 +657,12 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         col = {c: i for i, c in enumerate(codes)}
         firsts = np.argmax(P, axis=1).tolist()
         orders = np.argsort(-M, axis=1, kind="stable").tolist()
-        Ml, Pl = M.tolist(), P.tolist()
+        Ml, Pl, posl = M.tolist(), P.tolist(), pos.tolist()
         for r, text in enumerate(X):
             first = firsts[r]
             m = Ml[r]
             if self.title_order:
-                first = self._title_first(text, M[r], first, pos[r])
+                first = self._title_first(text, m, first, posl[r])
             themes = [codes[first]]
             for i in orders[r]:
                 if len(themes) > k or m[i] < thr:
