@@ -848,26 +848,16 @@ class EntityRecognizer:
 
 def resolve(cands: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
     """No nesting: longest first, then priority; a candidate overlapping a chosen one is dropped."""
-    cands = sorted(set(cands), key=lambda c: (-(c[1] - c[0]), c[3], c[0]))
-    taken: list[tuple[int, int]] = []
+    if not cands:
+        return []
+    # (-length, priority, start, end, label): ties are broken the same way on every run
+    order = sorted({(s - e, prio, s, e, lab) for s, e, lab, prio in cands})
+    # characters covered by chosen spans: a candidate clashes iff one of its characters is taken
+    taken = bytearray(max(c[1] for c in cands) + 1)
     out = []
-    import bisect
-
-    starts: list[int] = []
-    for s, e, lab, _ in cands:
-        if e <= s:
+    for _, _, s, e, lab in order:
+        if e <= s or taken.find(1, s, e) >= 0:
             continue
-        i = bisect.bisect_left(starts, s)
-        clash = False
-        for j in (i - 1, i):
-            if 0 <= j < len(taken):
-                ts, te = taken[j]
-                if ts < e and s < te:
-                    clash = True
-        # a chosen span fully inside [s, e) would also clash (longer ones come first, so no)
-        if clash:
-            continue
-        taken.insert(i, (s, e))
-        starts.insert(i, s)
+        taken[s:e] = b"\x01" * (e - s)
         out.append((s, e, lab))
     return sorted(out)
