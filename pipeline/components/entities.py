@@ -51,6 +51,9 @@ _ALL_OF = re.compile("^[全各本该每我][省市县区镇乡村校]$")
 _SCHOOL_END = re.compile("(?:学校|中学|(?<!中)小学|幼儿园)$")
 _PROG_BAD_FIRST = {"各", "该", "本", "我", "其", "这", "那", "此", "每", "全市", "全县", "全区", "各地", "各级", "相关", "有关"}
 _FUNCTION_TAGS = {"f", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "m", "y", "e", "o"}
+_CJK_RUN = re.compile(f"[{CJK}]+")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_AWARD_VERB = re.compile("荣获|获评|被评为|当选|获得")
 _LAST_NON_CJK = re.compile(f"[^{CJK}](?=[{CJK}]*\\Z)")
 _COUNT_WORD = re.compile("^[一二三四五六七八九十百千万两几多数\\d]+[所个名位家项批类级种套间座支]$")
 
@@ -196,6 +199,9 @@ class EntityRecognizer:
         self.prog_level_generic = tuple(c["programme_level_generic"])
         self.re_content_end = re.compile(f"(?:{_alt(c['programme_content_endings'])})$")
         self.re_slogans = [re.compile(p) for p in c["slogan_patterns"]]
+        # any slogan / any counting formula, as one search each
+        self.re_slogan_any = re.compile("|".join(f"(?:{p})" for p in c["slogan_patterns"]))
+        self.re_counting_any = re.compile("|".join(f"(?:{p})" for p in c["slogan_patterns"][:self.n_counting]) or "(?!)")
         self.re_prog_head = re.compile(f"(?:{_alt(c['programme_unquoted_heads'])})")
         self.prog_min = int(c["programme_unquoted_min_core"])
         self.prog_max = int(c["programme_unquoted_max_core"])
@@ -474,7 +480,7 @@ class EntityRecognizer:
                 one = (p - d - 1 == 1 and sfx in "镇乡" and text[d:d + 1] == "、" and text[q:q + 1] in ("、", "等")
                        and text[d + 1] not in self.stop_chars and text[d + 1] not in self.generic_chars)
                 if 0 <= d and (2 <= p - d - 1 <= 3 or one) and text[q:q + 1] in ("、", "等", "，", ",", "和", "及") \
-                        and re.fullmatch(f"[{CJK}]+", text[d + 1:p]) and d + 1 >= barrier:
+                        and _CJK_RUN.fullmatch(text[d + 1:p]) and d + 1 >= barrier:
                     start, listed = d + 1, True
             core = text[start:p]
             if (len(core) < 2 and not listed) or core in self.region_generic:
@@ -644,7 +650,7 @@ class EntityRecognizer:
 
     def _boundary_before(self, text: str, i: int) -> bool:
         """True when a name may start at ``i``: text start, punctuation, or a boundary word."""
-        if i == 0 or not re.match(f"[{CJK}]", text[i - 1]):
+        if i == 0 or not _CJK_CHAR.match(text[i - 1]):
             return True
         for n in (1, 2, 3, 4):
             if text[max(0, i - n):i] in self.stop_words:
@@ -652,7 +658,7 @@ class EntityRecognizer:
         return False
 
     def _slogan(self, content: str) -> bool:
-        return any(r.search(content) for r in self.re_slogans)
+        return self.re_slogan_any.search(content) is not None
 
     def _programmes(self, text, out):
         for m in self.re_quote.finditer(text):
@@ -661,12 +667,12 @@ class EntityRecognizer:
             if content in self.learnt_quoted_neg and content not in self.learnt_quoted_pos:
                 continue
             slogan = self._slogan(content)
-            counting = any(r.search(content) for r in self.re_slogans[:self.n_counting])
+            counting = self.re_counting_any.search(content) is not None
             h = self.re_head.match(text, e)
             if h is not None:
                 mod = h.group(1)
                 bad_mod = bool(mod) and (any(w in mod for w in ("的", "和", "与", "及", "等")) or self.re_intro.search(mod) or (
-                    counting and content not in self.learnt_quoted_pos) or re.search("[,，]", content))
+                    counting and content not in self.learnt_quoted_pos) or ("," in content or "，" in content))
                 if not bad_mod and not (mod and text[h.end():h.end() + 1] in ("师",)):
                     out.append((s, h.end(), "PROGRAMME", PRIO["PROGRAMME"]))
                     continue
@@ -675,7 +681,7 @@ class EntityRecognizer:
                 continue
             follow = self.re_follow.match(text, e) is not None
             ending = self.re_content_end.search(content) is not None
-            if follow or ending or re.search("[·•]", content):
+            if follow or ending or ("·" in content or "•" in content):
                 if slogan and not follow and not ending:
                     continue
                 if "、" in content and not ending:
@@ -726,7 +732,7 @@ class EntityRecognizer:
                 if s < 0:
                     continue
                 cand = text[s:p]
-                if not re.fullmatch(f"[{CJK}]+", cand):
+                if not _CJK_RUN.fullmatch(cand):
                     continue
                 if cand[:2] in self.compound_surnames and n == 3 or cand[0] in self.surnames:
                     given = cand[1:] if cand[:2] not in self.compound_surnames else cand[2:]
@@ -753,11 +759,11 @@ class EntityRecognizer:
             tag = self._tag(cand)[0]
             if tag in _COMMON_TAGS:
                 continue
-            if prev and re.match(f"[{CJK}]", prev) and self._tag(text[s - 1:p])[0] is not None:
+            if prev and _CJK_CHAR.match(prev) and self._tag(text[s - 1:p])[0] is not None:
                 continue
             out.append((s, p, "PERSON", PRIO["PERSON"]))
         # a name right after an institution and before an award verb: 某某小学王某某荣获
-        for m in re.finditer("荣获|获评|被评为|当选|获得", text):
+        for m in _AWARD_VERB.finditer(text):
             p = m.start()
             s = name_before(p)
             if s is None or s == 0 or text[s - 1] not in "校学园院局司会所部心":
@@ -770,7 +776,7 @@ class EntityRecognizer:
             q = m.end()
             for n in (3, 2):
                 cand = text[q:q + n]
-                if len(cand) < n or cand[0] not in self.surnames or not re.fullmatch(f"[{CJK}]+", cand):
+                if len(cand) < n or cand[0] not in self.surnames or not _CJK_RUN.fullmatch(cand):
                     continue
                 rest = text[q + n:q + n + 4]
                 if rest.startswith(self.person_after_verbs):
@@ -783,7 +789,7 @@ class EntityRecognizer:
             for n in (3, 2):
                 cand = text[q:q + n]
                 if len(cand) == n and cand[0] in self.surnames and text[q + n:q + n + 1] == "等" \
-                        and re.fullmatch(f"[{CJK}]+", cand):
+                        and _CJK_RUN.fullmatch(cand):
                     out.append((q, q + n, "PERSON", PRIO["PERSON"]))
                     break
 
