@@ -33,7 +33,7 @@ import numpy as np
 import jieba
 import yaml
 from spacy.language import Language
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc
 
 from .. import CONFIGS
@@ -814,11 +814,18 @@ class EntityRecognizer:
         self._set_doc_regions(set())
         if len(doc):
             # token boundaries as byte masks over the text (mask[i] == 1: a token starts/ends at i)
-            arr = doc.to_array([IDX, LENGTH]).astype(np.int64)
+            # (IDX and SPACY only: a token ends where the next begins, less its trailing space;
+            # LENGTH would cost a lexeme lookup per token)
+            arr = doc.to_array([IDX, SPACY]).astype(np.int64)
+            idx = arr[:, 0]
+            ends = np.empty_like(idx)
+            ends[:-1] = idx[1:]
+            ends[-1] = len(text)
+            ends -= arr[:, 1]
             st = np.zeros(len(text) + 1, dtype=np.uint8)
             en = np.zeros(len(text) + 1, dtype=np.uint8)
-            st[arr[:, 0]] = 1
-            en[arr[:, 0] + arr[:, 1]] = 1
+            st[idx] = 1
+            en[ends] = 1
             self.tok_starts, self.tok_ends = st.tobytes(), en.tobytes()
         else:
             self.tok_starts = self.tok_ends = bytes(len(text) + 1)
