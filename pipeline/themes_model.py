@@ -1,8 +1,11 @@
 """The policy-theme classifier of tasks (ANNOTATION.md section 4) and its keyword baseline.
 
 - :class:`ThemeModel` is a scikit-learn estimator over task texts: TF-IDF of character
-  1-3-grams of the whole task and of its title (first clause), TF-IDF of jieba words, and
-  the per-theme keyword counts of ``configs/themes.yaml``.  A multinomial logistic regression
+  1-3-grams of the whole task and of its title (first clause), optionally TF-IDF of jieba
+  words (``word_weight``, 0 by default: no gain in leave-one-out, a third of the time), and
+  the per-theme keyword counts of ``configs/themes.yaml``.  Prediction computes the same
+  features for all of a document's tasks at once with numpy (``_blocks``), not with the
+  vectorisers' per-n-gram Python ``transform``; tests check the two agree.  A multinomial logistic regression
   gives the primary theme (``predict``/``predict_proba`` over all 19 codes); a one-vs-rest
   logistic regression gives each theme's membership probability, from which secondary
   themes are listed.  The fixed-order rules of ``themes.yaml`` (“双减” -> COMPULSORY, PRIVATE)
