@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import CONFIGS
-from ..extensions import in_ignored, init_doc
+from ..extensions import init_doc
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_NUM = f"[{_CN_DIGITS}十百千][{_CN_DIGITS}十百千万亿]*"
@@ -72,8 +72,12 @@ def _positions(rx: re.Pattern, text: str) -> list[int]:
 def _posseg(s: str) -> tuple[tuple[str, str], ...]:
     """jieba's words and POS flags (dictionary + DAG, no HMM), from rjieba: the same dictionary
     and algorithm in Rust, without Python jieba's ~1 s dictionary load."""
-    import rjieba
+    try:
+        import rjieba
+    except ImportError:  # pragma: no cover  (the tokenizer's default segmenter needs it too)
+        import jieba.posseg
 
+        return tuple((w.word, w.flag) for w in jieba.posseg.lcut(s, HMM=False))
     return tuple(rjieba.tag(s, hmm=False))
 
 
