@@ -54,6 +54,8 @@ _FUNCTION_TAGS = {"f", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "
 _CJK_RUN = re.compile(f"[{CJK}]+")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _AWARD_VERB = re.compile("荣获|获评|被评为|当选|获得")
+_SCHOOL_BAD_NEXT1 = frozenset(("生", "段", "龄", "部"))  # 中学生, 小学段, 学龄, 中学部
+_SCHOOL_BAD_NEXT2 = frozenset(("教育", "教师", "阶段", "学段", "老师", "课程", "校长"))
 _LAST_NON_CJK = re.compile(f"[^{CJK}](?=[{CJK}]*\\Z)")
 _COUNT_WORD = re.compile("^[一二三四五六七八九十百千万两几多数\\d]+[所个名位家项批类级种套间座支]$")
 
@@ -523,12 +525,16 @@ class EntityRecognizer:
         return False
 
     def _schools(self, text, out):
+        bad_next1 = _SCHOOL_BAD_NEXT1
+        bad_next2 = _SCHOOL_BAD_NEXT2
         for m in self.re_school.finditer(text):
             p, q = m.span()
+            g = m.group()
             nxt = text[q:q + 2]
-            if m.group() == "小学" and text[p - 1:p] == "中":
+            n1 = nxt[:1]
+            if g == "小学" and text[p - 1:p] == "中":
                 continue
-            if nxt[:1] in ("生", "段", "龄", "部") or (nxt[:1] == "校" and m.group() in ("中学", "小学")) or nxt in ("教育", "教师", "阶段", "学段", "老师", "课程", "校长"):
+            if n1 in bad_next1 or (n1 == "校" and (g == "中学" or g == "小学")) or nxt in bad_next2:
                 continue
             start = self._walk_back(text, p, 14, 0, use_tags=True)
             if start == p and p > 0:
