@@ -292,18 +292,20 @@ class _HashTable:
         bits = max(4, (8 * max(len(keys), 1) - 1).bit_length())
         self.shift = np.uint64(64 - bits)
         self.mask = (1 << bits) - 1
-        self.keys = np.full(1 << bits, self._EMPTY, dtype=np.uint64)
-        self.cols = np.full(1 << bits, -1, dtype=np.int64)
-        karr = np.array(keys, dtype=np.uint64)
-        slots = self._hash(karr)
+        table: list[int | None] = [None] * (1 << bits)
+        tcols = [-1] * (1 << bits)
+        slots = self._hash(np.array(keys, dtype=np.uint64)).tolist()
         self.probes = 1
-        for k, c, h in zip(karr, cols, slots.tolist()):
+        for k, c, h in zip(keys, cols, slots):
             j = 0
-            while self.keys[(h + j) & self.mask] != self._EMPTY:
+            while table[(h + j) & self.mask] is not None:
                 j += 1
-            self.keys[(h + j) & self.mask] = k
-            self.cols[(h + j) & self.mask] = c
+            table[(h + j) & self.mask] = k
+            tcols[(h + j) & self.mask] = c
             self.probes = max(self.probes, j + 1)
+        empty = int(self._EMPTY)
+        self.keys = np.array([empty if k is None else k for k in table], dtype=np.uint64)
+        self.cols = np.array(tcols, dtype=np.int64)
 
     def _hash(self, keys: np.ndarray) -> np.ndarray:
         with np.errstate(over="ignore"):
@@ -468,6 +470,16 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
             t = self.__dict__["_fast_cache"] = (_CharTable(self.char_), _CharTable(self.title_char_),
                                                 _WordTable(self.words_) if self.words_ is not None else None)
         return t
+
+    def prepare(self) -> "ThemeModel":
+        """Build the lookup tables prediction uses now (they are otherwise built on the
+        first call), so that the cost falls in loading, not in the first document."""
+        self._fast()
+        self._linear()
+        self._cls_of_code()
+        self._code_of_cls()
+        self.keywords_._tables()
+        return self
 
     def _blocks(self, X: Sequence[str]):
         """The column blocks (matrix, weight) of ``_features(X)`` of a fitted model, with

@@ -47,7 +47,7 @@ class ThemeClassifier:
         self.scorer = tm.KeywordScorer(self.config)
         # The model is needed for method "model" and is loaded now, so that a missing or
         # incompatible artefact is reported when the pipeline is built, not mid-batch.
-        self.model = tm.load_model(self.model_path) if method == "model" else None
+        self.model = tm.load_model(self.model_path).prepare() if method == "model" else None
 
     # ------------------------------------------------------------------ running
     def _texts(self, doc: Doc) -> list[str]:
@@ -85,4 +85,4 @@ class ThemeClassifier:
             return
         params = self.model.get_params() if self.model is not None else {}
         params["config_path"] = self.config_path
-        self.model = tm.fit_model(records, self.examples_path, **params)
+        self.model = tm.fit_model(records, self.examples_path, **params).prepare()
