@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
-import jieba
 import yaml
 from spacy.language import Language
 from spacy.attrs import IDX, SPACY
@@ -65,10 +64,10 @@ PRIO = {"DOCUMENT": 0, "LEARNT": 1, "SCHOOL": 2, "ORG": 3, "PROGRAMME": 4, "PERS
 
 @lru_cache(maxsize=1)
 def _jieba_tables():
-    import jieba.posseg as pseg
+    """jieba's POS tags and word frequencies, read from its dict.txt without loading jieba."""
+    from .tokenizer import jieba_tables
 
-    pseg.lcut("初始化")  # loads the dictionary
-    return pseg.dt.word_tag_tab, jieba.dt.FREQ
+    return jieba_tables()
 
 
 try:  # jieba's own dictionary and algorithm in Rust: the same words as jieba.lcut(HMM=False)
@@ -77,6 +76,8 @@ try:  # jieba's own dictionary and algorithm in Rust: the same words as jieba.lc
     def _segment(s: str) -> list[str]:
         return _rjieba.cut(s, hmm=False)
 except ImportError:  # pragma: no cover
+    import jieba
+
     def _segment(s: str) -> list[str]:
         return jieba.lcut(s, HMM=False)
 
