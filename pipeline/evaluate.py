@@ -115,14 +115,7 @@ class Tally:
                 if label == "REGION" and keep_errors and (g[i].get("kb_id") or None) != (p[j].get("kb_id") or None):
                     self._err(gold, "kb_id", g[i], text, f"gold {g[i].get('kb_id')} pred {p[j].get('kb_id')}")
             if keep_errors:
-                mg = {i for i, _ in pairs}
-                mp = {j for _, j in pairs}
-                for i, e in enumerate(g):
-                    if i not in mg:
-                        self._err(gold, f"miss {label}", e, text)
-                for j, e in enumerate(p):
-                    if j not in mp:
-                        self._err(gold, f"false {label}", e, text)
+                self._unmatched(gold, g, p, pairs, label, text)
 
     def _targets(self, gold, pred, text, keep_errors):
         g, p = gold.get("targets", []), pred.get("targets", [])
@@ -142,14 +135,8 @@ class Tally:
                     self._err(gold, "target indicator", g[i], text,
                               f"gold {g[i].get('indicator')!r} pred {p[j].get('indicator')!r}")
         if keep_errors:
-            mg = {i for i, _ in pairs}
-            mp = {j for _, j in pairs}
-            for i, e in enumerate(g):
-                if i not in mg:
-                    self._err(gold, "miss target", e, text, f"value {e['value']} {e.get('unit')}")
-            for j, e in enumerate(p):
-                if j not in mp:
-                    self._err(gold, "false target", e, text, f"value {e['value']} {e.get('unit')}")
+            self._unmatched(gold, g, p, pairs, "target", text,
+                            lambda e: f"value {e['value']} {e.get('unit')}")
 
     def _tasks(self, gold, pred, baseline_tasks, keep_errors, text):
         g, p = gold.get("tasks", []), pred.get("tasks", [])
@@ -168,14 +155,18 @@ class Tally:
             if keep_errors and gp != pp:
                 self._err(gold, "theme", g[i], text, f"gold {gp} pred {pp}")
         if keep_errors:
-            mg = {i for i, _ in pairs}
-            mp = {j for _, j in pairs}
-            for i, e in enumerate(g):
-                if i not in mg:
-                    self._err(gold, "miss task", e, text)
-            for j, e in enumerate(p):
-                if j not in mp:
-                    self._err(gold, "false task", e, text)
+            self._unmatched(gold, g, p, pairs, "task", text)
+
+    def _unmatched(self, gold, g, p, pairs, what, text, note=lambda e: ""):
+        """Record every gold item without a partner as a miss, every prediction as a false alarm."""
+        mg = {i for i, _ in pairs}
+        mp = {j for _, j in pairs}
+        for i, e in enumerate(g):
+            if i not in mg:
+                self._err(gold, f"miss {what}", e, text, note(e))
+        for j, e in enumerate(p):
+            if j not in mp:
+                self._err(gold, f"false {what}", e, text, note(e))
 
     def _err(self, gold, kind, item, text, note=""):
         s, e = item["start"], item["end"]
