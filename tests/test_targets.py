@@ -339,6 +339,10 @@ def test_table_header_found_among_bracketed_section_numbers(run):
     ("全年开展船员、厨师等社会培训2000人次。", "2000人次", "社会培训"),
     ("高等教育毛入学率达到65%。", "65%", "高等教育毛入学率"),
     ("依托市社区大学新增老年教育学位1500个。", "1500个", "新增老年教育学位"),
+    # a place frame ends at the building verb even when the tagger reads it as a name
+    ("在城东街道、滨江街道新建幼儿园3所。", "3所", "新建幼儿园"),
+    # an organising verb names the act, not what is counted
+    ("组建大中小学思政课教研共同体6个。", "6个", "大中小学思政课教研共同体"),
     ("新建（改扩建）小学项目3个，新增学位7560个。", "7560个", "新增小学学位"),
     # money for the things counted just before
     ("全市实施教育项目116个，完成投资18.4亿元。", "18.4亿元", "教育项目完成投资"),

@@ -201,6 +201,7 @@ class TargetExtractor:
         self.vp_not_start = set(ind["vp_not_start"])
         self.unit_noun = dict(ind["unit_noun"])
         self.ind_prep = re.compile("^(?:" + _alt(ind["leading_frames"]) + ")")
+        self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -777,7 +778,7 @@ class TargetExtractor:
         words = _posseg(pre)
         pos = len(words[0][0])
         for k, (w, f) in enumerate(words[1:], 1):
-            if f[0] == "v" and (f != "vn" or k < len(words) - 1):
+            if (f[0] == "v" and (f != "vn" or k < len(words) - 1)) or w in self.frame_verbs:
                 return pre[pos:] if len(pre) - pos >= 2 else pre
             pos += len(w)
         return pre
