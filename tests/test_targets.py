@@ -341,6 +341,8 @@ def test_table_header_found_among_bracketed_section_numbers(run):
     ("依托市社区大学新增老年教育学位1500个。", "1500个", "新增老年教育学位"),
     # a place frame ends at the building verb even when the tagger reads it as a name
     ("在城东街道、滨江街道新建幼儿园3所。", "3所", "新建幼儿园"),
+    # a PDF page-number line inside the sentence does not cut the clause
+    ("开发红色文化\n- 3 -\n校本课程8门。", "8门", "红色文化校本课程"),
     # an organising verb names the act, not what is counted
     ("组建大中小学思政课教研共同体6个。", "6个", "大中小学思政课教研共同体"),
     ("新建（改扩建）小学项目3个，新增学位7560个。", "7560个", "新增小学学位"),

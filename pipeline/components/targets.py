@@ -45,6 +45,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 _YEAR_LEAD = re.compile(r"^(?:(?:19|20)\d\d年(?:度|底|末)?|到|至)+")
 _YEAR_IN = re.compile(r"(?:19|20)\d\d年度?")
 _YEAR_TAIL = re.compile(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$")
+_PAGE_LINE = re.compile(r"\n[ \u3000]*[-—–][ \u3000]?\d{1,4}[ \u3000]?[-—–][ \u3000]*(?=\n)")
 _PRE_LEAD = re.compile(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*")
 _PRIVATE = ("_nstart", "_table", "_cmp_before")
 _CN_BEFORE = _CN_DIGITS + "十百千万亿"
@@ -220,8 +221,15 @@ class TargetExtractor:
         quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
         self._q_starts = [s for s, _ in quoted]
         self._quoted = quoted
+        # a PDF page number line (\n- 4 -\n) inside a sentence ends neither clause nor sentence
+        page_nl = set()
+        for m in _PAGE_LINE.finditer(text):
+            page_nl.update((m.start(), m.end()))
         self._clause = _positions(_CLAUSE_END, text)
         self._sent = _positions(_SENT_END, text)
+        if page_nl:
+            self._clause = [i for i in self._clause if i not in page_nl]
+            self._sent = [i for i in self._sent if i not in page_nl]
         fallback = self.fallback_parts(text)
         parts = sorted(doc._.parts or fallback, key=lambda p: p["start"])
         tasks = sorted(doc._.tasks or [], key=lambda t: (t["start"], -t["end"]))
@@ -640,7 +648,7 @@ class TargetExtractor:
     _OPEN = re.compile(r"[(（][^()（）]*$")
     _POST_END = re.compile(r"[，,；;。！？!?：:、\n(（)）“”\"《》\d]|以上|以下|左右|以内")
     _POST_TAIL = re.compile(r"^(?:[ \u3000]|以上|以下|左右|以内|余|多)+")
-    _NOISE = re.compile(r"[\s“”\"‘’《》「」]+")
+    _NOISE = re.compile(r"(?:\n[ \u3000]*[-—–][ \u3000]?\d{1,4}[ \u3000]?[-—–][ \u3000]*(?=\n)|[\s“”\"‘’《》「」])+")
 
     def _indicator(self, t: dict, cs: int, prev: dict | None) -> str | None:
         """What is counted: the clause before the number (新增幼儿园学位[8100个]) or, when the
