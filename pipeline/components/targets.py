@@ -646,7 +646,8 @@ class TargetExtractor:
         return self._default_kind
 
     _OPEN = re.compile(r"[(（][^()（）]*$")
-    _POST_END = re.compile(r"[，,；;。！？!?：:、\n(（)）“”\"《》\d]|以上|以下|左右|以内")
+    _POST_END = re.compile(r"[，,；;。！？!?：:、\n(（)）《》\d]|以上|以下|左右|以内")
+    _QUOTE_MARKS = re.compile(r"[“”\"‘’「」]")
     _POST_TAIL = re.compile(r"^(?:[ \u3000]|以上|以下|左右|以内|余|多)+")
     _NOISE = re.compile(r"(?:\n[ \u3000]*[-—–][ \u3000]?\d{1,4}[ \u3000]?[-—–][ \u3000]*(?=\n)|[\s“”\"‘’《》「」])+")
 
@@ -724,7 +725,7 @@ class TargetExtractor:
         post = text[t["end"]:t["end"] + 40]
         post = _YEAR_IN.sub("", self._POST_TAIL.sub("", post))
         is_share = t["unit"] in ("%", "‰")
-        post = post.lstrip("的")
+        post = self._QUOTE_MARKS.sub("", post).lstrip("的")   # 建成[5个]“智安校园”示范点
         post = self._POST_END.split(post, 1)[0]
         post = self._NOISE.sub("", post)
         if post and "\u4e00" <= post[0] <= "\u9fff":
