@@ -666,7 +666,7 @@ class TargetExtractor:
         if k:
             pre = pre[k.start() + 1:]
         raw = pre
-        pre = self._drop_frame(self._clean(self.ind_drop.sub("", pre)))
+        pre = self._clean(self._drop_frame(self._clean(self.ind_drop.sub("", pre))))
         if "等" in pre:                       # 开展船员等社会培训 -> 社会培训 (not 高等教育)
             pos = 0
             for w, _ in _posseg(pre):
