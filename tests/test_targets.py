@@ -347,6 +347,8 @@ def test_table_header_found_among_bracketed_section_numbers(run):
     ("全年有12名教师获评“齐鲁最美教师”。", "12名", "获评齐鲁最美教师的教师"),
     # 支持有条件的…: the frame and the 有条件的 hedge are no part of what is counted
     ("支持有条件的小学开设课后托管班20个。", "20个", "小学开设课后托管班"),
+    # a bare head after the number takes the noun phrase before it
+    ("今年录取首届中澳合作班120名学生。", "120名", "首届中澳合作班学生"),
     # an organising verb names the act, not what is counted
     ("组建大中小学思政课教研共同体6个。", "6个", "大中小学思政课教研共同体"),
     ("新建（改扩建）小学项目3个，新增学位7560个。", "7560个", "新增小学学位"),

@@ -203,6 +203,7 @@ class TargetExtractor:
         self.unit_noun = dict(ind["unit_noun"])
         self.ind_prep = re.compile("^(?:" + _alt(ind["leading_frames"]) + ")")
         self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
+        self.bare_heads = frozenset(ind.get("bare_heads", ()))
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -747,6 +748,11 @@ class TargetExtractor:
                 phrase = np_ + share_vp + "比例"
             elif np_ and vp:
                 phrase = lead + vp + "的" + np_
+            elif np_ in self.bare_heads and pre and not lead and not vp:
+                # 完成第二届中德班[96名]学生: a bare head takes the noun phrase before the number
+                np0 = self._np_of(pre)
+                phrase = np0 + np_ if 2 <= len(np0) < len(pre) or (np0 == pre and pre_words
+                                                                    and pre_words[0][1][0] == "n") else np_
             elif np_:
                 phrase = lead + np_
             elif vp and lead:
