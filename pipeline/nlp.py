@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -60,12 +59,6 @@ def process(nlp: Language, text: str, source: str = "<text>", doc_id: str | None
 def process_record(nlp: Language, text: str, source: str = "<text>",
                    doc_id: str | None = None) -> dict:
     return doc_to_record(process(nlp, text, source, doc_id))
-
-
-def pipe_records(nlp: Language, items: Iterable[tuple[str, str, str | None]]) -> Iterator[dict]:
-    """(text, source, doc_id) -> records, streaming."""
-    for text, source, doc_id in items:
-        yield process_record(nlp, text, source, doc_id)
 
 
 def learn(nlp: Language, gold_records: list[dict]) -> None:
