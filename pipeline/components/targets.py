@@ -204,6 +204,10 @@ class TargetExtractor:
         self.ind_prep = re.compile("^(?:" + _alt(ind["leading_frames"]) + ")")
         self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
         self.bare_heads = frozenset(ind.get("bare_heads", ()))
+        self.post_adverbs = tuple(sorted(ind.get("post_vp_adverbs", ()), key=len, reverse=True))
+        self.post_light = tuple(sorted(ind.get("post_light_verbs", ()), key=len, reverse=True))
+        self.post_with = frozenset(ind.get("post_comitative", ()))
+        self.post_and = tuple(sorted(ind.get("post_coordinators", ()), key=len, reverse=True))
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -726,23 +730,27 @@ class TargetExtractor:
         post = text[t["end"]:t["end"] + 40]
         post = _YEAR_IN.sub("", self._POST_TAIL.sub("", post))
         is_share = t["unit"] in ("%", "‰")
+        post_q = post
         post = self._QUOTE_MARKS.sub("", post).lstrip("的")   # 建成[5个]“智安校园”示范点
+        post_full = post
         post = self._POST_END.split(post, 1)[0]
         post = self._NOISE.sub("", post)
         if post and "\u4e00" <= post[0] <= "\u9fff":
-            words = _posseg(post)
+            words = self._post_words(post, post_q)
             np_end = 0
             for w, f in words:
                 if f[0] in "vpdcu" and f != "vn":
                     break
                 np_end += len(w)
             np_, vp = post[:np_end], post[np_end:]
+            np_, vp = self._post_np_vp(post_full, np_, vp)
             share_vp = vp.replace("的", "")[:8]
             vp = vp.split("的", 1)[0][:14]
             if vp and vp[0] in self.vp_not_start:
                 vp = ""
             pre_words = _posseg(pre) if pre else []
             lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
+            lead = self._post_lead(pre, lead)
             phrase = ""
             if is_share and np_:
                 phrase = np_ + share_vp + "比例"
@@ -767,6 +775,63 @@ class TargetExtractor:
                 return prev["indicator"]
             return None
         return pre[-self.ind_max:]
+
+    # ------------------------------------------- the number first (post)
+    _QUOTED = re.compile(r"“([^“”]*)”|\"([^\"]*)\"|‘([^‘’]*)’|「([^「」]*)」")
+
+    def _post_words(self, post: str, raw: str) -> tuple[tuple[str, str], ...]:
+        """jieba's words of the noun phrase after the number, a quoted name kept as one word
+        (建成5个“智安校园”示范点: 智安校园 is not 智 + 安 + 校园)."""
+        if not self._QUOTED.search(raw):
+            return _posseg(post)
+        words: list[tuple[str, str]] = []
+        pos = 0
+        for m in self._QUOTED.finditer(raw):
+            words.extend(_posseg(raw[pos:m.start()]) if m.start() > pos else ())
+            q = next(g for g in m.groups() if g is not None)
+            if q:
+                words.append((q, "nz"))
+            pos = m.end()
+        words.extend(_posseg(raw[pos:]) if pos < len(raw) else ())
+        out, acc = [], 0                     # only as far as post goes
+        for w, f in words:
+            if not post.startswith(w, acc):
+                break
+            out.append((w, f))
+            acc += len(w)
+        return tuple(out) if acc == len(post) else _posseg(post)
+
+    def _post_np_vp(self, full: str, np_: str, vp: str) -> tuple[str, str]:
+        """The verb phrase that says what the counted noun did: adverbs and light verbs off
+        its front, a with-phrase (与城区学校) skipped."""
+        if not np_ or not vp:
+            return np_, vp
+        if vp.startswith(self.post_and):            # 书记和党务干部 | 进行了专题培训
+            c = next(a for a in self.post_and if vp.startswith(a))
+            pos = len(c)
+            for w, f in _posseg(vp[pos:]):
+                if f[0] in "vpdcu" and f != "vn":
+                    break
+                pos += len(w)
+            if len(c) < pos < len(vp):
+                np_, vp = np_ + vp[:pos], vp[pos:]
+        for _ in range(2):
+            if vp.startswith(self.post_adverbs):
+                vp = vp[len(next(a for a in self.post_adverbs if vp.startswith(a))):]
+            if vp.startswith(self.post_light):
+                vp = vp[len(next(a for a in self.post_light if vp.startswith(a))):]
+        if vp[:1] in self.post_with:
+            words = _posseg(vp[1:])
+            pos = 1
+            for w, f in words:
+                if f[0] == "v" and f != "vn":
+                    break
+                pos += len(w)
+            vp = vp[pos:] if 1 < pos < len(vp) else vp
+        return np_, vp
+
+    def _post_lead(self, pre: str, lead: str) -> str:
+        return lead
 
     def _subject_before(self, t: dict, cs: int, prev: dict | None) -> str:
         """The head the previous clause of the same sentence talks about: the previous
