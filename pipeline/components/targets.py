@@ -750,7 +750,7 @@ class TargetExtractor:
                 vp = ""
             pre_words = _posseg(pre) if pre else []
             lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
-            lead = self._post_lead(pre, lead)
+            lead = self._post_lead(t, pre, lead)
             phrase = ""
             if is_share and np_:
                 phrase = np_ + share_vp + "比例"
@@ -804,7 +804,13 @@ class TargetExtractor:
     def _post_np_vp(self, full: str, np_: str, vp: str) -> tuple[str, str]:
         """The verb phrase that says what the counted noun did: adverbs and light verbs off
         its front, a with-phrase (与城区学校) skipped."""
-        if not np_ or not vp:
+        if not np_:
+            return np_, vp
+        full = self._NOISE.sub("", full)
+        end = len(np_) + len(vp)
+        if full.startswith(np_ + vp) and full[end:end + 1] == "、":
+            vp = self._post_list(full, end, vp)
+        if not vp:
             return np_, vp
         if vp.startswith(self.post_and):            # 书记和党务干部 | 进行了专题培训
             c = next(a for a in self.post_and if vp.startswith(a))
@@ -820,6 +826,13 @@ class TargetExtractor:
                 vp = vp[len(next(a for a in self.post_adverbs if vp.startswith(a))):]
             if vp.startswith(self.post_light):
                 vp = vp[len(next(a for a in self.post_light if vp.startswith(a))):]
+        if "等" in vp:                              # 结对导学等方面深入合作
+            k = 0
+            for w, f in _posseg(vp):
+                if w == "等" and k >= 2:
+                    vp = vp[:k]
+                    break
+                k += len(w)
         if vp[:1] in self.post_with:
             words = _posseg(vp[1:])
             pos = 1
@@ -830,7 +843,47 @@ class TargetExtractor:
             vp = vp[pos:] if 1 < pos < len(vp) else vp
         return np_, vp
 
-    def _post_lead(self, pre: str, lead: str) -> str:
+    def _post_list(self, full: str, end: int, vp: str) -> str:
+        """The verb phrase cut at a 、: 被清华大学、北京大学录取 goes on through a list of
+        objects; 4所学校、19个专业入选… shares the verb phrase of the last count."""
+        rest = full[end + 1:]
+        if not rest:
+            return vp
+        if not vp:
+            m = self.rx.match(rest)
+            if m is None or m.start() != 0:
+                return vp
+            nxt = self._POST_END.split(rest[m.end():], 1)[0]
+            pos = 0
+            for w, f in _posseg(nxt):
+                if f[0] in "vpdcu" and f != "vn":
+                    break
+                pos += len(w)
+            return nxt[pos:] if 0 < pos < len(nxt) else vp
+        piece = self._POST_END.split(rest, 1)[0]
+        words = _posseg(piece)
+        if not words or words[0][1][0] in "vm" or piece[0].isdigit():
+            return vp
+        return vp + "、" + piece
+
+    _LIST_SEP = re.compile(r"[、+]")
+
+    def _post_lead(self, t: dict, pre: str, lead: str) -> str:
+        """The verb before the number, without the list it closes (…建设、开展[百所]学校结对帮扶
+        -> 开展; 农业、护理、教育[3个]专业硕士点: a list in apposition is no verb)."""
+        if not self._LIST_SEP.search(pre) or not (lead or self._text[t["start"] - 1:t["start"]] == "等"):
+            return lead
+        parts = self._LIST_SEP.split(pre)
+        words = _posseg(parts[-1]) if parts[-1] else ()
+        if words and words[-1][1] == "v":
+            return parts[-1]
+        # 新增智能制造、茶艺与茶营销[2个]专业, 开工建设甲校、乙校等[8个]项目: the verb of the list
+        lead, on = "", False
+        for w, f in _posseg(parts[0]):
+            if f[0] == "v" and (f == "v" or on):
+                lead, on = lead + w, True
+            elif on:
+                break
         return lead
 
     def _subject_before(self, t: dict, cs: int, prev: dict | None) -> str:
