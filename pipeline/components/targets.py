@@ -208,6 +208,7 @@ class TargetExtractor:
         self.post_light = tuple(sorted(ind.get("post_light_verbs", ()), key=len, reverse=True))
         self.post_with = frozenset(ind.get("post_comitative", ()))
         self.post_and = tuple(sorted(ind.get("post_coordinators", ()), key=len, reverse=True))
+        self.post_work = tuple(ind.get("post_work_nouns", ()))
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -750,7 +751,7 @@ class TargetExtractor:
                 vp = ""
             pre_words = _posseg(pre) if pre else []
             lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
-            lead = self._post_lead(t, pre, lead)
+            lead = self._post_lead(t, pre, lead, vp)
             phrase = ""
             if is_share and np_:
                 phrase = np_ + share_vp + "比例"
@@ -808,8 +809,10 @@ class TargetExtractor:
             return np_, vp
         full = self._NOISE.sub("", full)
         end = len(np_) + len(vp)
-        if full.startswith(np_ + vp) and full[end:end + 1] == "、":
+        if full.startswith(np_ + vp) and (full[end:end + 1] == "、" or not vp and full[end:end + 1].isdigit()):
             vp = self._post_list(full, end, vp)
+        if vp.startswith("的"):                     # 42个支部的集中换届选举工作
+            vp = self._post_of_act(vp[1:]) or vp
         if not vp:
             return np_, vp
         if vp.startswith(self.post_and):            # 书记和党务干部 | 进行了专题培训
@@ -843,10 +846,38 @@ class TargetExtractor:
             vp = vp[pos:] if 1 < pos < len(vp) else vp
         return np_, vp
 
+    def _post_of_act(self, rest: str) -> str:
+        """NP的 + a nominalised verb (支部的集中换届选举工作): the act, as a verb phrase."""
+        words = _posseg(rest)
+        if not words or words[0][1][0] != "v" or "的" in rest:
+            return ""
+        for w in self.post_work:
+            if rest.endswith(w) and len(rest) > len(w):
+                return rest[: -len(w)]
+        return rest if words[-1][1] == "vn" else ""
+
+    def _post_shared_verb(self, t: dict, pre: str) -> str:
+        """完成了10个学校8个党总支[42个]支部的换届选举: a count right after another one shares
+        the verb that opens the clause."""
+        cs = self._clause_start(t["start"])
+        head = self._text[cs:t["start"] - len(pre)]
+        if not self.rx.search(head):
+            return ""
+        words = _posseg(head)
+        lead = ""
+        for w, f in words:
+            if f[0] == "v" and f != "vn":
+                lead += w
+            elif f in ("ul", "uz") and lead:
+                continue
+            else:
+                break
+        return lead if lead and len(words) > 2 else ""
+
     def _post_list(self, full: str, end: int, vp: str) -> str:
         """The verb phrase cut at a 、: 被清华大学、北京大学录取 goes on through a list of
         objects; 4所学校、19个专业入选… shares the verb phrase of the last count."""
-        rest = full[end + 1:]
+        rest = full[end + 1:] if full[end] == "、" else full[end:]
         if not rest:
             return vp
         if not vp:
@@ -868,9 +899,11 @@ class TargetExtractor:
 
     _LIST_SEP = re.compile(r"[、+]")
 
-    def _post_lead(self, t: dict, pre: str, lead: str) -> str:
+    def _post_lead(self, t: dict, pre: str, lead: str, vp: str) -> str:
         """The verb before the number, without the list it closes (…建设、开展[百所]学校结对帮扶
         -> 开展; 农业、护理、教育[3个]专业硕士点: a list in apposition is no verb)."""
+        if not lead and vp and (not pre or not any(f[0] == "v" for _, f in _posseg(pre))):
+            return self._post_shared_verb(t, pre)
         if not self._LIST_SEP.search(pre) or not (lead or self._text[t["start"] - 1:t["start"]] == "等"):
             return lead
         parts = self._LIST_SEP.split(pre)
