@@ -209,6 +209,7 @@ class TargetExtractor:
         self.post_with = frozenset(ind.get("post_comitative", ()))
         self.post_and = tuple(sorted(ind.get("post_coordinators", ()), key=len, reverse=True))
         self.post_work = tuple(ind.get("post_work_nouns", ()))
+        self.post_vp_max = int(ind.get("post_vp_max", 14))
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -746,7 +747,7 @@ class TargetExtractor:
             np_, vp = post[:np_end], post[np_end:]
             np_, vp = self._post_np_vp(post_full, np_, vp)
             share_vp = vp.replace("的", "")[:8]
-            vp = vp.split("的", 1)[0][:14]
+            vp = self._post_cut(vp.split("的", 1)[0])
             if vp and vp[0] in self.vp_not_start:
                 vp = ""
             pre_words = _posseg(pre) if pre else []
@@ -846,6 +847,17 @@ class TargetExtractor:
             vp = vp[pos:] if 1 < pos < len(vp) else vp
         return np_, vp
 
+    def _post_cut(self, vp: str) -> str:
+        """The verb phrase, whole words up to post_vp_max characters."""
+        if len(vp) <= self.post_vp_max:
+            return vp
+        n = 0
+        for w, _ in _posseg(vp):
+            if n + len(w) > self.post_vp_max:
+                break
+            n += len(w)
+        return vp[:n]
+
     def _post_of_act(self, rest: str) -> str:
         """NP的 + a nominalised verb (支部的集中换届选举工作): the act, as a verb phrase."""
         words = _posseg(rest)
@@ -893,7 +905,8 @@ class TargetExtractor:
             return nxt[pos:] if 0 < pos < len(nxt) else vp
         piece = self._POST_END.split(rest, 1)[0]
         words = _posseg(piece)
-        if not words or words[0][1][0] in "vm" or piece[0].isdigit():
+        if (not words or words[0][1][0] == "v" or piece[0].isdigit()
+                or words[0][1][0] == "m" and vp[-1:] not in _CN_DIGITS):   # 一、二等奖
             return vp
         return vp + "、" + piece
 
