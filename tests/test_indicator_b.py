@@ -55,6 +55,11 @@ CASES = [
     ("开工建设甲小学、乙中学、丙幼儿园等6个项目。", "6个", "开工建设项目", True),
     # NP的 + a nominalised act; a count right after another shares the clause's opening verb
     ("完成了区属学校12个党支部 30个党小组的集中换届工作。", "30个", "完成集中换届的党小组", True),
+    # the measure word says which noun is counted; what follows that noun joins the verb phrase
+    ("全区30所中小学校园足球实现全覆盖。", "30所", "校园足球实现全覆盖的中小学", True),
+    ("完成150间教室照明设备改造。", "150间", "完成照明设备改造的教室", True),
+    ("完成6所学校食堂和浴室改造。", "6所", "完成食堂和浴室改造的学校", True),
+    ("8所幼儿园通过省一级幼儿园评估。", "8所", "通过省一级幼儿园评估的幼儿园", True),
     # a list of numerals (一、二等奖) does not end the verb phrase
     ("4名教师分获省班主任基本功大赛一、二等奖。", "4名", "分获省班主任基本功大赛一、二等奖的教师", False),
 ]

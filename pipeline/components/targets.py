@@ -210,6 +210,7 @@ class TargetExtractor:
         self.post_and = tuple(sorted(ind.get("post_coordinators", ()), key=len, reverse=True))
         self.post_work = tuple(ind.get("post_work_nouns", ()))
         self.post_vp_max = int(ind.get("post_vp_max", 14))
+        self.post_heads = {k: tuple(v) for k, v in (ind.get("post_count_heads") or {}).items()}
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -753,6 +754,7 @@ class TargetExtractor:
             pre_words = _posseg(pre) if pre else []
             lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
             lead = self._post_lead(t, pre, lead, vp)
+            np_, vp = self._post_head(t, np_, vp)
             phrase = ""
             if is_share and np_:
                 phrase = np_ + share_vp + "比例"
@@ -845,6 +847,21 @@ class TargetExtractor:
                     break
                 pos += len(w)
             vp = vp[pos:] if 1 < pos < len(vp) else vp
+        return np_, vp
+
+    def _post_head(self, t: dict, np_: str, vp: str) -> tuple[str, str]:
+        """26所学校课后服务实现全覆盖: the measure word counts 学校; 课后服务 is the topic of
+        the verb phrase (课后服务实现全覆盖的学校)."""
+        heads = self.post_heads.get(t["unit"])
+        if not heads or not vp or not np_:
+            return np_, vp
+        best = -1
+        for h in heads:
+            i = np_.find(h)
+            if i >= 0 and (best < 0 or i + len(h) < best):
+                best = i + len(h)
+        if 0 < best < len(np_) - 1:
+            return np_[:best], np_[best:] + vp
         return np_, vp
 
     def _post_cut(self, vp: str) -> str:
