@@ -60,6 +60,9 @@ CASES = [
     ("完成150间教室照明设备改造。", "150间", "完成照明设备改造的教室", True),
     ("完成6所学校食堂和浴室改造。", "6所", "完成食堂和浴室改造的学校", True),
     ("8所幼儿园通过省一级幼儿园评估。", "8所", "通过省一级幼儿园评估的幼儿园", True),
+    # a comparator adverb inside the verb before the number is not what is counted
+    ("每间教室至少提供2条千兆链路。", "2条", "每间教室提供千兆链路", False),
+    ("每所中小学至少配备1名专职心理健康教师。", "1名", "每所中小学配备专职心理健康教师", True),
     # a list of numerals (一、二等奖) does not end the verb phrase
     ("4名教师分获省班主任基本功大赛一、二等奖。", "4名", "分获省班主任基本功大赛一、二等奖的教师", False),
 ]

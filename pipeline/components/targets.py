@@ -210,6 +210,7 @@ class TargetExtractor:
         self.post_and = tuple(sorted(ind.get("post_coordinators", ()), key=len, reverse=True))
         self.post_work = tuple(ind.get("post_work_nouns", ()))
         self.post_vp_max = int(ind.get("post_vp_max", 14))
+        self.post_lead_drop = re.compile(_alt(ind.get("post_lead_drop") or ["\0"]))
         self.post_heads = {k: tuple(v) for k, v in (ind.get("post_count_heads") or {}).items()}
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
@@ -930,6 +931,10 @@ class TargetExtractor:
     _LIST_SEP = re.compile(r"[、+]")
 
     def _post_lead(self, t: dict, pre: str, lead: str, vp: str) -> str:
+        lead = self._post_lead_list(t, pre, lead, vp)
+        return self.post_lead_drop.sub("", lead) if lead and len(lead) > 3 else lead
+
+    def _post_lead_list(self, t: dict, pre: str, lead: str, vp: str) -> str:
         """The verb before the number, without the list it closes (…建设、开展[百所]学校结对帮扶
         -> 开展; 农业、护理、教育[3个]专业硕士点: a list in apposition is no verb)."""
         if not lead and vp and (not pre or not any(f[0] == "v" for _, f in _posseg(pre))):
