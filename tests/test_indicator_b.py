@@ -63,6 +63,9 @@ CASES = [
     # a comparator adverb inside the verb before the number is not what is counted
     ("每间教室至少提供2条千兆链路。", "2条", "每间教室提供千兆链路", False),
     ("每所中小学至少配备1名专职心理健康教师。", "1名", "每所中小学配备专职心理健康教师", True),
+    # a distributive 每-phrase right before the number is part of what is counted
+    ("确保每个街道至少有1所公办幼儿园。", "1所", "每个街道公办幼儿园", True),
+    ("完成每学期两次视力筛查。", "两次", "每学期视力筛查", True),
     # a list of numerals (一、二等奖) does not end the verb phrase
     ("4名教师分获省班主任基本功大赛一、二等奖。", "4名", "分获省班主任基本功大赛一、二等奖的教师", False),
 ]

@@ -932,7 +932,18 @@ class TargetExtractor:
 
     def _post_lead(self, t: dict, pre: str, lead: str, vp: str) -> str:
         lead = self._post_lead_list(t, pre, lead, vp)
+        if not lead and "每" in pre:
+            lead = self._post_each(pre)
         return self.post_lead_drop.sub("", lead) if lead and len(lead) > 3 else lead
+
+    def _post_each(self, pre: str) -> str:
+        """确保每个乡镇（街道）至少有[1所]公办中心幼儿园, 完成每学期[两次]近视监测普查: a
+        distributive 每-phrase right before the number is part of what is counted."""
+        tail = pre[pre.rfind("每"):]
+        words = _posseg(tail)
+        if len(tail) < 2 or any(f[0] == "v" and f != "vn" for _, f in words[1:]):
+            return ""
+        return tail
 
     def _post_lead_list(self, t: dict, pre: str, lead: str, vp: str) -> str:
         """The verb before the number, without the list it closes (…建设、开展[百所]学校结对帮扶
