@@ -66,6 +66,11 @@ CASES = [
     # a distributive 每-phrase right before the number is part of what is counted
     ("确保每个街道至少有1所公办幼儿园。", "1所", "每个街道公办幼儿园", True),
     ("完成每学期两次视力筛查。", "两次", "每学期视力筛查", True),
+    # coordinated counts without a verb phrase share the verb before the first one
+    ("新建5所学校和3所幼儿园。", "3所", "新建幼儿园", True),
+    ("完成4所老年大学、6所老年学堂。", "6所", "完成老年学堂", True),
+    # and-joined heads are not split by the measure-word head rule
+    ("全市120所中小学和幼儿园完成安全检查。", "120所", "完成安全检查的中小学和幼儿园", True),
     # a list of numerals (一、二等奖) does not end the verb phrase
     ("4名教师分获省班主任基本功大赛一、二等奖。", "4名", "分获省班主任基本功大赛一、二等奖的教师", False),
 ]

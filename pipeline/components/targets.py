@@ -861,7 +861,7 @@ class TargetExtractor:
             i = np_.find(h)
             if i >= 0 and (best < 0 or i + len(h) < best):
                 best = i + len(h)
-        if 0 < best < len(np_) - 1:
+        if 0 < best < len(np_) - 1 and not np_.startswith(self.post_and, best):
             return np_[:best], np_[best:] + vp
         return np_, vp
 
@@ -896,7 +896,7 @@ class TargetExtractor:
         words = _posseg(head)
         lead = ""
         for w, f in words:
-            if f[0] == "v" and f != "vn":
+            if f[0] == "v" and f != "vn" or w in self.frame_verbs:
                 lead += w
             elif f in ("ul", "uz") and lead:
                 continue
@@ -948,7 +948,8 @@ class TargetExtractor:
     def _post_lead_list(self, t: dict, pre: str, lead: str, vp: str) -> str:
         """The verb before the number, without the list it closes (…建设、开展[百所]学校结对帮扶
         -> 开展; 农业、护理、教育[3个]专业硕士点: a list in apposition is no verb)."""
-        if not lead and vp and (not pre or not any(f[0] == "v" for _, f in _posseg(pre))):
+        if not lead and (vp or pre.endswith(("、", *self.post_and))) and (
+                not pre or not any(f[0] == "v" for _, f in _posseg(pre))):
             return self._post_shared_verb(t, pre)
         if not self._LIST_SEP.search(pre) or not (lead or self._text[t["start"] - 1:t["start"]] == "等"):
             return lead
