@@ -71,6 +71,11 @@ CASES = [
     ("完成4所老年大学、6所老年学堂。", "6所", "完成老年学堂", True),
     # and-joined heads are not split by the measure-word head rule
     ("全市120所中小学和幼儿园完成安全检查。", "120所", "完成安全检查的中小学和幼儿园", True),
+    ("建成3个市级教师发展中心、5个县级研训基地。", "5个", "建成县级研训基地", True),
+    # a one-character adverb closing the noun phrase belongs to the verb phrase
+    ("实现全区33所公办中小学全覆盖。", "33所", "全覆盖的公办中小学", True),
+    # a list of objects of any length
+    ("20名学生分别获得一、二、三等奖。", "20名", "获得一、二、三等奖的学生", True),
     # a list of numerals (一、二等奖) does not end the verb phrase
     ("4名教师分获省班主任基本功大赛一、二等奖。", "4名", "分获省班主任基本功大赛一、二等奖的教师", False),
 ]

@@ -811,6 +811,9 @@ class TargetExtractor:
         its front, a with-phrase (与城区学校) skipped."""
         if not np_:
             return np_, vp
+        last = _posseg(np_)[-1]
+        if vp and len(last[0]) == 1 and last[1] in ("a", "d", "ad") and len(np_) > 2:
+            np_, vp = np_[:-1], last[0] + vp          # 公办中小学 | 全覆盖
         full = self._NOISE.sub("", full)
         end = len(np_) + len(vp)
         if full.startswith(np_ + vp) and (full[end:end + 1] == "、" or not vp and full[end:end + 1].isdigit()):
@@ -886,6 +889,11 @@ class TargetExtractor:
                 return rest[: -len(w)]
         return rest if words[-1][1] == "vn" else ""
 
+    def _after_count(self, pos: int) -> bool:
+        """Whether a number with its unit ends right at ``pos``."""
+        a = max(0, pos - 12)
+        return any(m.end() == pos - a for m in self.rx.finditer(self._text[a:pos]))
+
     def _post_shared_verb(self, t: dict, pre: str) -> str:
         """完成了10个学校8个党总支[42个]支部的换届选举: a count right after another one shares
         the verb that opens the clause."""
@@ -921,12 +929,18 @@ class TargetExtractor:
                     break
                 pos += len(w)
             return nxt[pos:] if 0 < pos < len(nxt) else vp
-        piece = self._POST_END.split(rest, 1)[0]
-        words = _posseg(piece)
-        if (not words or words[0][1][0] == "v" or piece[0].isdigit()
-                or words[0][1][0] == "m" and vp[-1:] not in _CN_DIGITS):   # 一、二等奖
-            return vp
-        return vp + "、" + piece
+        for _ in range(4):
+            piece = self._POST_END.split(rest, 1)[0]
+            words = _posseg(piece)
+            if (not words or words[0][1][0] == "v" or piece[0].isdigit()
+                    or words[0][1][0] == "m" and vp[-1:] not in _CN_DIGITS):   # 一、二等奖
+                return vp
+            vp += "、" + piece
+            rest = rest[len(piece):]
+            if not rest.startswith("、"):
+                break
+            rest = rest[1:]
+        return vp
 
     _LIST_SEP = re.compile(r"[、+]")
 
@@ -948,8 +962,9 @@ class TargetExtractor:
     def _post_lead_list(self, t: dict, pre: str, lead: str, vp: str) -> str:
         """The verb before the number, without the list it closes (…建设、开展[百所]学校结对帮扶
         -> 开展; 农业、护理、教育[3个]专业硕士点: a list in apposition is no verb)."""
-        if not lead and (vp or pre.endswith(("、", *self.post_and))) and (
-                not pre or not any(f[0] == "v" for _, f in _posseg(pre))):
+        joined = pre.endswith(("、", *self.post_and)) and self._after_count(t["start"] - len(pre))
+        if not lead and (vp or joined) and (
+                not pre or joined or not any(f[0] == "v" for _, f in _posseg(pre))):
             return self._post_shared_verb(t, pre)
         if not self._LIST_SEP.search(pre) or not (lead or self._text[t["start"] - 1:t["start"]] == "等"):
             return lead
