@@ -76,6 +76,8 @@ CASES = [
     ("实现全区33所公办中小学全覆盖。", "33所", "全覆盖的公办中小学", True),
     # a list of objects of any length
     ("20名学生分别获得一、二、三等奖。", "20名", "获得一、二、三等奖的学生", True),
+    # a count inside the verb phrase does not end it
+    ("邀请15位专家开设30场专题讲座。", "15位", "邀请开设专题讲座的专家", True),
     # a list of numerals (一、二等奖) does not end the verb phrase
     ("4名教师分获省班主任基本功大赛一、二等奖。", "4名", "分获省班主任基本功大赛一、二等奖的教师", False),
 ]

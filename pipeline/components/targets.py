@@ -818,6 +818,10 @@ class TargetExtractor:
         end = len(np_) + len(vp)
         if full.startswith(np_ + vp) and (full[end:end + 1] == "、" or not vp and full[end:end + 1].isdigit()):
             vp = self._post_list(full, end, vp)
+        elif vp and full.startswith(np_ + vp) and end < len(full) and not vp.startswith("的"):
+            m = self.rx.match(full, end)             # 20位专家开讲[20次]讲堂: a count inside
+            if m is not None:
+                vp += self._POST_END.split(full[m.end():], 1)[0]
         if vp.startswith("的"):                     # 42个支部的集中换届选举工作
             vp = self._post_of_act(vp[1:]) or vp
         if not vp:
