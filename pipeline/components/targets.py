@@ -204,9 +204,6 @@ class TargetExtractor:
         self.ind_prep = re.compile("^(?:" + _alt(ind["leading_frames"]) + ")")
         self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
         self.bare_heads = frozenset(ind.get("bare_heads", ()))
-        self.post_adverbs = tuple(sorted(ind.get("post_vp_adverbs", ()), key=len, reverse=True))
-        self.post_light = tuple(sorted(ind.get("post_light_verbs", ()), key=len, reverse=True))
-        self.post_with = frozenset(ind.get("post_comitative", ()))
         self.post_and = tuple(sorted(ind.get("post_coordinators", ()), key=len, reverse=True))
         self.post_work = tuple(ind.get("post_work_nouns", ()))
         self.post_vp_max = int(ind.get("post_vp_max", 14))
@@ -807,8 +804,8 @@ class TargetExtractor:
         return tuple(out) if acc == len(post) else _posseg(post)
 
     def _post_np_vp(self, full: str, np_: str, vp: str) -> tuple[str, str]:
-        """The verb phrase that says what the counted noun did: adverbs and light verbs off
-        its front, a with-phrase (与城区学校) skipped."""
+        """The verb phrase that says what the counted noun did: through lists and counts inside
+        it, and-joined nouns moved to the noun phrase, cut at 等."""
         if not np_:
             return np_, vp
         last = _posseg(np_)[-1]
@@ -835,11 +832,6 @@ class TargetExtractor:
                 pos += len(w)
             if len(c) < pos < len(vp):
                 np_, vp = np_ + vp[:pos], vp[pos:]
-        for _ in range(2):
-            if vp.startswith(self.post_adverbs):
-                vp = vp[len(next(a for a in self.post_adverbs if vp.startswith(a))):]
-            if vp.startswith(self.post_light):
-                vp = vp[len(next(a for a in self.post_light if vp.startswith(a))):]
         if "等" in vp:                              # 结对导学等方面深入合作
             k = 0
             for w, f in _posseg(vp):
@@ -847,14 +839,6 @@ class TargetExtractor:
                     vp = vp[:k]
                     break
                 k += len(w)
-        if vp[:1] in self.post_with:
-            words = _posseg(vp[1:])
-            pos = 1
-            for w, f in words:
-                if f[0] == "v" and f != "vn":
-                    break
-                pos += len(w)
-            vp = vp[pos:] if 1 < pos < len(vp) else vp
         return np_, vp
 
     def _post_head(self, t: dict, np_: str, vp: str) -> tuple[str, str]:
