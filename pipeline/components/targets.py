@@ -741,6 +741,8 @@ class TargetExtractor:
             vp = vp.split("的", 1)[0][:14]
             if vp and vp[0] in self.vp_not_start:
                 vp = ""
+            if np_:
+                pre = self._people_list_lead(pre, t)
             pre_words = _posseg(pre) if pre else []
             lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
             phrase = ""
@@ -767,6 +769,24 @@ class TargetExtractor:
                 return prev["indicator"]
             return None
         return pre[-self.ind_max:]
+
+    def _people_list_lead(self, pre: str, t: dict) -> str:
+        """新增A、B[2个]专业, 开工建设A、B等[8个]项目: a list before a leading number is an
+        apposition of the noun after it; only the verb that opens the clause is kept."""
+        if "、" not in pre and not self._text[:t["start"]].rstrip().endswith("等"):
+            return pre
+        words = _posseg(pre)
+        pos, a, b = 0, -1, -1
+        for w, f in words:
+            if w == "、":
+                break
+            if f[0] == "v":
+                a = pos if a < 0 else a
+                b = pos + len(w)
+            elif a >= 0:
+                break
+            pos += len(w)
+        return pre[a:b] if a >= 0 else ""
 
     def _subject_before(self, t: dict, cs: int, prev: dict | None) -> str:
         """The head the previous clause of the same sentence talks about: the previous
