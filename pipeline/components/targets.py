@@ -204,6 +204,9 @@ class TargetExtractor:
         self.ind_prep = re.compile("^(?:" + _alt(ind["leading_frames"]) + ")")
         self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
         self.bare_heads = frozenset(ind.get("bare_heads", ()))
+        self.people_units = frozenset(ind.get("people_units", ()))
+        self.people_role_rx = re.compile("^([^的]{2,10}?)(?:" + _alt(ind.get("people_role_verbs", ["为"])) + ")(.{2,})$")
+        self.people_role_join = ind.get("people_role_join", "{}")
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -730,6 +733,9 @@ class TargetExtractor:
         post = self._POST_END.split(post, 1)[0]
         post = self._NOISE.sub("", post)
         if post and "\u4e00" <= post[0] <= "\u9fff":
+            role = self._people_role(post, t)
+            if role:
+                return role[-self.ind_max:]
             words = _posseg(post)
             np_end = 0
             for w, f in words:
@@ -769,6 +775,23 @@ class TargetExtractor:
                 return prev["indicator"]
             return None
         return pre[-self.ind_max:]
+
+    def _people_role(self, post: str, t: dict) -> str | None:
+        """聘请[11位]专家学者为职业教育发展顾问: people appointed as a role are counted by
+        the role (the role, then who they are)."""
+        if t["unit"] not in self.people_units:
+            return None
+        m = self.people_role_rx.match(post)
+        if not m:
+            return None
+        who, role = m.group(1), m.group(2)
+        rw = _posseg(role)
+        if rw[-1][1][0] != "n" or any(f[0] in "pc" for _, f in rw):   # 为学生开展辅导: 为 is "for"
+            return None
+        ww = _posseg(who)
+        if ww[-1][1][0] != "n" or any(f[0] in "pd" for _, f in ww):      # 被发展成为…
+            return None
+        return role + self.people_role_join.format(who)
 
     def _people_list_lead(self, pre: str, t: dict) -> str:
         """新增A、B[2个]专业, 开工建设A、B等[8个]项目: a list before a leading number is an
