@@ -205,6 +205,8 @@ class TargetExtractor:
         self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
         self.bare_heads = frozenset(ind.get("bare_heads", ()))
         self.people_units = frozenset(ind.get("people_units", ()))
+        self.people_share_rx = re.compile("^(.*?)(?:" + _alt(ind.get("people_share_words", ["占"])) + ")(.+)$")
+        self.people_whole_tail = re.compile("(?:" + _alt(ind.get("people_whole_tails", ["总数"])) + ")$")
         self.people_role_rx = re.compile("^([^的]{2,10}?)(?:" + _alt(ind.get("people_role_verbs", ["为"])) + ")(.{2,})$")
         self.people_role_join = ind.get("people_role_join", "{}")
         t = cfg["table"]
@@ -525,7 +527,7 @@ class TargetExtractor:
                 if k >= 0 and prev is not None and ss <= prev["start"] and prev["end"] <= k:
                     parent = prev                  # 实施项目11个,其中[新建项目4个]、…
                 ind = self._indicator(t, cs, prev)
-                if parent is not None:
+                if not t.pop("_share", False) and parent is not None:   # a share names its whole
                     ind = self._as_part_of(ind, parent, t)
                 elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
                     ind = self._sibling(ind, prev)
@@ -680,6 +682,9 @@ class TargetExtractor:
                     break
         if raw == "占" and prev is not None and prev.get("indicator"):
             return prev["indicator"] + "占比"
+        share = self._people_share(pre, raw, t, prev)
+        if share:
+            return share[-self.ind_max:]
         change = None
         tail = pre[:-1] if pre.endswith("了") else pre     # both patterns end word + 了?
         if tail.endswith(self.inc_words) and self.inc.search(pre):
@@ -775,6 +780,25 @@ class TargetExtractor:
                 return prev["indicator"]
             return None
         return pre[-self.ind_max:]
+
+    def _people_share(self, pre: str, raw: str, t: dict, prev: dict | None) -> str | None:
+        """骨干教师不低于交流总数的[20%] -> 骨干教师占交流比例; 占符合条件教师的[16.8%] after
+        交流轮岗教师[104名] -> 交流轮岗教师占符合条件教师比例: a share names its part and its
+        whole."""
+        if t["unit"] not in ("%", "‰") or not raw.rstrip().endswith("的"):
+            return None
+        m = self.people_share_rx.match(pre)
+        if not m:
+            return None
+        part, whole = m.group(1), self.people_whole_tail.sub("", m.group(2))
+        if not part:
+            if not raw.lstrip().startswith("占") or prev is None or not prev.get("indicator"):
+                return None
+            part = prev["indicator"]
+        t["_share"] = True
+        if part.endswith(self.rate_words):        # 认定数字家校比例不低于总数的10%
+            return part
+        return part + "占" + whole + "比例" if len(whole) >= 2 else None
 
     def _people_role(self, post: str, t: dict) -> str | None:
         """聘请[11位]专家学者为职业教育发展顾问: people appointed as a role are counted by
