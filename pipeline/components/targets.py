@@ -779,6 +779,7 @@ class TargetExtractor:
             if prev is not None and prev.get("indicator") and prev["end"] > cs:
                 return prev["indicator"]
             return None
+        pre = self._people_verb_only(pre, t, cs)
         return pre[-self.ind_max:]
 
     def _people_share(self, pre: str, raw: str, t: dict, prev: dict | None) -> str | None:
@@ -799,6 +800,24 @@ class TargetExtractor:
         if part.endswith(self.rate_words):        # 认定数字家校比例不低于总数的10%
             return part
         return part + "占" + whole + "比例" if len(whole) >= 2 else None
+
+    def _people_verb_only(self, pre: str, t: dict, cs: int) -> str:
+        """推进教师交流轮岗，全年交流[104名]: a bare verb counting people takes the people and
+        the full verb from the clause before, where that verb follows them."""
+        if t["unit"] not in self.people_units or len(pre) > 3 or len(_posseg(pre)) != 1:
+            return pre
+        ss = self._sent_start(t["start"])
+        if cs - 1 <= ss:
+            return pre
+        pc = self._NOISE.sub("", self._text[max(ss, self._clause_start(cs - 1)):cs - 1])
+        i = pc.rfind(pre)
+        if i < 2:
+            return pre
+        who = _posseg(pc[:i])[-1][0]
+        if not who.endswith(tuple(self.unit_heads.get(t["unit"], ()))):
+            return pre
+        act = pc[i:]
+        return (act if len(act) <= len(pre) + 4 else pre) + who
 
     def _people_role(self, post: str, t: dict) -> str | None:
         """聘请[11位]专家学者为职业教育发展顾问: people appointed as a role are counted by
