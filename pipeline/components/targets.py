@@ -205,6 +205,7 @@ class TargetExtractor:
         self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
         self.bare_heads = frozenset(ind.get("bare_heads", ()))
         self.people_units = frozenset(ind.get("people_units", ()))
+        self.people_coord = tuple(ind.get("people_coord", ("和", "及")))
         self.people_share_rx = re.compile("^(.*?)(?:" + _alt(ind.get("people_share_words", ["占"])) + ")(.+)$")
         self.people_whole_tail = re.compile("(?:" + _alt(ind.get("people_whole_tails", ["总数"])) + ")$")
         self.people_role_rx = re.compile("^([^的]{2,10}?)(?:" + _alt(ind.get("people_role_verbs", ["为"])) + ")(.{2,})$")
@@ -682,6 +683,9 @@ class TargetExtractor:
                     break
         if raw == "占" and prev is not None and prev.get("indicator"):
             return prev["indicator"] + "占比"
+        coord = self._people_coord(pre, raw, prev)
+        if coord:
+            return coord[-self.ind_max:]
         share = self._people_share(pre, raw, t, prev)
         if share:
             return share[-self.ind_max:]
@@ -800,6 +804,19 @@ class TargetExtractor:
         if part.endswith(self.rate_words):        # 认定数字家校比例不低于总数的10%
             return part
         return part + "占" + whole + "比例" if len(whole) >= 2 else None
+
+    def _people_coord(self, pre: str, raw: str, prev: dict | None) -> str | None:
+        """表彰优秀集体[40个]和个人[199名]: a bare noun joined by 和/及 to the mention before
+        shares that mention's modifiers; it replaces the last word of its indicator."""
+        if prev is None or not prev.get("indicator") or not raw.lstrip().startswith(self.people_coord):
+            return None
+        pw = _posseg(pre) if 2 <= len(pre) <= 3 else ()
+        if len(pw) != 1 or pw[0][1][0] != "n":
+            return None
+        last = _posseg(prev["indicator"])[-1]
+        if last[1][0] != "n" or last[0] == pre or len(prev["indicator"]) <= len(last[0]):
+            return None
+        return prev["indicator"][: -len(last[0])] + pre
 
     def _people_verb_only(self, pre: str, t: dict, cs: int) -> str:
         """推进教师交流轮岗，全年交流[104名]: a bare verb counting people takes the people and
