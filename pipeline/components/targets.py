@@ -205,6 +205,7 @@ class TargetExtractor:
         self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
         self.bare_heads = frozenset(ind.get("bare_heads", ()))
         self.people_units = frozenset(ind.get("people_units", ()))
+        self.people_unit_heads = dict(ind.get("people_unit_heads", {}))
         self.people_coord = tuple(ind.get("people_coord", ("和", "及")))
         self.people_share_rx = re.compile("^(.*?)(?:" + _alt(ind.get("people_share_words", ["占"])) + ")(.+)$")
         self.people_whole_tail = re.compile("(?:" + _alt(ind.get("people_whole_tails", ["总数"])) + ")$")
@@ -784,6 +785,7 @@ class TargetExtractor:
                 return prev["indicator"]
             return None
         pre = self._people_verb_only(pre, t, cs)
+        pre = self._people_unit_head(pre, t)
         return pre[-self.ind_max:]
 
     def _people_share(self, pre: str, raw: str, t: dict, prev: dict | None) -> str | None:
@@ -817,6 +819,12 @@ class TargetExtractor:
         if last[1][0] != "n" or last[0] == pre or len(prev["indicator"]) <= len(last[0]):
             return None
         return prev["indicator"][: -len(last[0])] + pre
+
+    def _people_unit_head(self, pre: str, t: dict) -> str:
+        """教师人均完成培训[96学时] -> …培训学时: a unit that is itself the measured quantity
+        (学时, 课时, 学分) is the head of the indicator."""
+        head = self.people_unit_heads.get(t["unit"])
+        return pre + head if head and not pre.endswith(head) else pre
 
     def _people_verb_only(self, pre: str, t: dict, cs: int) -> str:
         """推进教师交流轮岗，全年交流[104名]: a bare verb counting people takes the people and
