@@ -205,6 +205,7 @@ class TargetExtractor:
         self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
         self.bare_heads = frozenset(ind.get("bare_heads", ()))
         self.people_units = frozenset(ind.get("people_units", ()))
+        self.people_mid_frames = tuple(ind.get("people_mid_frames", ()))
         self.people_unit_heads = dict(ind.get("people_unit_heads", {}))
         self.people_coord = tuple(ind.get("people_coord", ("和", "及")))
         self.people_share_rx = re.compile("^(.*?)(?:" + _alt(ind.get("people_share_words", ["占"])) + ")(.+)$")
@@ -785,6 +786,7 @@ class TargetExtractor:
                 return prev["indicator"]
             return None
         pre = self._people_verb_only(pre, t, cs)
+        pre = self._people_mid_frame(pre)
         pre = self._people_unit_head(pre, t)
         return pre[-self.ind_max:]
 
@@ -819,6 +821,22 @@ class TargetExtractor:
         if last[1][0] != "n" or last[0] == pre or len(prev["indicator"]) <= len(last[0]):
             return None
         return prev["indicator"][: -len(last[0])] + pre
+
+    def _people_mid_frame(self, pre: str) -> str:
+        """职专全年面向茶农开展社会培训[3200人次] -> 开展社会培训: a frame (面向/与/向 …) after
+        the subject is dropped with the subject, up to the verb that takes an object."""
+        if not any(w in pre for w in self.people_mid_frames):
+            return pre
+        words = _posseg(pre)
+        pos, seen = 0, False
+        for w, f in words:
+            if seen and f[0] == "v" and f != "vn":
+                rest = pre[pos:]
+                return rest if len(rest) - len(w) >= 2 else pre
+            if w in self.people_mid_frames:
+                seen = True
+            pos += len(w)
+        return pre
 
     def _people_unit_head(self, pre: str, t: dict) -> str:
         """教师人均完成培训[96学时] -> …培训学时: a unit that is itself the measured quantity
