@@ -762,6 +762,7 @@ class TargetExtractor:
                 pre = self._people_list_lead(pre, t)
             pre_words = _posseg(pre) if pre else []
             lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
+            lead = lead or self._people_place_lead(pre, pre_words)
             phrase = ""
             if is_share and np_:
                 phrase = np_ + share_vp + "比例"
@@ -821,6 +822,14 @@ class TargetExtractor:
         if last[1][0] != "n" or last[0] == pre or len(prev["indicator"]) <= len(last[0]):
             return None
         return prev["indicator"][: -len(last[0])] + pre
+
+    @staticmethod
+    def _people_place_lead(pre: str, words) -> str:
+        """引进上海[24名]名校长: a place between the verb and a leading number says where the
+        counted come from; verb and place lead the noun phrase."""
+        if len(words) >= 2 and words[-1][1] == "ns" and words[-2][1][0] == "v" and words[-2][1] != "vn":
+            return pre
+        return ""
 
     def _people_mid_frame(self, pre: str) -> str:
         """职专全年面向茶农开展社会培训[3200人次] -> 开展社会培训: a frame (面向/与/向 …) after
