@@ -530,12 +530,32 @@ class TargetExtractor:
                 if k >= 0 and prev is not None and ss <= prev["start"] and prev["end"] <= k:
                     parent = prev                  # 实施项目11个,其中[新建项目4个]、…
                 ind = self._indicator(t, cs, prev)
+                ind = self._people_list_verb(ind, prev, gap)
                 if not t.pop("_share", False) and parent is not None:   # a share names its whole
                     ind = self._as_part_of(ind, parent, t)
                 elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
                     ind = self._sibling(ind, prev)
                 t["indicator"] = ind
             prev = t
+
+    def _people_list_verb(self, ind: str | None, prev: dict | None, gap: str | None) -> str | None:
+        """引进A、B毕业生[150名]、硕士生[70名] -> 引进硕士生; 其中新设甲专项[30项]、乙专项[30项]
+        -> 新设乙专项: the next item of a list is governed by the verb that opens the list."""
+        if not ind or prev is None or not prev.get("indicator") or gap is None:
+            return ind
+        if gap.lstrip()[:1] not in ("、", ",", "，") or len(gap.strip()) > 1 + len(ind) + 2:
+            return ind
+        pw = _posseg(prev["indicator"])
+        k = 1 if len(pw) > 2 and len(pw[0][0]) == 1 and pw[0][1] in ("a", "d") else 0   # 新/a 设/v
+        verb = "".join(w for w, _ in pw[:k + 1])
+        if len(pw) < k + 2 or pw[k][1] != "v" or ind.startswith(verb) or ind.endswith(self.rate_words):
+            return ind
+        iw = _posseg(ind)
+        if any(f[0] == "v" and f != "vn" for _, f in iw) or iw[-1][1][0] != "n":
+            return ind
+        if "、" not in prev["indicator"] and len(ind) <= 3:
+            return ind
+        return verb + ind
 
     def _np_of(self, ind: str) -> str:
         """The noun phrase of an indicator: what follows its last verb (实施教育基建项目 ->
