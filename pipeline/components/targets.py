@@ -557,6 +557,16 @@ class TargetExtractor:
             return ind
         return verb + ind
 
+    def _people_part_np(self, np_: str, pind: str) -> str:
+        """招聘教师[607人],其中研究生以上[46人] -> 研究生以上招聘教师: when the parent counts a
+        bare head (教师, 学生), the part keeps the parent's verb, which says which ones."""
+        if np_ not in self.bare_heads or not pind.endswith(np_):
+            return np_
+        w = _posseg(pind[: -len(np_)])
+        if w and w[-1][1] == "v":
+            return w[-1][0] + np_
+        return np_
+
     def _np_of(self, ind: str) -> str:
         """The noun phrase of an indicator: what follows its last verb (实施教育基建项目 ->
         教育基建项目, 全市新增正高级教师 -> 正高级教师)."""
@@ -578,6 +588,7 @@ class TargetExtractor:
         np_ = self._np_of(pind)
         if np_ in ind:
             return ind
+        np_ = self._people_part_np(np_, pind)
         n, acc = 0, 0
         for w, _ in reversed(_posseg(ind)):      # the shared head, in whole words of ind
             acc += len(w)
