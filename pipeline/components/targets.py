@@ -543,7 +543,7 @@ class TargetExtractor:
         -> 新设乙专项: the next item of a list is governed by the verb that opens the list."""
         if not ind or prev is None or not prev.get("indicator") or gap is None:
             return ind
-        if gap.lstrip()[:1] not in ("、", ",", "，") or len(gap.strip()) > 1 + len(ind) + 2:
+        if gap.lstrip()[:1] not in ("、", ",", "，") or len(gap.strip()) > len(ind) + 2:
             return ind
         pw = _posseg(prev["indicator"])
         k = 1 if len(pw) > 2 and len(pw[0][0]) == 1 and pw[0][1] in ("a", "d") else 0   # 新/a 设/v
