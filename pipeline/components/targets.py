@@ -852,7 +852,10 @@ class TargetExtractor:
         last = _posseg(prev["indicator"])[-1]
         if last[1][0] != "n" or last[0] == pre or len(prev["indicator"]) <= len(last[0]):
             return None
-        return prev["indicator"][: -len(last[0])] + pre
+        n = len(last[0])
+        if n > len(pre) and _posseg(last[0][-len(pre):])[-1] == (last[0][-len(pre):], "n"):
+            n = len(pre)                    # 先进集体 -> 先进个人
+        return prev["indicator"][:-n] + pre
 
     @staticmethod
     def _people_place_lead(pre: str, words) -> str:
@@ -868,15 +871,14 @@ class TargetExtractor:
         if not any(w in pre for w in self.people_mid_frames):
             return pre
         words = _posseg(pre)
-        pos, seen = 0, False
-        for w, f in words:
-            if seen and f[0] == "v" and f != "vn":
-                rest = pre[pos:]
-                return rest if len(rest) - len(w) >= 2 else pre
+        pos, seen, cut = 0, False, -1
+        for w, f in words:                  # the last verb after the frame (面向A、返乡青年开展…)
+            if seen and f[0] == "v" and f != "vn" and len(pre) - pos - len(w) >= 2:
+                cut = pos
             if w in self.people_mid_frames:
                 seen = True
             pos += len(w)
-        return pre
+        return pre[cut:] if cut >= 0 else pre
 
     def _people_unit_head(self, pre: str, t: dict) -> str:
         """教师人均完成培训[96学时] -> …培训学时: a unit that is itself the measured quantity
