@@ -61,6 +61,10 @@ CASES = [
     # the next list item is governed by the verb that opens the list
     ("引进“双一流”高校毕业生、部属师范院校毕业生90名、博士生12名。", "12名", "引进博士生", True),
     ("省级课题立项200项，其中新设劳动教育专项20项、体育美育专项25项。", "25项", "新设体育美育专项", True),
+    # a short verb clause counting people names the activity opened by a light verb before it
+    ("开展初中学业质量监测，抽测学生2.4万名。", "2.4万名", "初中学业质量监测抽测学生", True),
+    ("实施“青蓝名师”培养工程，遴选培养对象80名。", "80名", "青蓝名师培养对象", True),
+    ("与本省技师学院开展五年一贯制培养，招生160人。", "160人", "五年一贯制培养招生", True),
     # a 其中 part of a bare head keeps the parent's verb
     ("全省招聘教师1200人，其中研究生以上180人。", "180人", "研究生以上招聘教师", True),
 ]
