@@ -821,6 +821,7 @@ class TargetExtractor:
             return None
         pre = self._people_verb_only(pre, t, cs)
         pre = self._people_light_object(pre, t, cs)
+        pre = self._people_subject_verb(pre, t)
         pre = self._people_mid_frame(pre)
         pre = self._people_unit_head(pre, t)
         return pre[-self.ind_max:]
@@ -888,6 +889,27 @@ class TargetExtractor:
         (学时, 课时, 学分) is the head of the indicator."""
         head = self.people_unit_heads.get(t["unit"])
         return pre + head if head and not pre.endswith(head) else pre
+
+    def _people_subject_verb(self, pre: str, t: dict) -> str:
+        """中小学生参加红色研学[9600人次] -> 参加红色研学的中小学生: people who do something
+        are counted as the people, the verb phrase their 的-modifier."""
+        if t["unit"] not in self.people_units and t["unit"] != "人次":
+            return pre
+        heads = tuple(self.unit_heads.get("人", ()))
+        pos, subj = 0, -1
+        words = _posseg(pre)
+        for k, (w, f) in enumerate(words):
+            if f[0] == "v" and f != "vn":
+                subj = pos if k and pre[:pos].endswith(heads) else -1
+                break
+            if f[0] not in "nmj":
+                return pre
+            pos += len(w)
+        if subj < 2 or len(pre) - subj < 4 or pre.endswith(heads):   # 为对象配置导师[42位]
+            return pre
+        if any(f[0] == "v" and f != "vn" for _, f in _posseg(pre[subj:])[1:]):
+            return pre
+        return pre[subj:] + "的" + pre[:subj]
 
     def _people_light_object(self, pre: str, t: dict, cs: int) -> str:
         """开展质量监测，抽测学生[3.6万名] -> 质量监测抽测学生: a short verb clause counting
