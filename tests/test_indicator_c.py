@@ -68,6 +68,9 @@ CASES = [
     # people who do something are counted as the people, the verb phrase their 的-modifier
     ("全市初中生参加暑期研学旅行1.2万人次。", "1.2万人次", "参加暑期研学旅行的全市初中生", True),
     ("为新任班主任配置指导教师36位。", "36位", "为新任班主任配置指导教师", False),
+    # a verb with no object after a 在…中 frame is about the event the frame names
+    ("在全国青少年科技创新大赛中获奖23项。", "23项", "全国青少年科技创新大赛获奖", True),
+    ("在全市新建幼儿园12所。", "12所", "新建幼儿园", True),
     # a 其中 part of a bare head keeps the parent's verb
     ("全省招聘教师1200人，其中研究生以上180人。", "180人", "研究生以上招聘教师", True),
 ]

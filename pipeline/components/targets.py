@@ -205,6 +205,7 @@ class TargetExtractor:
         self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
         self.bare_heads = frozenset(ind.get("bare_heads", ()))
         self.people_units = frozenset(ind.get("people_units", ()))
+        self.people_event_rx = re.compile(r"^(?:在|于)(.{2,20}?)(?:中|上|里|期间)(.{1,4})$")
         self.people_light_verbs = tuple(ind.get("people_light_verbs", ()))
         self.people_programme_tail = re.compile("(?:" + _alt(ind.get("people_programme_tails", ["工程"])) + ")$")
         self.people_mid_frames = tuple(ind.get("people_mid_frames", ()))
@@ -822,6 +823,7 @@ class TargetExtractor:
         pre = self._people_verb_only(pre, t, cs)
         pre = self._people_light_object(pre, t, cs)
         pre = self._people_subject_verb(pre, t)
+        pre = self._people_frame_event(pre, raw)
         pre = self._people_mid_frame(pre)
         pre = self._people_unit_head(pre, t)
         return pre[-self.ind_max:]
@@ -889,6 +891,15 @@ class TargetExtractor:
         (学时, 课时, 学分) is the head of the indicator."""
         head = self.people_unit_heads.get(t["unit"])
         return pre + head if head and not pre.endswith(head) else pre
+
+    def _people_frame_event(self, pre: str, raw: str) -> str:
+        """在全省技能大赛中获奖[17项] -> 全省技能大赛获奖: a verb with no object after a
+        dropped 在…中 frame is about the event the frame names."""
+        m = self.people_event_rx.match(self._clean(self.ind_drop.sub("", raw)))
+        if not m or len(m.group(1)) < 3 or not pre.endswith(m.group(2)):
+            return pre
+        vw = _posseg(m.group(2))
+        return m.group(1) + m.group(2) if len(vw) == 1 and vw[0][1] == "v" else pre
 
     def _people_subject_verb(self, pre: str, t: dict) -> str:
         """中小学生参加红色研学[9600人次] -> 参加红色研学的中小学生: people who do something
