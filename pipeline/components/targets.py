@@ -209,6 +209,17 @@ class TargetExtractor:
         self.post_vp_max = int(ind.get("post_vp_max", 14))
         self.post_lead_drop = re.compile(_alt(ind.get("post_lead_drop") or ["\0"]))
         self.post_heads = {k: tuple(v) for k, v in (ind.get("post_count_heads") or {}).items()}
+        self.people_units = frozenset(ind.get("people_units", ()))
+        self.people_event_rx = re.compile(r"^(?:在|于)(.{2,20}?)(?:中|上|里|期间)(.{1,4})$")
+        self.people_light_verbs = tuple(ind.get("people_light_verbs", ()))
+        self.people_programme_tail = re.compile("(?:" + _alt(ind.get("people_programme_tails", ["工程"])) + ")$")
+        self.people_mid_frames = tuple(ind.get("people_mid_frames", ()))
+        self.people_unit_heads = dict(ind.get("people_unit_heads", {}))
+        self.people_coord = tuple(ind.get("people_coord", ("和", "及")))
+        self.people_share_rx = re.compile("^(.*?)(?:" + _alt(ind.get("people_share_words", ["占"])) + ")(.+)$")
+        self.people_whole_tail = re.compile("(?:" + _alt(ind.get("people_whole_tails", ["总数"])) + ")$")
+        self.people_role_rx = re.compile("^([^的]{2,10}?)(?:" + _alt(ind.get("people_role_verbs", ["为"])) + ")(.{2,})$")
+        self.people_role_join = ind.get("people_role_join", "{}")
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -527,12 +538,42 @@ class TargetExtractor:
                 if k >= 0 and prev is not None and ss <= prev["start"] and prev["end"] <= k:
                     parent = prev                  # 实施项目11个,其中[新建项目4个]、…
                 ind = self._indicator(t, cs, prev)
-                if parent is not None:
+                ind = self._people_list_verb(ind, prev, gap)
+                if not t.pop("_share", False) and parent is not None:   # a share names its whole
                     ind = self._as_part_of(ind, parent, t)
                 elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
                     ind = self._sibling(ind, prev)
                 t["indicator"] = ind
             prev = t
+
+    def _people_list_verb(self, ind: str | None, prev: dict | None, gap: str | None) -> str | None:
+        """引进A、B毕业生[150名]、硕士生[70名] -> 引进硕士生; 其中新设甲专项[30项]、乙专项[30项]
+        -> 新设乙专项: the next item of a list is governed by the verb that opens the list."""
+        if not ind or prev is None or not prev.get("indicator") or gap is None:
+            return ind
+        if gap.lstrip()[:1] not in ("、", ",", "，") or len(gap.strip()) > len(ind) + 2:
+            return ind
+        pw = _posseg(prev["indicator"])
+        k = 1 if len(pw) > 2 and len(pw[0][0]) == 1 and pw[0][1] in ("a", "d") else 0   # 新/a 设/v
+        verb = "".join(w for w, _ in pw[:k + 1])
+        if len(pw) < k + 2 or pw[k][1] != "v" or ind.startswith(verb) or ind.endswith(self.rate_words):
+            return ind
+        iw = _posseg(ind)
+        if any(f[0] == "v" and f != "vn" for _, f in iw) or iw[-1][1][0] != "n":
+            return ind
+        if "、" not in prev["indicator"] and len(ind) <= 3:
+            return ind
+        return verb + ind
+
+    def _people_part_np(self, np_: str, pind: str) -> str:
+        """招聘教师[607人],其中研究生以上[46人] -> 研究生以上招聘教师: when the parent counts a
+        bare head (教师, 学生), the part keeps the parent's verb, which says which ones."""
+        if np_ not in self.bare_heads or not pind.endswith(np_):
+            return np_
+        w = _posseg(pind[: -len(np_)])
+        if w and w[-1][1] == "v":
+            return w[-1][0] + np_
+        return np_
 
     def _np_of(self, ind: str) -> str:
         """The noun phrase of an indicator: what follows its last verb (实施教育基建项目 ->
@@ -555,6 +596,7 @@ class TargetExtractor:
         np_ = self._np_of(pind)
         if np_ in ind:
             return ind
+        np_ = self._people_part_np(np_, pind)
         n, acc = 0, 0
         for w, _ in reversed(_posseg(ind)):      # the shared head, in whole words of ind
             acc += len(w)
@@ -682,6 +724,12 @@ class TargetExtractor:
                     break
         if raw == "占" and prev is not None and prev.get("indicator"):
             return prev["indicator"] + "占比"
+        coord = self._people_coord(pre, raw, prev)
+        if coord:
+            return coord[-self.ind_max:]
+        share = self._people_share(pre, raw, t, prev)
+        if share:
+            return share[-self.ind_max:]
         change = None
         tail = pre[:-1] if pre.endswith("了") else pre     # both patterns end word + 了?
         if tail.endswith(self.inc_words) and self.inc.search(pre):
@@ -737,6 +785,9 @@ class TargetExtractor:
         post = self._POST_END.split(post, 1)[0]
         post = self._NOISE.sub("", post)
         if post and "\u4e00" <= post[0] <= "\u9fff":
+            role = self._people_role(post, t)
+            if role:
+                return role[-self.ind_max:]
             words = self._post_words(post, post_q)
             np_end = 0
             for w, f in words:
@@ -751,7 +802,11 @@ class TargetExtractor:
                 vp = ""
             pre_words = _posseg(pre) if pre else []
             lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
+            lead = lead or self._people_place_lead(pre, pre_words)
             lead = self._post_lead(t, pre, lead, vp)
+            if not lead and np_:                 # 新增A、B[2个]专业: the verb opening the list
+                listed = self._people_list_lead(pre, t)
+                lead = listed if listed != pre else lead
             np_, vp = self._post_head(t, np_, vp)
             phrase = ""
             if is_share and np_:
@@ -776,6 +831,12 @@ class TargetExtractor:
             if prev is not None and prev.get("indicator") and prev["end"] > cs:
                 return prev["indicator"]
             return None
+        pre = self._people_verb_only(pre, t, cs)
+        pre = self._people_light_object(pre, t, cs)
+        pre = self._people_subject_verb(pre, t)
+        pre = self._people_frame_event(pre, raw)
+        pre = self._people_mid_frame(pre)
+        pre = self._people_unit_head(pre, t)
         return pre[-self.ind_max:]
 
     # ------------------------------------------- the number first (post)
@@ -968,6 +1029,181 @@ class TargetExtractor:
             elif on:
                 break
         return lead
+
+    def _people_share(self, pre: str, raw: str, t: dict, prev: dict | None) -> str | None:
+        """骨干教师不低于交流总数的[20%] -> 骨干教师占交流比例; 占符合条件教师的[16.8%] after
+        交流轮岗教师[104名] -> 交流轮岗教师占符合条件教师比例: a share names its part and its
+        whole."""
+        if t["unit"] not in ("%", "‰") or not raw.rstrip().endswith("的"):
+            return None
+        m = self.people_share_rx.match(pre)
+        if not m:
+            return None
+        part, whole = m.group(1), self.people_whole_tail.sub("", m.group(2))
+        if not part:
+            if not raw.lstrip().startswith("占") or prev is None or not prev.get("indicator"):
+                return None
+            part = prev["indicator"]
+        t["_share"] = True
+        if part.endswith(self.rate_words):        # 认定数字家校比例不低于总数的10%
+            return part
+        return part + "占" + whole + "比例" if len(whole) >= 2 else None
+
+    def _people_coord(self, pre: str, raw: str, prev: dict | None) -> str | None:
+        """表彰优秀集体[40个]和个人[199名]: a bare noun joined by 和/及 to the mention before
+        shares that mention's modifiers; it replaces the last word of its indicator."""
+        if prev is None or not prev.get("indicator") or not raw.lstrip().startswith(self.people_coord):
+            return None
+        pw = _posseg(pre) if 2 <= len(pre) <= 3 else ()
+        if len(pw) != 1 or pw[0][1][0] != "n":
+            return None
+        last = _posseg(prev["indicator"])[-1]
+        if last[1][0] != "n" or last[0] == pre or len(prev["indicator"]) <= len(last[0]):
+            return None
+        n = len(last[0])
+        if n > len(pre) and _posseg(last[0][-len(pre):])[-1] == (last[0][-len(pre):], "n"):
+            n = len(pre)                    # 先进集体 -> 先进个人
+        return prev["indicator"][:-n] + pre
+
+    @staticmethod
+    def _people_place_lead(pre: str, words) -> str:
+        """引进上海[24名]名校长: a place between the verb and a leading number says where the
+        counted come from; verb and place lead the noun phrase."""
+        if len(words) >= 2 and words[-1][1] == "ns" and words[-2][1][0] == "v" and words[-2][1] != "vn":
+            return pre
+        return ""
+
+    def _people_mid_frame(self, pre: str) -> str:
+        """职专全年面向茶农开展社会培训[3200人次] -> 开展社会培训: a frame (面向/与/向 …) after
+        the subject is dropped with the subject, up to the verb that takes an object."""
+        if not any(w in pre for w in self.people_mid_frames):
+            return pre
+        words = _posseg(pre)
+        pos, seen, cut = 0, False, -1
+        for w, f in words:                  # the last verb after the frame (面向A、返乡青年开展…)
+            if seen and f[0] == "v" and f != "vn" and len(pre) - pos - len(w) >= 2:
+                cut = pos
+            if w in self.people_mid_frames:
+                seen = True
+            pos += len(w)
+        return pre[cut:] if cut >= 0 else pre
+
+    def _people_unit_head(self, pre: str, t: dict) -> str:
+        """教师人均完成培训[96学时] -> …培训学时: a unit that is itself the measured quantity
+        (学时, 课时, 学分) is the head of the indicator."""
+        head = self.people_unit_heads.get(t["unit"])
+        return pre + head if head and not pre.endswith(head) else pre
+
+    def _people_frame_event(self, pre: str, raw: str) -> str:
+        """在全省技能大赛中获奖[17项] -> 全省技能大赛获奖: a verb with no object after a
+        dropped 在…中 frame is about the event the frame names."""
+        m = self.people_event_rx.match(self._clean(self.ind_drop.sub("", raw)))
+        if not m or len(m.group(1)) < 3 or not pre.endswith(m.group(2)):
+            return pre
+        vw = _posseg(m.group(2))
+        return m.group(1) + m.group(2) if len(vw) == 1 and vw[0][1] == "v" else pre
+
+    def _people_subject_verb(self, pre: str, t: dict) -> str:
+        """中小学生参加红色研学[9600人次] -> 参加红色研学的中小学生: people who do something
+        are counted as the people, the verb phrase their 的-modifier."""
+        if t["unit"] not in self.people_units and t["unit"] != "人次":
+            return pre
+        heads = tuple(self.unit_heads.get("人", ()))
+        pos, subj = 0, -1
+        words = _posseg(pre)
+        for k, (w, f) in enumerate(words):
+            if f[0] == "v" and f != "vn":
+                subj = pos if k and pre[:pos].endswith(heads) else -1
+                break
+            if f[0] not in "nmj":
+                return pre
+            pos += len(w)
+        if subj < 2 or len(pre) - subj < 4 or pre.endswith(heads):   # 为对象配置导师[42位]
+            return pre
+        if any(f[0] == "v" and f != "vn" for _, f in _posseg(pre[subj:])[1:]):
+            return pre
+        return pre[subj:] + "的" + pre[:subj]
+
+    def _people_light_object(self, pre: str, t: dict, cs: int) -> str:
+        """开展质量监测，抽测学生[3.6万名] -> 质量监测抽测学生: a short verb clause counting
+        people names the activity the clause before opened with a light verb (开展/实施 X)."""
+        if t["unit"] not in self.people_units or not 2 <= len(pre) <= 4:
+            return pre
+        pw = _posseg(pre)
+        if len(pw) == 1 and pw[0][1] == "n":          # 遴选 (stripped) 培养对象
+            pass
+        elif pw[0][1] != "v" or (len(pw) > 1 and pw[-1][0] not in self.bare_heads and len(pw[-1][0]) > 2):
+            return pre
+        ss = self._sent_start(t["start"])
+        if cs - 1 <= ss:
+            return pre
+        pc = self._NOISE.sub("", self._text[max(ss, self._clause_start(cs - 1)):cs - 1])
+        best = -1
+        for v in self.people_light_verbs:
+            best = max(best, pc.rfind(v) + len(v) if v in pc else -1)
+        obj = pc[best:] if best > 0 else ""
+        if not 2 <= len(obj) <= 12:
+            return pre
+        obj = self.people_programme_tail.sub("", obj)
+        if any(f[0] == "v" and f != "vn" for _, f in _posseg(obj)[1:-1]) if obj else True:
+            return pre
+        lw = _posseg(obj)[-1][0] if obj else ""
+        if lw and pre.startswith(lw):         # X培养工程，遴选培养对象 -> X培养对象
+            obj = obj[: -len(lw)]
+        return obj + pre if len(obj) >= 2 else pre
+
+    def _people_verb_only(self, pre: str, t: dict, cs: int) -> str:
+        """推进教师交流轮岗，全年交流[104名]: a bare verb counting people takes the people and
+        the full verb from the clause before, where that verb follows them."""
+        if t["unit"] not in self.people_units or len(pre) > 3 or len(_posseg(pre)) != 1:
+            return pre
+        ss = self._sent_start(t["start"])
+        if cs - 1 <= ss:
+            return pre
+        pc = self._NOISE.sub("", self._text[max(ss, self._clause_start(cs - 1)):cs - 1])
+        i = pc.rfind(pre)
+        if i < 2:
+            return pre
+        who = _posseg(pc[:i])[-1][0]
+        if not who.endswith(tuple(self.unit_heads.get(t["unit"], ()))):
+            return pre
+        act = pc[i:]
+        return (act if len(act) <= len(pre) + 4 else pre) + who
+
+    def _people_role(self, post: str, t: dict) -> str | None:
+        """聘请[11位]专家学者为职业教育发展顾问: people appointed as a role are counted by
+        the role (the role, then who they are)."""
+        if t["unit"] not in self.people_units:
+            return None
+        m = self.people_role_rx.match(post)
+        if not m:
+            return None
+        who, role = m.group(1), m.group(2)
+        rw = _posseg(role)
+        if rw[-1][1][0] != "n" or any(f[0] in "pc" for _, f in rw):   # 为学生开展辅导: 为 is "for"
+            return None
+        ww = _posseg(who)
+        if ww[-1][1][0] != "n" or any(f[0] in "pd" for _, f in ww):      # 被发展成为…
+            return None
+        return role + self.people_role_join.format(who)
+
+    def _people_list_lead(self, pre: str, t: dict) -> str:
+        """新增A、B[2个]专业, 开工建设A、B等[8个]项目: a list before a leading number is an
+        apposition of the noun after it; only the verb that opens the clause is kept."""
+        if "、" not in pre and not self._text[:t["start"]].rstrip().endswith("等"):
+            return pre
+        words = _posseg(pre)
+        pos, a, b = 0, -1, -1
+        for w, f in words:
+            if w == "、":
+                break
+            if f[0] == "v":
+                a = pos if a < 0 else a
+                b = pos + len(w)
+            elif a >= 0:
+                break
+            pos += len(w)
+        return pre[a:b] if a >= 0 else ""
 
     def _subject_before(self, t: dict, cs: int, prev: dict | None) -> str:
         """The head the previous clause of the same sentence talks about: the previous
