@@ -204,6 +204,7 @@ class TargetExtractor:
         self.ind_prep = re.compile("^(?:" + _alt(ind["leading_frames"]) + ")")
         self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
         self.bare_heads = frozenset(ind.get("bare_heads", ()))
+        self._context_init(ind)
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -526,8 +527,60 @@ class TargetExtractor:
                     ind = self._as_part_of(ind, parent, t)
                 elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
                     ind = self._sibling(ind, prev)
+                ind = self._context(ind, t, cs, prev, parent)
                 t["indicator"] = ind
             prev = t
+
+    # ------------------------------------------------- context qualifiers
+    def _context_init(self, ind: dict) -> None:
+        self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
+
+    def _context(self, ind: str | None, t: dict, cs: int, prev: dict | None,
+                 parent: dict | None) -> str | None:
+        """Qualifiers of the indicator that sit earlier in the sentence than the number's
+        clause."""
+        if not ind:
+            return ind
+        return self._context_level(ind, t, cs, prev, parent)
+
+    def _context_level(self, ind: str, t: dict, cs: int, prev: dict | None,
+                       parent: dict | None) -> str:
+        """全市开展前期项目51个,实施类项目134个 -> 全市实施类项目: a level word opening an
+        earlier clause of the sentence (or this clause, before an earlier mention) is the
+        subject of the mentions that follow it, up to a 其中 (a part of its parent); 其中市本级…
+        opens a new subject, and its mentions are no parts of the one before."""
+        if not self.ctx_levels:
+            return ind
+        text = self._text
+        ss = self._sent_start(t["start"])
+        c = cs
+        if prev is None or prev["start"] < cs:      # the first mention of its clause
+            if cs - 1 <= ss:
+                return ind
+            c = max(ss, self._clause_start(cs - 1))
+        for _ in range(4):
+            head = text[c:c + 12].lstrip(" \u3000\n")
+            sub = head.startswith(self.sub_cue)
+            if sub:
+                head = head[len(self.sub_cue):]
+            else:
+                k = text.rfind(self.sub_cue, c, t["start"])
+                if k >= 0 and not re.search(r"[)）]", text[k:t["start"]]):
+                    return ind                      # parts after 其中 have their parent
+            head = _YEAR_LEAD.sub("", head)
+            if head.startswith(self.ctx_levels):
+                w = next(w for w in self.ctx_levels if head.startswith(w))
+                if sub and parent is not None:
+                    ind = self._indicator(t, cs, prev) or ind
+                if w in ind:
+                    return ind
+                if any(x in ind for x in self.ctx_levels):
+                    return ind
+                return (w + ind)[-self.ind_max:]
+            if c - 1 <= ss:
+                break
+            c = max(ss, self._clause_start(c - 1))
+        return ind
 
     def _np_of(self, ind: str) -> str:
         """The noun phrase of an indicator: what follows its last verb (实施教育基建项目 ->

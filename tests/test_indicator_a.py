@@ -1,0 +1,62 @@
+"""Indicator qualifiers that come from earlier in the sentence than the number's clause
+(ANNOTATION.md s.3): a sub-area subject shared by later clauses, the topic of the clause
+before, the construction a measure belongs to, the past year of a value in a plan.
+Sentences are made up, about other provinces and cities."""
+from __future__ import annotations
+
+import pytest
+import spacy
+from rapidfuzz.fuzz import ratio
+
+from pipeline.components.targets import TargetExtractor
+from pipeline.components.tokenizer import JiebaTokenizer
+from pipeline.nlp import make_doc
+
+
+@pytest.fixture(scope="module")
+def run():
+    nlp = spacy.blank("xx")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
+    comp = TargetExtractor()
+
+    def _run(text: str, parts=None):
+        doc = make_doc(nlp, text)
+        if parts is not None:
+            doc._.parts = parts
+        comp(doc)
+        view = doc._.view
+        out = []
+        for t in doc._.targets:
+            s, e = view.to_text(t["start"], t["end"])
+            out.append({**t, "text": text[s:e]})
+        return out
+
+    return _run
+
+
+# (sentence, surface, expected indicator, exact?)
+CASES = [
+    # a sub-area subject opening the sentence is shared by the later clauses
+    ("到2026年主城区规划学校项目40个,新增学位3.2万个。", "3.2万个", "主城区新增学位", True),
+    ("全省实施改薄项目300个,其中省本级开展前期项目8个,实施类项目15个,计划投资6.2亿元。",
+     "15个", "省本级实施类项目", True),
+    ("全省实施改薄项目300个,其中省本级开展前期项目8个,实施类项目15个,计划投资6.2亿元。",
+     "6.2亿元", "省本级计划投资", False),
+    # 全市/全县 is not carried over: every mention counts the whole area anyway
+    ("全市新建幼儿园18所,新增学位5400个。", "5400个", "全市", None),
+    # a part after 其中 keeps its parent, not the sentence subject
+    ("中心城区招聘教师300人,其中研究生120人。", "120人", "中心城区", None),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", CASES)
+def test_indicator(run, text, surface, expected, exact):
+    hits = [t for t in run(text) if t["text"] == surface]
+    assert hits, surface
+    ind = hits[0]["indicator"] or ""
+    if exact is None:                       # the qualifier must not be there
+        assert expected not in ind, ind
+    elif exact:
+        assert ind == expected
+    else:
+        assert ratio(ind, expected) >= 80, ind
