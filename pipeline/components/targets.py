@@ -527,7 +527,7 @@ class TargetExtractor:
                     ind = self._as_part_of(ind, parent, t)
                 elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
                     ind = self._sibling(ind, prev)
-                ind = self._context(ind, t, cs, prev, parent)
+                ind = self._context(ind, t, cs, prev, parent, part)
                 t["indicator"] = ind
             prev = t
 
@@ -536,12 +536,36 @@ class TargetExtractor:
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
 
     def _context(self, ind: str | None, t: dict, cs: int, prev: dict | None,
-                 parent: dict | None) -> str | None:
+                 parent: dict | None, part: dict | None = None) -> str | None:
         """Qualifiers of the indicator that sit earlier in the sentence than the number's
         clause."""
         if not ind:
             return ind
-        return self._context_level(ind, t, cs, prev, parent)
+        ind = self._context_level(ind, t, cs, prev, parent)
+        return self._context_year(ind, t, part)
+
+    def _context_year(self, ind: str, t: dict, part: dict | None) -> str:
+        """公办园在园幼儿占比由2021年的[53.6%]提高到60%: in a plan, a value of a named past year
+        is that year's indicator (2021年公办园在园幼儿占比); the goal after it is not."""
+        m = _YEAR_IN.match(ind)
+        if m:                                   # copied from the previous mention
+            ind = ind[m.end():] or ind
+        if not part or part.get("kind") != "plan" or t.get("kind") != "actual":
+            return ind
+        try:
+            pyear = int(part.get("year"))
+        except (TypeError, ValueError):
+            return ind
+        ss = self._sent_start(t["start"])
+        sent = self._text[ss:t["start"]]
+        last = None
+        for last in self.year_cue.finditer(sent):
+            pass
+        if last is None or int(last.group(1)) >= pyear:
+            return ind
+        if last.end() == len(sent) or not sent[:last.start()].strip():
+            return (last.group(1) + "年" + ind)[-self.ind_max:]
+        return ind
 
     def _context_level(self, ind: str, t: dict, cs: int, prev: dict | None,
                        parent: dict | None) -> str:
