@@ -44,6 +44,14 @@ CASES = [
      "6.2亿元", "省本级计划投资", False),
     # 全市/全县 is not carried over: every mention counts the whole area anyway
     ("全市新建幼儿园18所,新增学位5400个。", "5400个", "全市", None),
+    # a light-verb clause with no number names the topic of a bare count after it
+    ("开展初中学业质量监测,抽测学生2.1万名。", "2.1万名", "初中学业质量监测抽测学生", True),
+    ("实施“齐鲁名师”培养工程,遴选培养对象80名。", "80名", "齐鲁名师培养对象", True),
+    ("深化中小学食堂专项整治,组织交叉检查三轮。", "三轮", "中小学食堂交叉检查", False),
+    ("加强校外托管机构常态化监管,收费资金监管覆盖率达到100%。", "100%", "校外托管机构收费资金监管覆盖率", True),
+    # … but a count that names itself fully keeps its own words
+    ("加强民办学校常态化监管,年检合格率达到98%。", "98%", "年检合格率", True),
+    ("推进大中小学思政课一体化建设,建设市级思政课名师工作室20个。", "20个", "建设市级思政课名师工作室", True),
     # a part after 其中 keeps its parent, not the sentence subject
     ("中心城区招聘教师300人,其中研究生120人。", "120人", "中心城区", None),
 ]

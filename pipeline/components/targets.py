@@ -534,6 +534,8 @@ class TargetExtractor:
     # ------------------------------------------------- context qualifiers
     def _context_init(self, ind: dict) -> None:
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
+        self.ctx_topic_verbs = tuple(sorted(ind.get("context_topic_verbs", ()), key=len, reverse=True))
+        self.ctx_topic_tail = tuple(sorted(ind.get("context_topic_tail", ()), key=len, reverse=True))
 
     def _context(self, ind: str | None, t: dict, cs: int, prev: dict | None,
                  parent: dict | None, part: dict | None = None) -> str | None:
@@ -542,7 +544,49 @@ class TargetExtractor:
         if not ind:
             return ind
         ind = self._context_level(ind, t, cs, prev, parent)
+        ind = self._context_topic(ind, t, cs, prev)
         return self._context_year(ind, t, part)
+
+    def _context_topic(self, ind: str, t: dict, cs: int, prev: dict | None) -> str:
+        """开展义务教育质量监测,[抽测学生]3.6万名: a clause with no number that opens with a
+        light verb names the topic the next clause counts in; its noun phrase, less a generic
+        action noun (工程, 专项整治 …), qualifies the indicator (实施名师培养工程,遴选培养对象
+        -> 名师培养对象, the shared word once)."""
+        if not self.ctx_topic_verbs or (prev is not None and prev["end"] > cs):
+            return ind
+        text = self._text
+        ss = self._sent_start(t["start"])
+        if cs - 1 <= ss or text[cs - 1] not in ",，":
+            return ind
+        pcs = max(ss, self._clause_start(cs - 1))
+        if prev is not None and prev["end"] > pcs:
+            return ind
+        clause = self._NOISE.sub("", text[pcs:cs - 1])
+        if not clause.startswith(self.ctx_topic_verbs):
+            return ind
+        v = next(w for w in self.ctx_topic_verbs if clause.startswith(w))
+        q = full = clause[len(v):]
+        for _ in range(3):
+            q2 = q
+            for w in self.ctx_topic_tail:
+                if q.endswith(w) and len(q) > len(w) + 1:
+                    q = q[: -len(w)]
+                    break
+            if q == q2:
+                break
+        if len(q) < 2 or q in ind:
+            return ind
+        # only a bare count (抽测学生, 组织交叉检查), or one that names the topic's own action
+        # again (…常态化监管,[预收费资金监管覆盖率]) is no whole indicator by itself
+        core = ind[len(v2):] if (v2 := next((w for w in self.ctx_topic_verbs if ind.startswith(w)), "")) else ind
+        dropped = full[len(q):]
+        if len(core) < 2 or len(core) > 4 and not any(len(w) >= 2 and w in core[1:]
+                                                      for w, _ in _posseg(dropped)):
+            return ind
+        for k in range(min(len(q), len(ind)) - 1, 1, -1):   # 名师培养 + 培养对象: once
+            if q.endswith(ind[:k]):
+                return (q[:-k] + ind)[-self.ind_max:]
+        return (q + ind)[-self.ind_max:]
 
     def _context_year(self, ind: str, t: dict, part: dict | None) -> str:
         """公办园在园幼儿占比由2021年的[53.6%]提高到60%: in a plan, a value of a named past year
