@@ -536,6 +536,7 @@ class TargetExtractor:
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
         self.ctx_topic_verbs = tuple(sorted(ind.get("context_topic_verbs", ()), key=len, reverse=True))
         self.ctx_topic_tail = tuple(sorted(ind.get("context_topic_tail", ()), key=len, reverse=True))
+        self.ctx_topic_adv = re.compile("^(?:" + _alt(ind.get("context_topic_adverbs", ()) or ["^"]) + ")*")
 
     def _context(self, ind: str | None, t: dict, cs: int, prev: dict | None,
                  parent: dict | None, part: dict | None = None) -> str | None:
@@ -562,6 +563,7 @@ class TargetExtractor:
         if prev is not None and prev["end"] > pcs:
             return ind
         clause = self._NOISE.sub("", text[pcs:cs - 1])
+        clause = self.ctx_topic_adv.sub("", clause)
         if not clause.startswith(self.ctx_topic_verbs):
             return ind
         v = next(w for w in self.ctx_topic_verbs if clause.startswith(w))
@@ -574,15 +576,22 @@ class TargetExtractor:
                     break
             if q == q2:
                 break
-        if len(q) < 2 or q in ind:
+        if len(q) < 2 or q in ind or "的" in q or q[0] in self.vp_not_start:
             return ind
         # only a bare count (抽测学生, 组织交叉检查), or one that names the topic's own action
         # again (…常态化监管,[预收费资金监管覆盖率]) is no whole indicator by itself
         core = ind[len(v2):] if (v2 := next((w for w in self.ctx_topic_verbs if ind.startswith(w)), "")) else ind
+        fv = next((w for w in self.frame_verbs if ind.startswith(w)), "") if not v2 else ""
+        if fv:
+            core = ind[len(fv):]
+        if core in q or any(len(w) >= 2 and w in q for w, _ in _posseg(core)):
+            return ind                          # the topic names the counted thing itself
         dropped = full[len(q):]
         if len(core) < 2 or len(core) > 4 and not any(len(w) >= 2 and w in core[1:]
                                                       for w, _ in _posseg(dropped)):
             return ind
+        if fv:                                  # 新增+[城乡共同体]+结对学校: after the verb
+            return (fv + q + core)[-self.ind_max:]
         for k in range(min(len(q), len(ind)) - 1, 1, -1):   # 名师培养 + 培养对象: once
             if q.endswith(ind[:k]):
                 return (q[:-k] + ind)[-self.ind_max:]
