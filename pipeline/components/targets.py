@@ -559,12 +559,13 @@ class TargetExtractor:
         ss = self._sent_start(t["start"])
         if cs - 1 <= ss or text[cs - 1] not in ",，":
             return ind
-        pcs = max(ss, self._clause_start(cs - 1))
-        if prev is not None and prev["end"] > pcs:
-            return ind
-        clause = self._NOISE.sub("", text[pcs:cs - 1])
-        clause = self.ctx_topic_adv.sub("", clause)
-        if not clause.startswith(self.ctx_topic_verbs):
+        pcs, pce = max(ss, self._clause_start(cs - 1)), cs - 1
+        clause = self.ctx_topic_adv.sub("", self._NOISE.sub("", text[pcs:pce]))
+        if not clause.startswith(self.ctx_topic_verbs) and pcs - 1 > ss and text[pcs - 1] in ",，":
+            # one clause further back: 推进…课程改革,组建…联盟,[新增试点园]106所
+            pcs, pce = max(ss, self._clause_start(pcs - 1)), pcs - 1
+            clause = self.ctx_topic_adv.sub("", self._NOISE.sub("", text[pcs:pce]))
+        if not clause.startswith(self.ctx_topic_verbs) or self.rx.search(text, pcs, pce):
             return ind
         v = next(w for w in self.ctx_topic_verbs if clause.startswith(w))
         q = full = clause[len(v):]
@@ -584,7 +585,8 @@ class TargetExtractor:
         fv = next((w for w in self.frame_verbs if ind.startswith(w)), "") if not v2 else ""
         if fv:
             core = ind[len(fv):]
-        if core in q or any(len(w) >= 2 and w in q for w, _ in _posseg(core)):
+        between = text[pce:cs]
+        if core in q or any(len(w) >= 2 and (w in q or w in between) for w, _ in _posseg(core)):
             return ind                          # the topic names the counted thing itself
         dropped = full[len(q):]
         if len(core) < 2 or len(core) > 4 and not any(len(w) >= 2 and w in core[1:]
