@@ -536,6 +536,8 @@ class TargetExtractor:
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
         self.ctx_topic_verbs = tuple(sorted(ind.get("context_topic_verbs", ()), key=len, reverse=True))
         self.ctx_topic_tail = tuple(sorted(ind.get("context_topic_tail", ()), key=len, reverse=True))
+        self.ctx_topic_frames = tuple(ind.get("context_topic_frames", ()))
+        self.ctx_topic_verb_rx = re.compile(_alt(self.ctx_topic_verbs or ["^"]))
         self.ctx_topic_adv = re.compile("^(?:" + _alt(ind.get("context_topic_adverbs", ()) or ["^"]) + ")*")
 
     def _context(self, ind: str | None, t: dict, cs: int, prev: dict | None,
@@ -560,11 +562,11 @@ class TargetExtractor:
         if cs - 1 <= ss or text[cs - 1] not in ",，":
             return ind
         pcs, pce = max(ss, self._clause_start(cs - 1)), cs - 1
-        clause = self.ctx_topic_adv.sub("", self._NOISE.sub("", text[pcs:pce]))
+        clause = self._topic_clause(text[pcs:pce])
         if not clause.startswith(self.ctx_topic_verbs) and pcs - 1 > ss and text[pcs - 1] in ",，":
             # one clause further back: 推进…课程改革,组建…联盟,[新增试点园]106所
             pcs, pce = max(ss, self._clause_start(pcs - 1)), pcs - 1
-            clause = self.ctx_topic_adv.sub("", self._NOISE.sub("", text[pcs:pce]))
+            clause = self._topic_clause(text[pcs:pce])
         if not clause.startswith(self.ctx_topic_verbs) or self.rx.search(text, pcs, pce):
             return ind
         v = next(w for w in self.ctx_topic_verbs if clause.startswith(w))
@@ -598,6 +600,16 @@ class TargetExtractor:
             if q.endswith(ind[:k]):
                 return (q[:-k] + ind)[-self.ind_max:]
         return (q + ind)[-self.ind_max:]
+
+    def _topic_clause(self, raw: str) -> str:
+        """A clause as a topic: noise and leading adverbs dropped; a leading frame or partner
+        (与某学院, 依托某平台) passed over up to the light verb."""
+        clause = self.ctx_topic_adv.sub("", self._NOISE.sub("", raw))
+        if clause.startswith(self.ctx_topic_frames):
+            m = self.ctx_topic_verb_rx.search(clause, 2)
+            if m:
+                clause = self.ctx_topic_adv.sub("", clause[m.start():])
+        return clause
 
     def _context_year(self, ind: str, t: dict, part: dict | None) -> str:
         """公办园在园幼儿占比由2021年的[53.6%]提高到60%: in a plan, a value of a named past year
