@@ -534,6 +534,7 @@ class TargetExtractor:
     # ------------------------------------------------- context qualifiers
     def _context_init(self, ind: dict) -> None:
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
+        self.ctx_level_rx = re.compile(_alt(self.ctx_levels)) if self.ctx_levels else None
         self.ctx_topic_verbs = tuple(sorted(ind.get("context_topic_verbs", ()), key=len, reverse=True))
         self.ctx_topic_tail = tuple(sorted(ind.get("context_topic_tail", ()), key=len, reverse=True))
         self.ctx_topic_frames = tuple(ind.get("context_topic_frames", ()))
@@ -557,6 +558,8 @@ class TargetExtractor:
         -> 名师培养对象, the shared word once)."""
         if not self.ctx_topic_verbs or (prev is not None and prev["end"] > cs):
             return ind
+        if len(ind) > 7 and not ind.endswith(self.rate_words):
+            return ind                          # no bare count (see below)
         text = self._text
         ss = self._sent_start(t["start"])
         if cs - 1 <= ss or text[cs - 1] not in ",，":
@@ -640,10 +643,10 @@ class TargetExtractor:
         earlier clause of the sentence (or this clause, before an earlier mention) is the
         subject of the mentions that follow it, up to a 其中 (a part of its parent); 其中市本级…
         opens a new subject, and its mentions are no parts of the one before."""
-        if not self.ctx_levels:
-            return ind
         text = self._text
         ss = self._sent_start(t["start"])
+        if self.ctx_level_rx is None or not self.ctx_level_rx.search(text, ss, t["start"]):
+            return ind
         c = cs
         if prev is None or prev["start"] < cs:      # the first mention of its clause
             if cs - 1 <= ss:
