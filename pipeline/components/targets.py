@@ -594,7 +594,8 @@ class TargetExtractor:
         if core in q or any(len(w) >= 2 and (w in q or w in between) for w, _ in _posseg(core)):
             return ind                          # the topic names the counted thing itself
         dropped = full[len(q):]
-        if len(core) < 2 or len(core) > 4 and not any(len(w) >= 2 and w in core[1:]
+        short = 6 if core.endswith(self.rate_words) else 4     # 任务完成率: a bare rate
+        if len(core) < 2 or len(core) > short and not any(len(w) >= 2 and w in core[1:]
                                                       for w, _ in _posseg(dropped)):
             return ind
         if fv:                                  # 新增+[城乡共同体]+结对学校: after the verb
