@@ -558,7 +558,7 @@ class TargetExtractor:
         -> 名师培养对象, the shared word once)."""
         if not self.ctx_topic_verbs or (prev is not None and prev["end"] > cs):
             return ind
-        if len(ind) > 7 and not ind.endswith(self.rate_words):
+        if len(ind) > 9 and not ind.endswith(self.rate_words):
             return ind                          # no bare count (see below)
         text = self._text
         ss = self._sent_start(t["start"])
@@ -566,6 +566,10 @@ class TargetExtractor:
             return ind
         pcs, pce = max(ss, self._clause_start(cs - 1)), cs - 1
         clause = self._topic_clause(text[pcs:pce])
+        if not clause.startswith(self.ctx_topic_verbs) and not self.rx.search(text, pcs, pce):
+            new = self._context_subject(ind, clause, text[cs:t["start"]])
+            if new != ind:
+                return new
         if not clause.startswith(self.ctx_topic_verbs) and pcs - 1 > ss and text[pcs - 1] in ",，":
             # one clause further back: 推进…课程改革,组建…联盟,[新增试点园]106所
             pcs, pce = max(ss, self._clause_start(pcs - 1)), pcs - 1
@@ -604,6 +608,41 @@ class TargetExtractor:
             if q.endswith(ind[:k]):
                 return (q[:-k] + ind)[-self.ind_max:]
         return (q + ind)[-self.ind_max:]
+
+    _AFTER_LEAD = re.compile(r"^[\u4e00-\u9fff]{1,3}后将?")
+
+    def _context_subject(self, ind: str, clause: str, pre: str) -> str:
+        """盐仓街道九年一贯制学校完成主体工程,[建筑面积]约4.2万平方米: a bare noun counted
+        right after a clause with no number that opens with its subject (the nouns before the
+        first verb; 某校迁建工程 -> 某校迁建) is that subject's; so is what a work adds once
+        done (…工程主体结顶,建成后将[新增校舍]…)."""
+        m = self._AFTER_LEAD.match(ind)
+        core = ind[m.end():] if m else ind
+        fv = next((w for w in self.frame_verbs if core.startswith(w)), "")
+        if len(core) - len(fv) > 4 or len(core) - len(fv) < 2 or len(clause) < 6 or ind not in pre:
+            return ind
+        iw = _posseg(core[len(fv):])
+        if iw[0][1][0] not in "nl" or iw[0][1] == "nr":
+            return ind
+        words = _posseg(clause)
+        if words[0][1][0] not in "nlj" or words[0][1] == "nr":
+            return ind
+        subj = ""
+        for k, (w, f) in enumerate(words):
+            if f[0] in "vdpcrmu" and f != "vn" or f == "ad" or f[0] == "t" and k == 0:
+                if f[0] == "v" and k + 1 < len(words) and words[k + 1][0] in self.ctx_topic_tail:
+                    subj += w                    # 迁建工程: the work is the subject
+                break
+            subj += w
+        else:
+            return ind                           # no predicate: no subject clause
+        for w in self.ctx_topic_tail:
+            if subj.endswith(w) and len(subj) > len(w) + 1:
+                subj = subj[: -len(w)]
+                break
+        if len(subj) < 4 or core in subj:
+            return ind
+        return (subj + core)[-self.ind_max:]
 
     def _topic_clause(self, raw: str) -> str:
         """A clause as a topic: noise and leading adverbs dropped; a leading frame or partner
