@@ -555,7 +555,8 @@ class TargetExtractor:
         """开展义务教育质量监测,[抽测学生]3.6万名: a clause with no number that opens with a
         light verb names the topic the next clause counts in; its noun phrase, less a generic
         action noun (工程, 专项整治 …), qualifies the indicator (实施名师培养工程,遴选培养对象
-        -> 名师培养对象, the shared word once)."""
+        -> 名师培养对象, the shared word once).  The topic may sit one clause further back; a
+        clause opening with a subject instead goes to ``_context_subject``."""
         if not self.ctx_topic_verbs or (prev is not None and prev["end"] > cs):
             return ind
         if len(ind) > 9 and not ind.endswith(self.rate_words):
