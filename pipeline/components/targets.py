@@ -220,6 +220,7 @@ class TargetExtractor:
         self.people_whole_tail = re.compile("(?:" + _alt(ind.get("people_whole_tails", ["总数"])) + ")$")
         self.people_role_rx = re.compile("^([^的]{2,10}?)(?:" + _alt(ind.get("people_role_verbs", ["为"])) + ")(.{2,})$")
         self.people_role_join = ind.get("people_role_join", "{}")
+        self._context_init(ind)
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -543,6 +544,7 @@ class TargetExtractor:
                     ind = self._as_part_of(ind, parent, t)
                 elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
                     ind = self._sibling(ind, prev)
+                ind = self._context(ind, t, cs, prev, parent, part)
                 t["indicator"] = ind
             prev = t
 
@@ -574,6 +576,196 @@ class TargetExtractor:
         if w and w[-1][1] == "v":
             return w[-1][0] + np_
         return np_
+
+    # ------------------------------------------------- context qualifiers
+    def _context_init(self, ind: dict) -> None:
+        self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
+        self.ctx_level_rx = re.compile(_alt(self.ctx_levels)) if self.ctx_levels else None
+        self.ctx_topic_verbs = tuple(sorted(ind.get("context_topic_verbs", ()), key=len, reverse=True))
+        self.ctx_topic_tail = tuple(sorted(ind.get("context_topic_tail", ()), key=len, reverse=True))
+        self.ctx_topic_frames = tuple(ind.get("context_topic_frames", ()))
+        self.ctx_topic_verb_rx = re.compile(_alt(self.ctx_topic_verbs or ["^"]))
+        self.ctx_topic_adv = re.compile("^(?:" + _alt(ind.get("context_topic_adverbs", ()) or ["^"]) + ")*")
+
+    def _context(self, ind: str | None, t: dict, cs: int, prev: dict | None,
+                 parent: dict | None, part: dict | None = None) -> str | None:
+        """Qualifiers of the indicator that sit earlier in the sentence than the number's
+        clause."""
+        if not ind:
+            return ind
+        ind = self._context_level(ind, t, cs, prev, parent)
+        ind = self._context_topic(ind, t, cs, prev)
+        return self._context_year(ind, t, part)
+
+    def _context_topic(self, ind: str, t: dict, cs: int, prev: dict | None) -> str:
+        """开展义务教育质量监测,[抽测学生]3.6万名: a clause with no number that opens with a
+        light verb names the topic the next clause counts in; its noun phrase, less a generic
+        action noun (工程, 专项整治 …), qualifies the indicator (实施名师培养工程,遴选培养对象
+        -> 名师培养对象, the shared word once).  The topic may sit one clause further back; a
+        clause opening with a subject instead goes to ``_context_subject``."""
+        if not self.ctx_topic_verbs or (prev is not None and prev["end"] > cs):
+            return ind
+        if len(ind) > 9 and not ind.endswith(self.rate_words):
+            return ind                          # no bare count (see below)
+        text = self._text
+        ss = self._sent_start(t["start"])
+        if cs - 1 <= ss or text[cs - 1] not in ",，":
+            return ind
+        pcs, pce = max(ss, self._clause_start(cs - 1)), cs - 1
+        clause = self._topic_clause(text[pcs:pce])
+        if not clause.startswith(self.ctx_topic_verbs) and not self.rx.search(text, pcs, pce):
+            new = self._context_subject(ind, clause, text[cs:t["start"]])
+            if new != ind:
+                return new
+        if not ind.endswith(self.rate_words):   # the count's own clause has no subject
+            own = _posseg(self._NOISE.sub("", text[cs:t["start"]]))
+            if not own or own[0][1][0] != "v" and own[0][0] not in self.frame_verbs:
+                return ind
+        if not clause.startswith(self.ctx_topic_verbs) and pcs - 1 > ss and text[pcs - 1] in ",，":
+            # one clause further back: 推进…课程改革,组建…联盟,[新增试点园]106所
+            pcs, pce = max(ss, self._clause_start(pcs - 1)), pcs - 1
+            clause = self._topic_clause(text[pcs:pce])
+        if not clause.startswith(self.ctx_topic_verbs) or self.rx.search(text, pcs, pce):
+            return ind
+        v = next(w for w in self.ctx_topic_verbs if clause.startswith(w))
+        q = full = clause[len(v):]
+        for _ in range(3):
+            q2 = q
+            for w in self.ctx_topic_tail:
+                if q.endswith(w) and len(q) > len(w) + 1:
+                    q = q[: -len(w)]
+                    break
+            if q == q2:
+                break
+        if len(q) < 2 or q in ind or "的" in q or q[0] in self.vp_not_start:
+            return ind
+        # only a bare count (抽测学生, 组织交叉检查), or one that names the topic's own action
+        # again (…常态化监管,[预收费资金监管覆盖率]) is no whole indicator by itself
+        core = ind[len(v2):] if (v2 := next((w for w in self.ctx_topic_verbs if ind.startswith(w)), "")) else ind
+        fv = next((w for w in self.frame_verbs if ind.startswith(w)), "") if not v2 else ""
+        if fv:
+            core = ind[len(fv):]
+        between = text[pce:cs]
+        if core in q or any(len(w) >= 2 and (w in q or w in between) for w, _ in _posseg(core)):
+            return ind                          # the topic names the counted thing itself
+        dropped = full[len(q):]
+        short = 6 if core.endswith(self.rate_words) else 4     # 任务完成率: a bare rate
+        if len(core) < 2 or len(core) > short and not any(len(w) >= 2 and w in core[1:]
+                                                      for w, _ in _posseg(dropped)):
+            return ind
+        if fv:                                  # 新增+[城乡共同体]+结对学校: after the verb
+            return (fv + q + core)[-self.ind_max:]
+        for k in range(min(len(q), len(ind)) - 1, 1, -1):   # 名师培养 + 培养对象: once
+            if q.endswith(ind[:k]):
+                return (q[:-k] + ind)[-self.ind_max:]
+        return (q + ind)[-self.ind_max:]
+
+    _AFTER_LEAD = re.compile(r"^[\u4e00-\u9fff]{1,3}后将?")
+
+    def _context_subject(self, ind: str, clause: str, pre: str) -> str:
+        """盐仓街道九年一贯制学校完成主体工程,[建筑面积]约4.2万平方米: a bare noun counted
+        right after a clause with no number that opens with its subject (the nouns before the
+        first verb; 某校迁建工程 -> 某校迁建) is that subject's; so is what a work adds once
+        done (…工程主体结顶,建成后将[新增校舍]…)."""
+        m = self._AFTER_LEAD.match(ind)
+        core = ind[m.end():] if m else ind
+        fv = next((w for w in self.frame_verbs if core.startswith(w)), "")
+        if len(core) - len(fv) > 4 or len(core) - len(fv) < 2 or len(clause) < 6 or ind not in pre:
+            return ind
+        iw = _posseg(core[len(fv):])
+        if iw[0][1][0] not in "nl" or iw[0][1] == "nr":
+            return ind
+        words = _posseg(clause)
+        if words[0][1][0] not in "nlj" or words[0][1] == "nr":
+            return ind
+        subj = ""
+        for k, (w, f) in enumerate(words):
+            if f[0] in "vdpcrmu" and f != "vn" or f == "ad" or f[0] == "t" and k == 0:
+                if f[0] == "v" and k + 1 < len(words) and words[k + 1][0] in self.ctx_topic_tail:
+                    subj += w                    # 迁建工程: the work is the subject
+                break
+            subj += w
+        else:
+            return ind                           # no predicate: no subject clause
+        for w in self.ctx_topic_tail:
+            if subj.endswith(w) and len(subj) > len(w) + 1:
+                subj = subj[: -len(w)]
+                break
+        if len(subj) < 4 or core in subj:
+            return ind
+        return (subj + core)[-self.ind_max:]
+
+    def _topic_clause(self, raw: str) -> str:
+        """A clause as a topic: noise and leading adverbs dropped; a leading frame or partner
+        (与某学院, 依托某平台) passed over up to the light verb."""
+        clause = self.ctx_topic_adv.sub("", self._NOISE.sub("", raw))
+        if clause.startswith(self.ctx_topic_frames):
+            m = self.ctx_topic_verb_rx.search(clause, 2)
+            if m:
+                clause = self.ctx_topic_adv.sub("", clause[m.start():])
+        return clause
+
+    def _context_year(self, ind: str, t: dict, part: dict | None) -> str:
+        """公办园在园幼儿占比由2021年的[53.6%]提高到60%: in a plan, a value of a named past year
+        is that year's indicator (2021年公办园在园幼儿占比); the goal after it is not."""
+        m = _YEAR_IN.match(ind)
+        if m:                                   # copied from the previous mention
+            ind = ind[m.end():] or ind
+        if not part or part.get("kind") != "plan" or t.get("kind") != "actual":
+            return ind
+        try:
+            pyear = int(part.get("year"))
+        except (TypeError, ValueError):
+            return ind
+        ss = self._sent_start(t["start"])
+        sent = self._text[ss:t["start"]]
+        last = None
+        for last in self.year_cue.finditer(sent):
+            pass
+        if last is None or int(last.group(1)) >= pyear:
+            return ind
+        if last.end() == len(sent) or not sent[:last.start()].strip():
+            return (last.group(1) + "年" + ind)[-self.ind_max:]
+        return ind
+
+    def _context_level(self, ind: str, t: dict, cs: int, prev: dict | None,
+                       parent: dict | None) -> str:
+        """全市开展前期项目51个,实施类项目134个 -> 全市实施类项目: a level word opening an
+        earlier clause of the sentence (or this clause, before an earlier mention) is the
+        subject of the mentions that follow it, up to a 其中 (a part of its parent); 其中市本级…
+        opens a new subject, and its mentions are no parts of the one before."""
+        text = self._text
+        ss = self._sent_start(t["start"])
+        if self.ctx_level_rx is None or not self.ctx_level_rx.search(text, ss, t["start"]):
+            return ind
+        c = cs
+        if prev is None or prev["start"] < cs:      # the first mention of its clause
+            if cs - 1 <= ss:
+                return ind
+            c = max(ss, self._clause_start(cs - 1))
+        for _ in range(4):
+            head = text[c:c + 12].lstrip(" \u3000\n")
+            sub = head.startswith(self.sub_cue)
+            if sub:
+                head = head[len(self.sub_cue):]
+            else:
+                k = text.rfind(self.sub_cue, c, t["start"])
+                if k >= 0 and not re.search(r"[)）]", text[k:t["start"]]):
+                    return ind                      # parts after 其中 have their parent
+            head = _YEAR_LEAD.sub("", head)
+            if head.startswith(self.ctx_levels):
+                w = next(w for w in self.ctx_levels if head.startswith(w))
+                if sub and parent is not None:
+                    ind = self._indicator(t, cs, prev) or ind
+                if w in ind:
+                    return ind
+                if any(x in ind for x in self.ctx_levels):
+                    return ind
+                return (w + ind)[-self.ind_max:]
+            if c - 1 <= ss:
+                break
+            c = max(ss, self._clause_start(c - 1))
+        return ind
 
     def _np_of(self, ind: str) -> str:
         """The noun phrase of an indicator: what follows its last verb (实施教育基建项目 ->
