@@ -1,9 +1,7 @@
 """The normalised view and its offset map back to the original text."""
 import json
 
-import pytest
-
-from pipeline.normalise import View, is_hard_wrapped, normalise, to_simplified
+from pipeline.normalise import is_hard_wrapped, normalise, to_simplified
 
 
 def test_traditional_to_simplified_keeps_length_and_positions():

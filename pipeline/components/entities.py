@@ -36,7 +36,7 @@ from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc
 
 from .. import CONFIGS
-from ..extensions import in_ignored, init_doc
+from ..extensions import init_doc
 from ..normalise import _FULLWIDTH_TABLE, to_simplified
 
 CJK = "\u4e00-\u9fff"

@@ -1,0 +1,912 @@
+"""What a numeric target counts: its ``indicator`` (ANNOTATION.md s.3), "the short noun phrase
+that says what is counted" (新增幼儿园学位, 公办幼儿园在园幼儿占比).
+
+``IndicatorReader`` is the part of the targets stage that reads it from the words around the
+number, in this order:
+
+- the clause before the number (新增幼儿园学位[8100个]): leading frames, light verbs, years and
+  comparator words are cleaned off (``_indicator``, ``_clean``, ``_drop_frame``); shares,
+  roles, 其中-parts and people counts (``_people_*``);
+- the number first (新增[80所]结对学校, [6所]幼儿园通过评估): the noun phrase after it, a verb
+  phrase after that turned into a 的-modifier, lists and coordinated counts (``_post_*``);
+- the mention before it in the same sentence: 其中 parts (``_as_part_of``), siblings after 、
+  (``_sibling``);
+- qualifiers earlier in the sentence: a sub-area subject (市本级…), a light-verb topic clause
+  (开展…监测,抽测学生…), a named past year (``_context_*``).
+
+It is a mixin: the host (``TargetExtractor``) provides ``self._text`` (the normalised view),
+``self.rx`` (the mention regex), ``self._clause_start`` / ``self._sent_start``, and calls
+``self._indicator_init(cfg["indicator"])`` with the ``indicator:`` block of configs/units.yaml.
+Vocabulary lives there; nothing here names a place or a report.
+"""
+from __future__ import annotations
+
+import re
+
+from .zh import CN_DIGITS as _CN_DIGITS, alt as _alt, posseg as _posseg
+
+_YEAR_LEAD = re.compile(r"^(?:(?:19|20)\d\d年(?:度|底|末)?|到|至)+")
+_YEAR_IN = re.compile(r"(?:19|20)\d\d年度?")
+_YEAR_TAIL = re.compile(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$")
+_PRE_LEAD = re.compile(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*")
+
+
+class IndicatorReader:
+    """Reads the indicator of each target; see the module docstring for the host contract."""
+
+    def _indicator_init(self, ind: dict) -> None:
+        self.ind_lead = re.compile("^(?:" + _alt(ind["strip_leading"]) + ")+")
+        self.ind_trail = re.compile("(?:" + _alt(ind["strip_trailing"]) + ")+$")
+        self.inc = re.compile(f"(?:比|较)?(?:上年|去年|上一年|上学年|往年)?(?:{_alt(ind['increase_words'])})了?$")
+        self.dec = re.compile(f"(?:比|较)?(?:上年|去年|上一年|上学年|往年)?(?:{_alt(ind['decrease_words'])})了?$")
+        self.inc_words = tuple(ind["increase_words"])
+        self.dec_words = tuple(ind["decrease_words"])
+        self.inc_suffix = ind["increase_suffix"]
+        self.dec_suffix = ind["decrease_suffix"]
+        self.ind_max = int(ind["max_len"])
+        self.last_year_words = set(ind["last_year_words"])
+        self.rate_words = tuple(ind["rate_words"])
+        self.sub_cue = ind["sub_cue"]
+        self.money_heads = tuple(ind["money_heads"])
+        self.generic_nouns = tuple(ind["generic_nouns"])
+        self.institutions = list(ind["institutions"])
+        self.unit_heads = {k: list(v) for k, v in ind["unit_heads"].items()}
+        self.ind_drop = re.compile("|".join(f"(?:{r})" for r in ind["drop_patterns"]))
+        self.vp_not_start = set(ind["vp_not_start"])
+        self.unit_noun = dict(ind["unit_noun"])
+        self.ind_prep = re.compile("^(?:" + _alt(ind["leading_frames"]) + ")")
+        self.frame_verbs = frozenset(ind.get("frame_verbs", ()))
+        self.bare_heads = frozenset(ind.get("bare_heads", ()))
+        self.post_and = tuple(sorted(ind.get("post_coordinators", ()), key=len, reverse=True))
+        self.post_work = tuple(ind.get("post_work_nouns", ()))
+        self.post_vp_max = int(ind.get("post_vp_max", 14))
+        self.post_lead_drop = re.compile(_alt(ind.get("post_lead_drop") or ["\0"]))
+        self.post_heads = {k: tuple(v) for k, v in (ind.get("post_count_heads") or {}).items()}
+        self.people_units = frozenset(ind.get("people_units", ()))
+        self.people_event_rx = re.compile(r"^(?:在|于)(.{2,20}?)(?:中|上|里|期间)(.{1,4})$")
+        self.people_light_verbs = tuple(ind.get("people_light_verbs", ()))
+        self.people_programme_tail = re.compile("(?:" + _alt(ind.get("people_programme_tails", ["工程"])) + ")$")
+        self.people_mid_frames = tuple(ind.get("people_mid_frames", ()))
+        self.people_unit_heads = dict(ind.get("people_unit_heads", {}))
+        self.people_coord = tuple(ind.get("people_coord", ("和", "及")))
+        self.people_share_rx = re.compile("^(.*?)(?:" + _alt(ind.get("people_share_words", ["占"])) + ")(.+)$")
+        self.people_whole_tail = re.compile("(?:" + _alt(ind.get("people_whole_tails", ["总数"])) + ")$")
+        self.people_role_rx = re.compile("^([^的]{2,10}?)(?:" + _alt(ind.get("people_role_verbs", ["为"])) + ")(.{2,})$")
+        self.people_role_join = ind.get("people_role_join", "{}")
+        self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
+        self.ctx_level_rx = re.compile(_alt(self.ctx_levels)) if self.ctx_levels else None
+        self.ctx_topic_verbs = tuple(sorted(ind.get("context_topic_verbs", ()), key=len, reverse=True))
+        self.ctx_topic_tail = tuple(sorted(ind.get("context_topic_tail", ()), key=len, reverse=True))
+        self.ctx_topic_frames = tuple(ind.get("context_topic_frames", ()))
+        self.ctx_topic_verb_rx = re.compile(_alt(self.ctx_topic_verbs or ["^"]))
+        self.ctx_topic_adv = re.compile("^(?:" + _alt(ind.get("context_topic_adverbs", ()) or ["^"]) + ")*")
+
+    _OPEN = re.compile(r"[(（][^()（）]*$")
+    _POST_END = re.compile(r"[，,；;。！？!?：:、\n(（)）《》\d]|以上|以下|左右|以内")
+    _QUOTE_MARKS = re.compile(r"[“”\"‘’「」]")
+    _POST_TAIL = re.compile(r"^(?:[ \u3000]|以上|以下|左右|以内|余|多)+")
+    _NOISE = re.compile(r"(?:\n[ \u3000]*[-—–][ \u3000]?\d{1,4}[ \u3000]?[-—–][ \u3000]*(?=\n)|[\s“”\"‘’《》「」])+")
+
+    def _indicator(self, t: dict, cs: int, prev: dict | None) -> str | None:
+        """What is counted: the clause before the number (新增幼儿园学位[8100个]) or, when the
+        number comes first (新增[80所]结对学校, [6所]幼儿园通过评估), the verb before it and
+        the noun phrase after it, a trailing verb phrase turned into a 的-modifier."""
+        text = self._text
+        pre_start = cs
+        if prev is not None and prev["end"] > cs:
+            pre_start = prev["end"]
+        pre = text[pre_start:t["start"]]
+        pre = _PRE_LEAD.sub("", pre)
+        pre = self._NOISE.sub("", pre)
+        k = self._OPEN.search(pre)           # a parenthesis opened before the number
+        if k:
+            pre = pre[k.start() + 1:]
+        raw = pre
+        pre = self._clean(self._drop_frame(self._clean(self.ind_drop.sub("", pre))))
+        if "等" in pre:                       # 开展船员等社会培训 -> 社会培训 (not 高等教育)
+            pos = 0
+            for w, _ in _posseg(pre):
+                pos += len(w)
+                if w == "等" and 1 < pos <= len(pre) - 2:
+                    pre = pre[pos:]
+                    break
+        if raw == "占" and prev is not None and prev.get("indicator"):
+            return prev["indicator"] + "占比"
+        coord = self._people_coord(pre, raw, prev)
+        if coord:
+            return coord[-self.ind_max:]
+        share = self._people_share(pre, raw, t, prev)
+        if share:
+            return share[-self.ind_max:]
+        change = None
+        tail = pre[:-1] if pre.endswith("了") else pre     # both patterns end word + 了?
+        if tail.endswith(self.inc_words) and self.inc.search(pre):
+            change = self.inc_suffix
+            pre = self._clean(self.inc.sub("", pre))
+        elif tail.endswith(self.dec_words) and self.dec.search(pre):
+            change = self.dec_suffix
+            pre = self._clean(self.dec.sub("", pre))
+        if change:
+            if len(pre) < 2 and prev is not None and prev.get("indicator"):
+                base = prev["indicator"]
+                for suf in (self.inc_suffix, self.dec_suffix):
+                    if base.endswith(suf):
+                        base = base[: -len(suf)]
+                return base + change
+            return (pre + change)[-self.ind_max:] if pre else None
+        # 优良率达到50%以上、合格率96%以上: borrow the head of the previous indicator
+        if (prev is not None and prev.get("indicator") and 1 < len(pre) <= 4 and pre[-1] in "率比数量"
+                and text[prev["end"]:t["start"]].lstrip("以上下内左右 ").startswith(("、", ",", "，"))
+                and len(prev["indicator"]) > len(pre) and prev["indicator"][-1] == pre[-1]):
+            return prev["indicator"][: -len(pre)] + pre
+        # 新建幼儿园项目9个,新增学位[2610个]: places of the kind of school just counted
+        g = (next((g for g in self.generic_nouns if pre.endswith(g)), None)
+             if pre.endswith(self.generic_nouns) else None)
+        q = _posseg(pre[: -len(g)]) if g and len(pre) > len(g) else ()
+        if (g and (not q or (len(q) == 1 and q[0][1][0] == "v")) and prev is not None and prev.get("indicator")
+                and prev["start"] >= self._sent_start(t["start"])
+                and not any(w in pre for w in self.institutions)):
+            inst = [w for w in self.institutions if w in prev["indicator"]]
+            if inst:
+                w = max(inst, key=lambda x: (prev["indicator"].rfind(x), len(x)))
+                return (pre[: -len(g)] + w + g)[-self.ind_max:]
+        # 实施教育项目116个,完成投资[18.4亿元]: money for the things counted just before
+        if (t["unit"] == "元" and 1 < len(pre) <= 4 and prev is not None and prev.get("indicator")
+                and prev["unit"] != "元" and prev["start"] >= self._sent_start(t["start"])):
+            np_ = self._np_of(prev["indicator"])
+            if len(np_) <= 10 and np_.endswith(self.money_heads):
+                return (np_ + pre)[-self.ind_max:]
+        # 覆盖率达[80%], 完成率[146.78%]: a bare rate names its subject in the clause before
+        if 1 < len(pre) <= 4 and pre.endswith(self.rate_words):
+            head = self._subject_before(t, cs, prev)
+            if head and not head.endswith(self.rate_words):
+                return (head + pre)[-self.ind_max:]
+        if pre in self.last_year_words and prev is not None and prev.get("indicator"):
+            return "上年" + prev["indicator"]
+        # the number comes first: a noun phrase follows it
+        post = text[t["end"]:t["end"] + 40]
+        post = _YEAR_IN.sub("", self._POST_TAIL.sub("", post))
+        is_share = t["unit"] in ("%", "‰")
+        post_q = post
+        post = self._QUOTE_MARKS.sub("", post).lstrip("的")   # 建成[5个]“智安校园”示范点
+        post_full = post
+        post = self._POST_END.split(post, 1)[0]
+        post = self._NOISE.sub("", post)
+        if post and "\u4e00" <= post[0] <= "\u9fff":
+            role = self._people_role(post, t)
+            if role:
+                return role[-self.ind_max:]
+            words = self._post_words(post, post_q)
+            np_end = 0
+            for w, f in words:
+                if f[0] in "vpdcu" and f != "vn":
+                    break
+                np_end += len(w)
+            np_, vp = post[:np_end], post[np_end:]
+            np_, vp = self._post_np_vp(post_full, np_, vp)
+            share_vp = vp.replace("的", "")[:8]
+            vp = self._post_cut(vp.split("的", 1)[0])
+            if vp and vp[0] in self.vp_not_start:
+                vp = ""
+            pre_words = _posseg(pre) if pre else []
+            lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
+            lead = lead or self._people_place_lead(pre, pre_words)
+            lead = self._post_lead(t, pre, lead, vp)
+            if not lead and np_:                 # 新增A、B[2个]专业: the verb opening the list
+                listed = self._people_list_lead(pre, t)
+                lead = listed if listed != pre else lead
+            np_, vp = self._post_head(t, np_, vp)
+            phrase = ""
+            if is_share and np_:
+                phrase = np_ + share_vp + "比例"
+            elif np_ and vp:
+                phrase = lead + vp + "的" + np_
+            elif np_ in self.bare_heads and pre and not lead and not vp:
+                # 完成第二届中德班[96名]学生: a bare head takes the noun phrase before the number
+                np0 = self._np_of(pre)
+                phrase = np0 + np_ if 2 <= len(np0) < len(pre) or (np0 == pre and pre_words
+                                                                    and pre_words[0][1][0] == "n") else np_
+            elif np_:
+                phrase = lead + np_
+            elif vp and lead:
+                phrase = lead + vp
+            elif vp and not pre:
+                phrase = vp + ("的" + self.unit_noun[t["unit"]] if t["unit"] in self.unit_noun else "")
+            if phrase:
+                return phrase[-self.ind_max:]
+        if not pre:
+            # 由2021年的53.6%提高到[60%]以上, 分别达到88.18%、[87.30%]: the same indicator
+            if prev is not None and prev.get("indicator") and prev["end"] > cs:
+                return prev["indicator"]
+            return None
+        pre = self._people_verb_only(pre, t, cs)
+        pre = self._people_light_object(pre, t, cs)
+        pre = self._people_subject_verb(pre, t)
+        pre = self._people_frame_event(pre, raw)
+        pre = self._people_mid_frame(pre)
+        pre = self._people_unit_head(pre, t)
+        return pre[-self.ind_max:]
+
+    def _subject_before(self, t: dict, cs: int, prev: dict | None) -> str:
+        """The head the previous clause of the same sentence talks about: the previous
+        mention's indicator, or else that clause's text."""
+        ss = self._sent_start(t["start"])
+        if prev is not None and prev["start"] >= ss and prev.get("indicator"):
+            head = prev["indicator"]
+            for suf in (self.inc_suffix, self.dec_suffix):
+                if head.endswith(suf):
+                    head = head[: -len(suf)]
+            return head
+        if cs - 1 <= ss:
+            return ""
+        pcs = max(ss, self._clause_start(cs - 1))
+        head = self._NOISE.sub("", self._text[pcs:cs - 1])
+        head = self._drop_frame(self._clean(self.ind_drop.sub("", head)))
+        return head if len(head) <= 16 else ""
+
+    def _drop_frame(self, pre: str) -> str:
+        """依托定海区社区学院新增老年教育学位 -> 新增老年教育学位: a leading frame (preposition
+        or 依托/围绕 …) is dropped up to the next verb."""
+        if not pre or not self.ind_prep.match(pre):
+            return pre
+        words = _posseg(pre)
+        pos = len(words[0][0])
+        for k, (w, f) in enumerate(words[1:], 1):
+            if (f[0] == "v" and (f != "vn" or k < len(words) - 1)) or w in self.frame_verbs:
+                return pre[pos:] if len(pre) - pos >= 2 else pre
+            pos += len(w)
+        return pre
+
+    def _clean(self, pre: str) -> str:
+        for _ in range(3):
+            old = pre
+            m = self.ind_lead.match(pre)
+            if m:
+                pre = pre[m.end():]
+            m = _YEAR_LEAD.match(pre)
+            if m:
+                pre = pre[m.end():]
+            pre = self.ind_trail.sub("", pre)
+            pre = _YEAR_TAIL.sub("", pre)
+            if pre == old:
+                break
+        return pre
+
+    def _np_of(self, ind: str) -> str:
+        """The noun phrase of an indicator: what follows its last verb (实施教育基建项目 ->
+        教育基建项目, 全市新增正高级教师 -> 正高级教师)."""
+        words = _posseg(ind)
+        pos, cut = 0, 0
+        for w, f in words:
+            pos += len(w)
+            if f[0] == "v" and f != "vn":
+                cut = pos
+        np_ = ind[cut:]
+        return np_ if len(np_) >= 2 else ind
+
+    def _as_part_of(self, ind: str | None, parent: dict, t: dict) -> str | None:
+        """A mention after 其中 counts a part of its parent: 新建项目 under 实施教育基建项目 is
+        新建教育基建项目; 研究生学历 (名) under 招聘新教师 is 研究生学历新教师."""
+        pind = parent.get("indicator")
+        if not ind or not pind or parent.get("unit") != t.get("unit") and t["unit"] in ("%", "‰"):
+            return ind
+        np_ = self._np_of(pind)
+        if np_ in ind:
+            return ind
+        np_ = self._people_part_np(np_, pind)
+        n, acc = 0, 0
+        for w, _ in reversed(_posseg(ind)):      # the shared head, in whole words of ind
+            acc += len(w)
+            if acc < len(ind) and np_.endswith(ind[-acc:]):
+                n = acc
+        if n >= 2:
+            return (ind[:-n] + np_)[-self.ind_max:]
+        # 其中一等奖20项 under …教学成果奖: the part's head replaces the parent's
+        head = np_.split("的", 1)[0]
+        i = head.rfind(ind[-1])
+        if i > 1 and i == len(head) - 1 and len(_posseg(ind)) == 1:
+            return (np_[:i] + ind)[-self.ind_max:]
+        heads = self.unit_heads.get(t["unit"])
+        if heads and not ind.endswith(tuple(heads)) and t["unit"] == parent.get("unit"):
+            return (ind + np_)[-self.ind_max:]
+        return ind
+
+    def _sibling(self, ind: str, prev: dict) -> str:
+        """新增国家级校园足球特色校32所、省级[27所]: a short modifier replaces its counterpart
+        in the previous indicator."""
+        pind = prev.get("indicator") or ""
+        if len(ind) > 3 or len(pind) < len(ind) + 2:
+            return ind
+        words = _posseg(pind)
+        ends = []
+        pos = 0
+        for w, _ in words:
+            ends.append((pos, pos + len(w)))
+            pos += len(w)
+        for k in range(len(words) - 1, -1, -1):
+            w = words[k][0]
+            if w[-1] == ind[-1] and w != ind:
+                a, b = ends[k]
+                j = k
+                while b - a < len(ind) and j > 0:      # 优质+校 <- 达标校
+                    j -= 1
+                    a = ends[j][0]
+                return pind[:a] + ind + pind[b:]
+        return ind
+
+    def _people_list_verb(self, ind: str | None, prev: dict | None, gap: str | None) -> str | None:
+        """引进A、B毕业生[150名]、硕士生[70名] -> 引进硕士生; 其中新设甲专项[30项]、乙专项[30项]
+        -> 新设乙专项: the next item of a list is governed by the verb that opens the list."""
+        if not ind or prev is None or not prev.get("indicator") or gap is None:
+            return ind
+        if gap.lstrip()[:1] not in ("、", ",", "，") or len(gap.strip()) > len(ind) + 2:
+            return ind
+        pw = _posseg(prev["indicator"])
+        k = 1 if len(pw) > 2 and len(pw[0][0]) == 1 and pw[0][1] in ("a", "d") else 0   # 新/a 设/v
+        verb = "".join(w for w, _ in pw[:k + 1])
+        if len(pw) < k + 2 or pw[k][1] != "v" or ind.startswith(verb) or ind.endswith(self.rate_words):
+            return ind
+        iw = _posseg(ind)
+        if any(f[0] == "v" and f != "vn" for _, f in iw) or iw[-1][1][0] != "n":
+            return ind
+        if "、" not in prev["indicator"] and len(ind) <= 3:
+            return ind
+        return verb + ind
+
+    def _people_part_np(self, np_: str, pind: str) -> str:
+        """招聘教师[607人],其中研究生以上[46人] -> 研究生以上招聘教师: when the parent counts a
+        bare head (教师, 学生), the part keeps the parent's verb, which says which ones."""
+        if np_ not in self.bare_heads or not pind.endswith(np_):
+            return np_
+        w = _posseg(pind[: -len(np_)])
+        if w and w[-1][1] == "v":
+            return w[-1][0] + np_
+        return np_
+
+    # ----------------------------------------------------- the number first: what follows it
+    _QUOTED = re.compile(r"“([^“”]*)”|\"([^\"]*)\"|‘([^‘’]*)’|「([^「」]*)」")
+
+    def _post_words(self, post: str, raw: str) -> tuple[tuple[str, str], ...]:
+        """jieba's words of the noun phrase after the number, a quoted name kept as one word
+        (建成5个“智安校园”示范点: 智安校园 is not 智 + 安 + 校园)."""
+        if not self._QUOTED.search(raw):
+            return _posseg(post)
+        words: list[tuple[str, str]] = []
+        pos = 0
+        for m in self._QUOTED.finditer(raw):
+            words.extend(_posseg(raw[pos:m.start()]) if m.start() > pos else ())
+            q = next(g for g in m.groups() if g is not None)
+            if q:
+                words.append((q, "nz"))
+            pos = m.end()
+        words.extend(_posseg(raw[pos:]) if pos < len(raw) else ())
+        out, acc = [], 0                     # only as far as post goes
+        for w, f in words:
+            if not post.startswith(w, acc):
+                break
+            out.append((w, f))
+            acc += len(w)
+        return tuple(out) if acc == len(post) else _posseg(post)
+
+    def _post_np_vp(self, full: str, np_: str, vp: str) -> tuple[str, str]:
+        """The verb phrase that says what the counted noun did: through lists and counts inside
+        it, and-joined nouns moved to the noun phrase, cut at 等."""
+        if not np_:
+            return np_, vp
+        last = _posseg(np_)[-1]
+        if vp and len(last[0]) == 1 and last[1] in ("a", "d", "ad") and len(np_) > 2:
+            np_, vp = np_[:-1], last[0] + vp          # 公办中小学 | 全覆盖
+        full = self._NOISE.sub("", full)
+        end = len(np_) + len(vp)
+        if full.startswith(np_ + vp) and (full[end:end + 1] == "、" or not vp and full[end:end + 1].isdigit()):
+            vp = self._post_list(full, end, vp)
+        elif vp and full.startswith(np_ + vp) and end < len(full) and not vp.startswith("的"):
+            m = self.rx.match(full, end)             # 20位专家开讲[20次]讲堂: a count inside
+            if m is not None:
+                vp += self._POST_END.split(full[m.end():], 1)[0]
+        if vp.startswith("的"):                     # 42个支部的集中换届选举工作
+            vp = self._post_of_act(vp[1:]) or vp
+        if not vp:
+            return np_, vp
+        if vp.startswith(self.post_and):            # 书记和党务干部 | 进行了专题培训
+            c = next(a for a in self.post_and if vp.startswith(a))
+            pos = len(c)
+            for w, f in _posseg(vp[pos:]):
+                if f[0] in "vpdcu" and f != "vn":
+                    break
+                pos += len(w)
+            if len(c) < pos < len(vp):
+                np_, vp = np_ + vp[:pos], vp[pos:]
+        if "等" in vp:                              # 结对导学等方面深入合作
+            k = 0
+            for w, f in _posseg(vp):
+                if w == "等" and k >= 2:
+                    vp = vp[:k]
+                    break
+                k += len(w)
+        return np_, vp
+
+    def _post_head(self, t: dict, np_: str, vp: str) -> tuple[str, str]:
+        """26所学校课后服务实现全覆盖: the measure word counts 学校; 课后服务 is the topic of
+        the verb phrase (课后服务实现全覆盖的学校)."""
+        heads = self.post_heads.get(t["unit"])
+        if not heads or not vp or not np_:
+            return np_, vp
+        best = -1
+        for h in heads:
+            i = np_.find(h)
+            if i >= 0 and (best < 0 or i + len(h) < best):
+                best = i + len(h)
+        if 0 < best < len(np_) - 1 and not np_.startswith(self.post_and, best):
+            return np_[:best], np_[best:] + vp
+        return np_, vp
+
+    def _post_cut(self, vp: str) -> str:
+        """The verb phrase, whole words up to post_vp_max characters."""
+        if len(vp) <= self.post_vp_max:
+            return vp
+        n = 0
+        for w, _ in _posseg(vp):
+            if n + len(w) > self.post_vp_max:
+                break
+            n += len(w)
+        return vp[:n]
+
+    def _post_of_act(self, rest: str) -> str:
+        """NP的 + a nominalised verb (支部的集中换届选举工作): the act, as a verb phrase."""
+        words = _posseg(rest)
+        if not words or words[0][1][0] != "v" or "的" in rest:
+            return ""
+        for w in self.post_work:
+            if rest.endswith(w) and len(rest) > len(w):
+                return rest[: -len(w)]
+        return rest if words[-1][1] == "vn" else ""
+
+    def _after_count(self, pos: int) -> bool:
+        """Whether a number with its unit ends right at ``pos``."""
+        a = max(0, pos - 12)
+        return any(m.end() == pos - a for m in self.rx.finditer(self._text[a:pos]))
+
+    def _post_shared_verb(self, t: dict, pre: str) -> str:
+        """完成了10个学校8个党总支[42个]支部的换届选举: a count right after another one shares
+        the verb that opens the clause."""
+        cs = self._clause_start(t["start"])
+        head = self._text[cs:t["start"] - len(pre)]
+        if not self.rx.search(head):
+            return ""
+        words = _posseg(head)
+        lead = ""
+        for w, f in words:
+            if f[0] == "v" and f != "vn" or w in self.frame_verbs:
+                lead += w
+            elif f in ("ul", "uz") and lead:
+                continue
+            else:
+                break
+        return lead if lead and len(words) > 2 else ""
+
+    def _post_list(self, full: str, end: int, vp: str) -> str:
+        """The verb phrase cut at a 、: 被清华大学、北京大学录取 goes on through a list of
+        objects; 4所学校、19个专业入选… shares the verb phrase of the last count."""
+        rest = full[end + 1:] if full[end] == "、" else full[end:]
+        if not rest:
+            return vp
+        if not vp:
+            m = self.rx.match(rest)
+            if m is None or m.start() != 0:
+                return vp
+            nxt = self._POST_END.split(rest[m.end():], 1)[0]
+            pos = 0
+            for w, f in _posseg(nxt):
+                if f[0] in "vpdcu" and f != "vn":
+                    break
+                pos += len(w)
+            return nxt[pos:] if 0 < pos < len(nxt) else vp
+        for _ in range(4):
+            piece = self._POST_END.split(rest, 1)[0]
+            words = _posseg(piece)
+            if (not words or words[0][1][0] == "v" or piece[0].isdigit()
+                    or words[0][1][0] == "m" and vp[-1:] not in _CN_DIGITS):   # 一、二等奖
+                return vp
+            vp += "、" + piece
+            rest = rest[len(piece):]
+            if not rest.startswith("、"):
+                break
+            rest = rest[1:]
+        return vp
+
+    _LIST_SEP = re.compile(r"[、+]")
+
+    def _post_lead(self, t: dict, pre: str, lead: str, vp: str) -> str:
+        lead = self._post_lead_list(t, pre, lead, vp)
+        if not lead and "每" in pre:
+            lead = self._post_each(pre)
+        return self.post_lead_drop.sub("", lead) if lead and len(lead) > 3 else lead
+
+    def _post_each(self, pre: str) -> str:
+        """确保每个乡镇（街道）至少有[1所]公办中心幼儿园, 完成每学期[两次]近视监测普查: a
+        distributive 每-phrase right before the number is part of what is counted."""
+        tail = pre[pre.rfind("每"):]
+        words = _posseg(tail)
+        if len(tail) < 2 or any(f[0] == "v" and f != "vn" for _, f in words[1:]):
+            return ""
+        return tail
+
+    def _post_lead_list(self, t: dict, pre: str, lead: str, vp: str) -> str:
+        """The verb before the number, without the list it closes (…建设、开展[百所]学校结对帮扶
+        -> 开展; 农业、护理、教育[3个]专业硕士点: a list in apposition is no verb)."""
+        joined = pre.endswith(("、", *self.post_and)) and self._after_count(t["start"] - len(pre))
+        if not lead and (vp or joined) and (
+                not pre or joined or not any(f[0] == "v" for _, f in _posseg(pre))):
+            return self._post_shared_verb(t, pre)
+        if not self._LIST_SEP.search(pre) or not (lead or self._text[t["start"] - 1:t["start"]] == "等"):
+            return lead
+        parts = self._LIST_SEP.split(pre)
+        words = _posseg(parts[-1]) if parts[-1] else ()
+        if words and words[-1][1] == "v":
+            return parts[-1]
+        # 新增智能制造、茶艺与茶营销[2个]专业, 开工建设甲校、乙校等[8个]项目: the verb of the list
+        lead, on = "", False
+        for w, f in _posseg(parts[0]):
+            if f[0] == "v" and (f == "v" or on):
+                lead, on = lead + w, True
+            elif on:
+                break
+        return lead
+
+    # --------------------------- the clause before the number: people, roles, shares, frames
+    def _people_share(self, pre: str, raw: str, t: dict, prev: dict | None) -> str | None:
+        """骨干教师不低于交流总数的[20%] -> 骨干教师占交流比例; 占符合条件教师的[16.8%] after
+        交流轮岗教师[104名] -> 交流轮岗教师占符合条件教师比例: a share names its part and its
+        whole."""
+        if t["unit"] not in ("%", "‰") or not raw.rstrip().endswith("的"):
+            return None
+        m = self.people_share_rx.match(pre)
+        if not m:
+            return None
+        part, whole = m.group(1), self.people_whole_tail.sub("", m.group(2))
+        if not part:
+            if not raw.lstrip().startswith("占") or prev is None or not prev.get("indicator"):
+                return None
+            part = prev["indicator"]
+        t["_share"] = True
+        if part.endswith(self.rate_words):        # 认定数字家校比例不低于总数的10%
+            return part
+        return part + "占" + whole + "比例" if len(whole) >= 2 else None
+
+    def _people_coord(self, pre: str, raw: str, prev: dict | None) -> str | None:
+        """表彰优秀集体[40个]和个人[199名]: a bare noun joined by 和/及 to the mention before
+        shares that mention's modifiers; it replaces the last word of its indicator."""
+        if prev is None or not prev.get("indicator") or not raw.lstrip().startswith(self.people_coord):
+            return None
+        pw = _posseg(pre) if 2 <= len(pre) <= 3 else ()
+        if len(pw) != 1 or pw[0][1][0] != "n":
+            return None
+        last = _posseg(prev["indicator"])[-1]
+        if last[1][0] != "n" or last[0] == pre or len(prev["indicator"]) <= len(last[0]):
+            return None
+        n = len(last[0])
+        if n > len(pre) and _posseg(last[0][-len(pre):])[-1] == (last[0][-len(pre):], "n"):
+            n = len(pre)                    # 先进集体 -> 先进个人
+        return prev["indicator"][:-n] + pre
+
+    @staticmethod
+    def _people_place_lead(pre: str, words) -> str:
+        """引进上海[24名]名校长: a place between the verb and a leading number says where the
+        counted come from; verb and place lead the noun phrase."""
+        if len(words) >= 2 and words[-1][1] == "ns" and words[-2][1][0] == "v" and words[-2][1] != "vn":
+            return pre
+        return ""
+
+    def _people_mid_frame(self, pre: str) -> str:
+        """职专全年面向茶农开展社会培训[3200人次] -> 开展社会培训: a frame (面向/与/向 …) after
+        the subject is dropped with the subject, up to the verb that takes an object."""
+        if not any(w in pre for w in self.people_mid_frames):
+            return pre
+        words = _posseg(pre)
+        pos, seen, cut = 0, False, -1
+        for w, f in words:                  # the last verb after the frame (面向A、返乡青年开展…)
+            if seen and f[0] == "v" and f != "vn" and len(pre) - pos - len(w) >= 2:
+                cut = pos
+            if w in self.people_mid_frames:
+                seen = True
+            pos += len(w)
+        return pre[cut:] if cut >= 0 else pre
+
+    def _people_unit_head(self, pre: str, t: dict) -> str:
+        """教师人均完成培训[96学时] -> …培训学时: a unit that is itself the measured quantity
+        (学时, 课时, 学分) is the head of the indicator."""
+        head = self.people_unit_heads.get(t["unit"])
+        return pre + head if head and not pre.endswith(head) else pre
+
+    def _people_frame_event(self, pre: str, raw: str) -> str:
+        """在全省技能大赛中获奖[17项] -> 全省技能大赛获奖: a verb with no object after a
+        dropped 在…中 frame is about the event the frame names."""
+        m = self.people_event_rx.match(self._clean(self.ind_drop.sub("", raw)))
+        if not m or len(m.group(1)) < 3 or not pre.endswith(m.group(2)):
+            return pre
+        vw = _posseg(m.group(2))
+        return m.group(1) + m.group(2) if len(vw) == 1 and vw[0][1] == "v" else pre
+
+    def _people_subject_verb(self, pre: str, t: dict) -> str:
+        """中小学生参加红色研学[9600人次] -> 参加红色研学的中小学生: people who do something
+        are counted as the people, the verb phrase their 的-modifier."""
+        if t["unit"] not in self.people_units and t["unit"] != "人次":
+            return pre
+        heads = tuple(self.unit_heads.get("人", ()))
+        pos, subj = 0, -1
+        words = _posseg(pre)
+        for k, (w, f) in enumerate(words):
+            if f[0] == "v" and f != "vn":
+                subj = pos if k and pre[:pos].endswith(heads) else -1
+                break
+            if f[0] not in "nmj":
+                return pre
+            pos += len(w)
+        if subj < 2 or len(pre) - subj < 4 or pre.endswith(heads):   # 为对象配置导师[42位]
+            return pre
+        if any(f[0] == "v" and f != "vn" for _, f in _posseg(pre[subj:])[1:]):
+            return pre
+        return pre[subj:] + "的" + pre[:subj]
+
+    def _people_light_object(self, pre: str, t: dict, cs: int) -> str:
+        """开展质量监测，抽测学生[3.6万名] -> 质量监测抽测学生: a short verb clause counting
+        people names the activity the clause before opened with a light verb (开展/实施 X)."""
+        if t["unit"] not in self.people_units or not 2 <= len(pre) <= 4:
+            return pre
+        pw = _posseg(pre)
+        if len(pw) == 1 and pw[0][1] == "n":          # 遴选 (stripped) 培养对象
+            pass
+        elif pw[0][1] != "v" or (len(pw) > 1 and pw[-1][0] not in self.bare_heads and len(pw[-1][0]) > 2):
+            return pre
+        ss = self._sent_start(t["start"])
+        if cs - 1 <= ss:
+            return pre
+        pc = self._NOISE.sub("", self._text[max(ss, self._clause_start(cs - 1)):cs - 1])
+        best = -1
+        for v in self.people_light_verbs:
+            best = max(best, pc.rfind(v) + len(v) if v in pc else -1)
+        obj = pc[best:] if best > 0 else ""
+        if not 2 <= len(obj) <= 12:
+            return pre
+        obj = self.people_programme_tail.sub("", obj)
+        if any(f[0] == "v" and f != "vn" for _, f in _posseg(obj)[1:-1]) if obj else True:
+            return pre
+        lw = _posseg(obj)[-1][0] if obj else ""
+        if lw and pre.startswith(lw):         # X培养工程，遴选培养对象 -> X培养对象
+            obj = obj[: -len(lw)]
+        return obj + pre if len(obj) >= 2 else pre
+
+    def _people_verb_only(self, pre: str, t: dict, cs: int) -> str:
+        """推进教师交流轮岗，全年交流[104名]: a bare verb counting people takes the people and
+        the full verb from the clause before, where that verb follows them."""
+        if t["unit"] not in self.people_units or len(pre) > 3 or len(_posseg(pre)) != 1:
+            return pre
+        ss = self._sent_start(t["start"])
+        if cs - 1 <= ss:
+            return pre
+        pc = self._NOISE.sub("", self._text[max(ss, self._clause_start(cs - 1)):cs - 1])
+        i = pc.rfind(pre)
+        if i < 2:
+            return pre
+        who = _posseg(pc[:i])[-1][0]
+        if not who.endswith(tuple(self.unit_heads.get(t["unit"], ()))):
+            return pre
+        act = pc[i:]
+        return (act if len(act) <= len(pre) + 4 else pre) + who
+
+    def _people_role(self, post: str, t: dict) -> str | None:
+        """聘请[11位]专家学者为职业教育发展顾问: people appointed as a role are counted by
+        the role (the role, then who they are)."""
+        if t["unit"] not in self.people_units:
+            return None
+        m = self.people_role_rx.match(post)
+        if not m:
+            return None
+        who, role = m.group(1), m.group(2)
+        rw = _posseg(role)
+        if rw[-1][1][0] != "n" or any(f[0] in "pc" for _, f in rw):   # 为学生开展辅导: 为 is "for"
+            return None
+        ww = _posseg(who)
+        if ww[-1][1][0] != "n" or any(f[0] in "pd" for _, f in ww):      # 被发展成为…
+            return None
+        return role + self.people_role_join.format(who)
+
+    def _people_list_lead(self, pre: str, t: dict) -> str:
+        """新增A、B[2个]专业, 开工建设A、B等[8个]项目: a list before a leading number is an
+        apposition of the noun after it; only the verb that opens the clause is kept."""
+        if "、" not in pre and not self._text[:t["start"]].rstrip().endswith("等"):
+            return pre
+        words = _posseg(pre)
+        pos, a, b = 0, -1, -1
+        for w, f in words:
+            if w == "、":
+                break
+            if f[0] == "v":
+                a = pos if a < 0 else a
+                b = pos + len(w)
+            elif a >= 0:
+                break
+            pos += len(w)
+        return pre[a:b] if a >= 0 else ""
+
+    # ----------------------------------------------- qualifiers from earlier in the sentence
+    def _context(self, ind: str | None, t: dict, cs: int, prev: dict | None,
+                 parent: dict | None, part: dict | None = None) -> str | None:
+        """Qualifiers of the indicator that sit earlier in the sentence than the number's
+        clause."""
+        if not ind:
+            return ind
+        ind = self._context_level(ind, t, cs, prev, parent)
+        ind = self._context_topic(ind, t, cs, prev)
+        return self._context_year(ind, t, part)
+
+    def _context_topic(self, ind: str, t: dict, cs: int, prev: dict | None) -> str:
+        """开展义务教育质量监测,[抽测学生]3.6万名: a clause with no number that opens with a
+        light verb names the topic the next clause counts in; its noun phrase, less a generic
+        action noun (工程, 专项整治 …), qualifies the indicator (实施名师培养工程,遴选培养对象
+        -> 名师培养对象, the shared word once).  The topic may sit one clause further back; a
+        clause opening with a subject instead goes to ``_context_subject``."""
+        if not self.ctx_topic_verbs or (prev is not None and prev["end"] > cs):
+            return ind
+        if len(ind) > 9 and not ind.endswith(self.rate_words):
+            return ind                          # no bare count (see below)
+        text = self._text
+        ss = self._sent_start(t["start"])
+        if cs - 1 <= ss or text[cs - 1] not in ",，":
+            return ind
+        pcs, pce = max(ss, self._clause_start(cs - 1)), cs - 1
+        clause = self._topic_clause(text[pcs:pce])
+        if not clause.startswith(self.ctx_topic_verbs) and not self.rx.search(text, pcs, pce):
+            new = self._context_subject(ind, clause, text[cs:t["start"]])
+            if new != ind:
+                return new
+        if not ind.endswith(self.rate_words):   # the count's own clause has no subject
+            own = _posseg(self._NOISE.sub("", text[cs:t["start"]]))
+            if not own or own[0][1][0] != "v" and own[0][0] not in self.frame_verbs:
+                return ind
+        if not clause.startswith(self.ctx_topic_verbs) and pcs - 1 > ss and text[pcs - 1] in ",，":
+            # one clause further back: 推进…课程改革,组建…联盟,[新增试点园]106所
+            pcs, pce = max(ss, self._clause_start(pcs - 1)), pcs - 1
+            clause = self._topic_clause(text[pcs:pce])
+        if not clause.startswith(self.ctx_topic_verbs) or self.rx.search(text, pcs, pce):
+            return ind
+        v = next(w for w in self.ctx_topic_verbs if clause.startswith(w))
+        q = full = clause[len(v):]
+        for _ in range(3):
+            q2 = q
+            for w in self.ctx_topic_tail:
+                if q.endswith(w) and len(q) > len(w) + 1:
+                    q = q[: -len(w)]
+                    break
+            if q == q2:
+                break
+        if len(q) < 2 or q in ind or "的" in q or q[0] in self.vp_not_start:
+            return ind
+        # only a bare count (抽测学生, 组织交叉检查), or one that names the topic's own action
+        # again (…常态化监管,[预收费资金监管覆盖率]) is no whole indicator by itself
+        core = ind[len(v2):] if (v2 := next((w for w in self.ctx_topic_verbs if ind.startswith(w)), "")) else ind
+        fv = next((w for w in self.frame_verbs if ind.startswith(w)), "") if not v2 else ""
+        if fv:
+            core = ind[len(fv):]
+        between = text[pce:cs]
+        if core in q or any(len(w) >= 2 and (w in q or w in between) for w, _ in _posseg(core)):
+            return ind                          # the topic names the counted thing itself
+        dropped = full[len(q):]
+        short = 6 if core.endswith(self.rate_words) else 4     # 任务完成率: a bare rate
+        if len(core) < 2 or len(core) > short and not any(len(w) >= 2 and w in core[1:]
+                                                      for w, _ in _posseg(dropped)):
+            return ind
+        if fv:                                  # 新增+[城乡共同体]+结对学校: after the verb
+            return (fv + q + core)[-self.ind_max:]
+        for k in range(min(len(q), len(ind)) - 1, 1, -1):   # 名师培养 + 培养对象: once
+            if q.endswith(ind[:k]):
+                return (q[:-k] + ind)[-self.ind_max:]
+        return (q + ind)[-self.ind_max:]
+
+    _AFTER_LEAD = re.compile(r"^[\u4e00-\u9fff]{1,3}后将?")
+
+    def _context_subject(self, ind: str, clause: str, pre: str) -> str:
+        """盐仓街道九年一贯制学校完成主体工程,[建筑面积]约4.2万平方米: a bare noun counted
+        right after a clause with no number that opens with its subject (the nouns before the
+        first verb; 某校迁建工程 -> 某校迁建) is that subject's; so is what a work adds once
+        done (…工程主体结顶,建成后将[新增校舍]…)."""
+        m = self._AFTER_LEAD.match(ind)
+        core = ind[m.end():] if m else ind
+        fv = next((w for w in self.frame_verbs if core.startswith(w)), "")
+        if len(core) - len(fv) > 4 or len(core) - len(fv) < 2 or len(clause) < 6 or ind not in pre:
+            return ind
+        iw = _posseg(core[len(fv):])
+        if iw[0][1][0] not in "nl" or iw[0][1] == "nr":
+            return ind
+        words = _posseg(clause)
+        if words[0][1][0] not in "nlj" or words[0][1] == "nr":
+            return ind
+        subj = ""
+        for k, (w, f) in enumerate(words):
+            if f[0] in "vdpcrmu" and f != "vn" or f == "ad" or f[0] == "t" and k == 0:
+                if f[0] == "v" and k + 1 < len(words) and words[k + 1][0] in self.ctx_topic_tail:
+                    subj += w                    # 迁建工程: the work is the subject
+                break
+            subj += w
+        else:
+            return ind                           # no predicate: no subject clause
+        for w in self.ctx_topic_tail:
+            if subj.endswith(w) and len(subj) > len(w) + 1:
+                subj = subj[: -len(w)]
+                break
+        if len(subj) < 4 or core in subj:
+            return ind
+        return (subj + core)[-self.ind_max:]
+
+    def _topic_clause(self, raw: str) -> str:
+        """A clause as a topic: noise and leading adverbs dropped; a leading frame or partner
+        (与某学院, 依托某平台) passed over up to the light verb."""
+        clause = self.ctx_topic_adv.sub("", self._NOISE.sub("", raw))
+        if clause.startswith(self.ctx_topic_frames):
+            m = self.ctx_topic_verb_rx.search(clause, 2)
+            if m:
+                clause = self.ctx_topic_adv.sub("", clause[m.start():])
+        return clause
+
+    def _context_year(self, ind: str, t: dict, part: dict | None) -> str:
+        """公办园在园幼儿占比由2021年的[53.6%]提高到60%: in a plan, a value of a named past year
+        is that year's indicator (2021年公办园在园幼儿占比); the goal after it is not."""
+        m = _YEAR_IN.match(ind)
+        if m:                                   # copied from the previous mention
+            ind = ind[m.end():] or ind
+        if not part or part.get("kind") != "plan" or t.get("kind") != "actual":
+            return ind
+        try:
+            pyear = int(part.get("year"))
+        except (TypeError, ValueError):
+            return ind
+        ss = self._sent_start(t["start"])
+        sent = self._text[ss:t["start"]]
+        last = None
+        for last in self.year_cue.finditer(sent):
+            pass
+        if last is None or int(last.group(1)) >= pyear:
+            return ind
+        if last.end() == len(sent) or not sent[:last.start()].strip():
+            return (last.group(1) + "年" + ind)[-self.ind_max:]
+        return ind
+
+    def _context_level(self, ind: str, t: dict, cs: int, prev: dict | None,
+                       parent: dict | None) -> str:
+        """全市开展前期项目51个,实施类项目134个 -> 全市实施类项目: a level word opening an
+        earlier clause of the sentence (or this clause, before an earlier mention) is the
+        subject of the mentions that follow it, up to a 其中 (a part of its parent); 其中市本级…
+        opens a new subject, and its mentions are no parts of the one before."""
+        text = self._text
+        ss = self._sent_start(t["start"])
+        if self.ctx_level_rx is None or not self.ctx_level_rx.search(text, ss, t["start"]):
+            return ind
+        c = cs
+        if prev is None or prev["start"] < cs:      # the first mention of its clause
+            if cs - 1 <= ss:
+                return ind
+            c = max(ss, self._clause_start(cs - 1))
+        for _ in range(4):
+            head = text[c:c + 12].lstrip(" \u3000\n")
+            sub = head.startswith(self.sub_cue)
+            if sub:
+                head = head[len(self.sub_cue):]
+            else:
+                k = text.rfind(self.sub_cue, c, t["start"])
+                if k >= 0 and not re.search(r"[)）]", text[k:t["start"]]):
+                    return ind                      # parts after 其中 have their parent
+            head = _YEAR_LEAD.sub("", head)
+            if head.startswith(self.ctx_levels):
+                w = next(w for w in self.ctx_levels if head.startswith(w))
+                if sub and parent is not None:
+                    ind = self._indicator(t, cs, prev) or ind
+                if w in ind:
+                    return ind
+                if any(x in ind for x in self.ctx_levels):
+                    return ind
+                return (w + ind)[-self.ind_max:]
+            if c - 1 <= ss:
+                break
+            c = max(ss, self._clause_start(c - 1))
+        return ind
