@@ -622,6 +622,8 @@ class IndicatorReader:
     def _people_frame_event(self, pre: str, raw: str) -> str:
         """在全省技能大赛中获奖[17项] -> 全省技能大赛获奖: a verb with no object after a
         dropped 在…中 frame is about the event the frame names."""
+        if "在" not in raw and "于" not in raw:
+            return pre
         m = self.people_event_rx.match(self._clean(self.ind_drop.sub("", raw)))
         if not m or len(m.group(1)) < 3 or not pre.endswith(m.group(2)):
             return pre
