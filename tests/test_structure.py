@@ -194,6 +194,24 @@ def test_summary_part_then_plan_part(run):
     assert doc._.parts[1]["start"] == plan_start
 
 
+def test_two_part_title_with_a_heading_only_for_the_second_part(run):
+    """四川某县2023年工作总结和2024年工作打算: the summary has no heading of its own (its
+    items start straight under 一、…), only 五、2024年工作打算 has one."""
+    pieces = [("other", "四川某县教育局2023年工作总结和2024年工作打算"),
+              ("other", "2023年，全县教育工作取得新成效。现将有关工作总结如下。"),
+              ("head", "一、坚持党建引领"),
+              ("task", "一是党的建设全面加强。举办读书班6期。"),
+              ("task", "二是清廉学校建设扎实推进。"),
+              ("head", "二、2024年工作打算"),
+              ("task", "1.扩大优质学位供给。新增学位2000个。"),
+              ("task", "2.加强教师队伍建设。")]
+    text, spans = build(pieces)
+    doc = run(text)
+    assert [(p["kind"], p["year"]) for p in doc._.parts] == [("summary", 2023), ("plan", 2024)]
+    assert [t["part"] for t in doc._.tasks] == ["summary", "summary", "plan", "plan"]
+    assert doc._.parts[1]["start"] == text.index("二、2024年工作打算")
+
+
 def test_review_and_plan_sections_under_one_marker_style(run):
     """一、2023年工作回顾 holds （一） headings over 一是 items; 二、2024年工作思路 holds （一）
     items: the heading level is decided within each part."""

@@ -207,11 +207,13 @@ class StructureParser:
         return out
 
     def parts(self, text: str, headings, title: str | None) -> list[dict]:
-        tkind, tyear = None, None
+        tkind, tyear, first_kind = None, None, None
         if title:
             su, pl = self.summary_cue.search(title), self.plan_cue.search(title)
             if bool(su) != bool(pl):
                 tkind = "summary" if su else "plan"
+            elif su and pl:              # 2023年工作总结和2024年工作打算: the first named comes first
+                first_kind = "summary" if su.start() < pl.start() else "plan"
             y = _YEAR.search(title)
             tyear = int(y.group(1)) if y else None
         n = len(text)
@@ -234,6 +236,11 @@ class StructureParser:
                 parts[-1]["end"] = start
             parts.append({"start": start, "end": n, "kind": kind, "year": year})
         first = parts[0]
+        if tkind is None and first_kind and first_kind != first["kind"] and text[:first["start"]].strip():
+            # a two-part title whose second part has a heading: the text before it is the first
+            tkind = first_kind
+            if first_kind == "summary" and first["year"] and tyear == first["year"]:
+                tyear -= 1
         if tkind in (None, first["kind"]) or not text[:first["start"]].strip():
             first["start"] = 0
         else:
