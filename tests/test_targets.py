@@ -247,6 +247,24 @@ def test_kind_in_a_report_titled_summary_and_plan(run):
     assert _one(got, "15所")["kind"] == "target"
 
 
+def test_kind_in_a_plan_paragraph_that_opens_with_a_past_year(run):
+    """A plan's opening review (2023年，全市… in one paragraph, several sentences) reports that
+    year's results; the next paragraph's goals are targets again."""
+    text = ("某市教育局2024年工作要点\n"
+            "2023年，全市教育事业取得新成效。全年新建学校12所，新增学位1.8万个；"
+            "本科上线率较上年提高2.4个百分点。力争明年新增学位2万个。\n"
+            "主要预期目标：新增公办学位1.5万个以上。\n"
+            "2025年，全市将新增学位3万个。\n")
+    parts = [{"start": 0, "end": len(text), "kind": "plan", "year": 2024}]
+    got = run(text, parts=parts)
+    assert _one(got, "12所")["kind"] == "actual"
+    assert _one(got, "1.8万个")["kind"] == "actual"
+    assert _one(got, "2.4个百分点")["kind"] == "actual"
+    assert _one(got, "2万个")["kind"] == "target"        # a goal cue inside the review
+    assert _one(got, "1.5万个")["kind"] == "target"
+    assert _one(got, "3万个")["kind"] == "target"        # a later year opens that paragraph
+
+
 def test_kind_uses_parts_from_the_structure_stage(run):
     text = "全市新增学位3000个。全市新增学位4000个。"
     parts = [{"start": 0, "end": 11, "kind": "summary", "year": 2023},
