@@ -17,6 +17,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/zhpolicy run corpus/ -o out/records.jsonl
 	$(BIN)/zhpolicy evaluate corpus/gold
+	$(BIN)/zhpolicy evaluate corpus/heldout
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
