@@ -17,3 +17,36 @@ def nlp():
 @pytest.fixture(scope="session")
 def gold_dir() -> Path:
     return GOLD
+
+
+@pytest.fixture(scope="session")
+def run_targets():
+    """The targets stage alone on a made-up text: ``run_targets(text, parts=, tasks=,
+    ignored=)`` returns its targets, each with ``text`` as written in ``text``."""
+    import spacy
+
+    from pipeline.components.targets import TargetExtractor
+    from pipeline.components.tokenizer import JiebaTokenizer
+    from pipeline.nlp import make_doc
+
+    nlp = spacy.blank("xx")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
+    comp = TargetExtractor()
+
+    def _run(text: str, parts=None, tasks=None, ignored=None):
+        doc = make_doc(nlp, text)
+        if parts is not None:
+            doc._.parts = parts
+        if tasks is not None:
+            doc._.tasks = tasks
+        if ignored is not None:
+            doc._.ignored = ignored
+        comp(doc)
+        view = doc._.view
+        out = []
+        for t in doc._.targets:
+            s, e = view.to_text(t["start"], t["end"])
+            out.append({**t, "text": text[s:e]})
+        return out
+
+    return _run

@@ -5,31 +5,13 @@ the way the scorer does (rapidfuzz ratio >= 80), or exactly where the rule fixes
 from __future__ import annotations
 
 import pytest
-import spacy
 from rapidfuzz.fuzz import ratio
-
-from pipeline.components.targets import TargetExtractor
-from pipeline.components.tokenizer import JiebaTokenizer
-from pipeline.nlp import make_doc
 
 
 @pytest.fixture(scope="module")
-def run():
-    nlp = spacy.blank("xx")
-    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
-    comp = TargetExtractor()
-
-    def _run(text: str):
-        doc = make_doc(nlp, text)
-        comp(doc)
-        view = doc._.view
-        out = {}
-        for t in doc._.targets:
-            s, e = view.to_text(t["start"], t["end"])
-            out[text[s:e]] = t["indicator"]
-        return out
-
-    return _run
+def run(run_targets):
+    """surface -> indicator"""
+    return lambda text: {t["text"]: t["indicator"] for t in run_targets(text)}
 
 
 CASES = [

@@ -5,31 +5,12 @@ list's verb, 其中-parts of a bare head.  Sentences are made up, about other pr
 from __future__ import annotations
 
 import pytest
-import spacy
 from rapidfuzz.fuzz import ratio
-
-from pipeline.components.targets import TargetExtractor
-from pipeline.components.tokenizer import JiebaTokenizer
-from pipeline.nlp import make_doc
 
 
 @pytest.fixture(scope="module")
-def run():
-    nlp = spacy.blank("xx")
-    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
-    comp = TargetExtractor()
-
-    def _run(text: str):
-        doc = make_doc(nlp, text)
-        comp(doc)
-        view = doc._.view
-        out = []
-        for t in doc._.targets:
-            s, e = view.to_text(t["start"], t["end"])
-            out.append({**t, "text": text[s:e]})
-        return out
-
-    return _run
+def run(run_targets):
+    return run_targets
 
 
 # (sentence, surface of the target, expected indicator, exact?)  exact=False: ratio >= 80

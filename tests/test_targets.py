@@ -4,36 +4,11 @@ provinces, and run through the targets component on the normalised view."""
 from __future__ import annotations
 
 import pytest
-import spacy
-
-from pipeline.components.targets import TargetExtractor
-from pipeline.components.tokenizer import JiebaTokenizer
-from pipeline.nlp import make_doc
 
 
 @pytest.fixture(scope="module")
-def run():
-    nlp = spacy.blank("xx")
-    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
-    comp = TargetExtractor()
-
-    def _run(text: str, parts=None, tasks=None, ignored=None):
-        doc = make_doc(nlp, text)
-        if parts is not None:
-            doc._.parts = parts
-        if tasks is not None:
-            doc._.tasks = tasks
-        if ignored is not None:
-            doc._.ignored = ignored
-        comp(doc)
-        view = doc._.view
-        out = []
-        for t in doc._.targets:
-            s, e = view.to_text(t["start"], t["end"])
-            out.append({**t, "text": text[s:e]})
-        return out
-
-    return _run
+def run(run_targets):
+    return run_targets
 
 
 def _one(targets, surface):
