@@ -367,3 +367,44 @@ def test_gold_tasks(gold_dir, run):
         pairs = match(gold["tasks"], pred, lambda a, b: iou(a, b) >= 0.5)
         f1 = 2 * len(pairs) / (len(pred) + len(gold["tasks"]))
         assert f1 >= 0.95, gj.name
+
+
+# A level of markers may mix items with their own text (tasks) and bare title lines over
+# numbered sub-items (headings, whose sub-items are the tasks): decided per item.
+MIXED_LEVEL = [
+    ("other", "河南某市教育局2024年工作要点"),
+    ("head", "一、加强党的建设"),
+    ("task", "（一）压实管党治党责任。健全议事决策制度，培育党建示范校20所。"),
+    ("head", "（二）落实立德树人根本任务"),
+    ("task", "1．推进思政课一体化建设。评选思政“金课”50节。"),
+    ("task", "2．加强学生心理健康教育。每所中小学配备1名专职心理教师。"),
+    ("head", "二、推进优质均衡"),
+    ("task", "（一）推动学前教育普惠发展。新增公办学位3000个。"),
+    ("head", "（二）推动义务教育均衡发展"),
+    ("task", "1．扩大城区学位供给。新建中小学6所。"),
+    ("task", "2．深化集团化办学。新组建教育集团5个。"),
+    ("task", "3．巩固“双减”成果。课后服务参与率保持在95%以上。"),
+    ("task", "（三）推动普通高中多样化发展。创建示范高中2所。"),
+]
+# ... but where the items of a level are a bare title over paragraphs, a title over (1)(2)
+# paragraphs is one unit of work like its siblings.
+TITLED_LEVEL = [
+    ("other", "辽宁某市教育局2023年工作计划"),
+    ("head", "一、加强党的建设"),
+    ("task", "1.深入开展主题教育"),
+    ("task+", "目标任务：覆盖全部基层党组织。"),
+    ("task+", "工作措施：开展专题读书班4期。"),
+    ("task", "2.推进清廉学校建设"),
+    ("task+", "（1）新创建清廉学校30所。"),
+    ("task+", "（2）开展警示教育12次。"),
+    ("task", "3.加强干部队伍建设"),
+    ("task+", "目标任务：培训干部300人次。"),
+    ("task+", "工作措施：举办培训班6期。"),
+]
+
+
+@pytest.mark.parametrize("pieces", [MIXED_LEVEL, TITLED_LEVEL], ids=["mixed", "titled"])
+def test_heading_or_task_decided_per_item(run, pieces):
+    for sep in ("\n\n", "\n"):
+        text, spans = build(pieces, sep=sep)
+        assert_tasks(run(text), spans)

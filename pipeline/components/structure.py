@@ -15,7 +15,12 @@ Tasks come from the document's own marker hierarchy, not from per-document setti
    ``一、`` over ``（一）`` over ``1．``; but not ``1.`` when only one of ten ``1.`` items
    carries ``（1）（2）``).  Sections such as ``一、总体思路`` at a heading
    style hold no tasks.  The decision is made within each summary/plan part, so a review
-   may use ``（一）`` for headings and the plan after it ``（一）`` for tasks.
+   may use ``（一）`` for headings and the plan after it ``（一）`` for tasks.  Within a
+   level the decision is refined per item: a bare title line (no sentence end) over >= 2
+   sub-items is a heading, and an item with no sub-items that carries its text on its marker
+   line (``（三）推动高中振兴。落实…``) under a heading is a task, whatever its siblings are
+   (unless the level's items are bare titles over unmarked paragraphs: then a title over
+   ``（1）（2）`` paragraphs is one unit like its siblings).
 4. A task is an item whose style is not a heading style while all its ancestors are: its span
    runs from the marker to the end of its last paragraph (next item at its level or above,
    a part heading, a duplicate copy or trailing chrome).  The last item of a list keeps at
@@ -357,11 +362,22 @@ class StructureParser:
                 p = p["parent"]
         heading = {k for k in pure if below.get(k, 0) >= count[k]}
         heading_any = {st for _, st in heading}
+        # a style whose items are a bare title line over unmarked paragraphs (1.加强党建 /
+        # 目标任务：… / 工作措施：…): there a title over (1)(2) paragraphs is one unit as well
+        titled = {(it["group"], it["style"]) for it in items
+                  if not it["children"] and self._titled_body(text, it)}
 
         def is_heading(it: dict) -> bool:
             key = (it["group"], it["style"])
             if key in pure:
-                return key in heading
+                # decided per item too: in a level that mixes items with their own text and
+                # bare title lines over numbered sub-items, the latter are headings
+                if key in heading:
+                    # ... and an item without sub-items that carries its own text on its
+                    # marker line (（三）推动高中振兴。落实…) under a heading is a task
+                    return bool(it["children"]) or it["parent"] is None or \
+                        not self._inline_item(text, it)
+                return key not in titled and self._bare_heading(text, it)
             # a lone top-level section (三、下一步打算) of a style used for headings elsewhere
             return it["parent"] is None and it["style"] in heading_any
 
@@ -404,6 +420,28 @@ class StructureParser:
                 title = cells[0].strip() if title else title
             out.append({"start": t["start"], "end": t["end"], "title": title, "style": t["style"]})
         return out
+
+    def _bare_heading(self, text: str, it: dict) -> bool:
+        """A title line with no sentence end at all and nothing else before its (>= 2)
+        sub-items: （二）落实立德树人根本任务 over 1．… 2．…"""
+        if len(it["children"]) < 2:
+            return False
+        own = text[it["body"]:it["own_end"]].strip()
+        return 0 < len(own) <= self.heading_max and "\n" not in own and not _SENT_END.search(own)
+
+    @staticmethod
+    def _inline_item(text: str, it: dict) -> bool:
+        """Title and text on the marker's line: a sentence end followed by more text."""
+        first = text[it["body"]:it["own_end"]].strip().partition("\n")[0]
+        m = _SENT_END.search(first)
+        return m is not None and bool(first[m.end():].strip())
+
+    def _titled_body(self, text: str, it: dict) -> bool:
+        """An item whose first line is a bare title and whose text goes on in paragraphs."""
+        own = text[it["body"]:it["own_end"]].strip()
+        first, _, rest = own.partition("\n")
+        first = first.strip()
+        return bool(rest.strip()) and 0 < len(first) <= self.heading_max and not _SENT_END.search(first)
 
     def _pure_heading(self, text: str, it: dict) -> bool:
         """A heading line (short, at most one sentence end, at its end), possibly followed by
