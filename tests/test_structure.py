@@ -408,3 +408,44 @@ def test_heading_or_task_decided_per_item(run, pieces):
     for sep in ("\n\n", "\n"):
         text, spans = build(pieces, sep=sep)
         assert_tasks(run(text), spans)
+
+
+# The last item of a list keeps no more paragraphs than its siblings, also when the list
+# ends at a higher-level item rather than at the end of the text.
+CLOSING_BEFORE_NEXT_SECTION = [
+    ("other", "云南某县教育体育局2023年工作总结和2024年工作计划"),
+    ("head", "一、教育质量稳步提升"),
+    ("task", "一是学前教育普及普惠。新增公办学位900个，毛入园率达到92%。"),
+    ("task", "二是义务教育均衡发展。组建教共体8个，控辍保学实现动态清零。"),
+    ("head", "二、民生保障更加有力"),
+    ("task", "一是学生资助应助尽助。资助学生2.1万人次。"),
+    ("task", "二是校园安全总体平稳。全年未发生重大安全责任事故。"),
+    ("other", "一年来，全县教育工作取得了新进展，但城乡差距仍然较大，教师结构性缺编问题仍然存在。"),
+    ("head", "三、2024年工作计划"),
+    ("task", "1.扩大学位供给。新建幼儿园3所。"),
+    ("task", "2.加强教师队伍建设。招聘教师200名。"),
+    ("other", "新的一年，我们将奋力开创教育高质量发展新局面。"),
+]
+# ... while a plan whose items are a title line with 目标任务/工作措施 paragraphs keeps all
+# of them in the last item before the next section.
+PARAGRAPH_ITEMS_BEFORE_NEXT_SECTION = [
+    ("other", "宁夏某市教育局2024年工作计划"),
+    ("head", "一、加强党的建设"),
+    ("task", "1.深入推进清廉学校建设"),
+    ("task+", "目标任务：新创建清廉学校20所。"),
+    ("task+", "工作措施：健全监督机制，开展警示教育。"),
+    ("task", "2.加强基层党组织建设"),
+    ("task+", "目标任务：党组织覆盖率保持100%。"),
+    ("task+", "工作措施：实施党建示范校培育工程。"),
+    ("head", "二、推进教育优质均衡"),
+    ("task", "3.扩大学前教育资源"),
+    ("task+", "目标任务：新增学位2000个。"),
+    ("task+", "工作措施：新建幼儿园5所。"),
+]
+
+
+@pytest.mark.parametrize("pieces", [CLOSING_BEFORE_NEXT_SECTION, PARAGRAPH_ITEMS_BEFORE_NEXT_SECTION],
+                         ids=["closing", "paragraphs"])
+def test_last_item_of_a_list_before_a_higher_level_item(run, pieces):
+    text, spans = build(pieces)
+    assert_tasks(run(text), spans)

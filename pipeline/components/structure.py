@@ -23,8 +23,9 @@ Tasks come from the document's own marker hierarchy, not from per-document setti
    ``（1）（2）`` paragraphs is one unit like its siblings).
 4. A task is an item whose style is not a heading style while all its ancestors are: its span
    runs from the marker to the end of its last paragraph (next item at its level or above,
-   a part heading, a duplicate copy or trailing chrome).  The last item of a list keeps at
-   most as many paragraphs as its siblings have, so a closing remark is not part of it.
+   a part heading, a duplicate copy or trailing chrome).  The last item of a list (no sibling
+   after it: the text ends or a higher-level item follows) keeps at most as many paragraphs
+   as its siblings have, so a closing remark (``一年来，…``) is not part of it.
 
 Inline ``一是…二是…`` inside one paragraph is not split: that paragraph is one unit.
 Cue words are in ``configs/structure.yaml`` (section ``structure``).
@@ -339,7 +340,11 @@ class StructureParser:
                 end = min(end, it["row_end"])
             it["end"] = end
             it["own_end"] = items[k + 1]["start"] if k + 1 < len(items) and items[k + 1]["start"] < end else end
-            it["followed"] = end < hb
+        # an item followed by a sibling (same parent, same style) is not the last of its list
+        by_start = {it["start"]: it for it in items}
+        for it in items:
+            nxt = by_start.get(it["end"])
+            it["has_next"] = nxt is not None and nxt["parent"] is it["parent"] and nxt["style"] == it["style"]
         # heading styles, decided within each part (a summary and a plan may use one style
         # for headings in the one and for tasks in the other)
         groups = sorted(set(groups or []) | {0})
@@ -395,17 +400,18 @@ class StructureParser:
                 p = p["parent"]
             if ok:
                 tasks.append(it)
-        # the last item of a list keeps no more paragraphs than its siblings
+        # the last item of a list (at the end of the text or before a higher-level item)
+        # keeps no more paragraphs than its siblings: a closing remark is not part of it
         paras = {}
         for t in tasks:
             t["end"] = _trim(text, ignored, t["start"], t["end"])
             paras[id(t)] = _paragraphs(text, ignored, t["start"], t["end"])
         most: dict[str, int] = {}
         for t in tasks:
-            if t["followed"]:
+            if t["has_next"]:
                 most[t["style"]] = max(most.get(t["style"], 0), paras[id(t)])
         for t in tasks:
-            if t["followed"] or t["style"] == "table_row" or t["style"] not in most:
+            if t["has_next"] or t["style"] == "table_row" or t["style"] not in most:
                 continue
             if paras[id(t)] > most[t["style"]]:
                 t["end"] = _trim(text, ignored, t["start"],
