@@ -449,3 +449,24 @@ PARAGRAPH_ITEMS_BEFORE_NEXT_SECTION = [
 def test_last_item_of_a_list_before_a_higher_level_item(run, pieces):
     text, spans = build(pieces)
     assert_tasks(run(text), spans)
+
+
+def test_title_of_a_hard_wrapped_pdf_glued_to_the_date_line(run):
+    """Joining the hard wraps glues a long title line to the date line under it; the title
+    is the original's line."""
+    text = ("内蒙古某市教育局2024年教育工作要点\n"
+            "发布日期：２０２４年３月５日　　来源：市教育局\n"
+            "　　2023年，全市教育系统坚持稳中求进，各项工作取得新成效，新建改扩建\n"
+            "学校15所，新增学位８６００个，教育事业发展取得新进展，群众满意度\n"
+            "持续提升，教育强市建设迈出坚实步伐。\n"
+            "一、推进基础教育扩优提质\n"
+            "　　１．扩大优质学前教育资源。全年新建改扩建幼儿园１２所，新增学位\n"
+            "３６００个，公办园在园幼儿占比达到６０％以上，普惠性幼儿园覆盖率\n"
+            "保持在９０％以上。\n"
+            "　　２．推进义务教育优质均衡发展。深化集团化办学，新组建教育集团５个，\n"
+            "实现城乡学校结对全覆盖，义务教育学校办学条件达标率保持在百分之百。\n")
+    doc = run(text)
+    assert "\n" not in doc.text[:doc.text.index("来源")]          # the wraps were joined
+    assert doc._.meta["title"] == "内蒙古某市教育局2024年教育工作要点"
+    assert doc._.meta["date"] == "2024-03-05"
+    assert [t["title"] for t in doc._.tasks] == ["扩大优质学前教育资源", "推进义务教育优质均衡发展"]

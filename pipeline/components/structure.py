@@ -39,7 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..extensions import init_doc
-from .chrome import load_config
+from .chrome import _joined_breaks, _split_joined, load_config
 
 _CN = "一二三四五六七八九十"
 _LEAD = r"[ \t\u3000\xa0]*"
@@ -119,7 +119,9 @@ class StructureParser:
         ignored = sorted(doc._.ignored or [], key=lambda r: r["start"])
         lines = [(m.start(), m.end()) for m in _LINE.finditer(text)
                  if m.group().strip() and not _inside(ignored, m.start(), m.end())]
-        meta, title_line = self.meta(text, lines)
+        # the title is looked for in the original's lines: joining a PDF's hard wraps may
+        # have glued the title to the date line below it
+        meta, title_line = self.meta(text, _split_joined(lines, text, _joined_breaks(doc._.view)))
         doc._.meta = meta
         headings = self.part_headings(text, lines, title_line)
         doc._.parts = self.parts(text, headings, meta.get("title"))
