@@ -470,3 +470,22 @@ def test_title_of_a_hard_wrapped_pdf_glued_to_the_date_line(run):
     assert doc._.meta["title"] == "内蒙古某市教育局2024年教育工作要点"
     assert doc._.meta["date"] == "2024-03-05"
     assert [t["title"] for t in doc._.tasks] == ["扩大优质学前教育资源", "推进义务教育优质均衡发展"]
+
+
+def test_page_number_inside_the_last_item_does_not_cut_it(run):
+    """A page number in the middle of a sentence does not start a new paragraph: the last
+    item of a PDF list that runs over a page break keeps its text after the page number."""
+    items = ["　　１．扩大优质学前教育资源。全年新建改扩建幼儿园１２所，新增学位\n"
+             "３６００个，公办园在园幼儿占比达到６０％以上。",
+             "　　２．推进义务教育优质均衡发展。深化集团化办学，新组建教育集团５个，\n"
+             "实现城乡学校结对全覆盖，办学条件达标率保持在百分之百。",
+             "　　３．加强师德师风建设。开展师德专题教育，组织全体教师签订承诺书，严肃\n"
+             "- 2 -\n"
+             "查处有偿补课等违规行为，全年开展专项检查不少于二次。"]
+    text = ("青海某州教育局2024年工作计划\n一、推进基础教育扩优提质\n" + "\n".join(items[:2])
+            + "\n二、建设高素质教师队伍\n" + items[2] + "\n")
+    doc = run(text)
+    assert [t["title"] for t in doc._.tasks] == ["扩大优质学前教育资源", "推进义务教育优质均衡发展",
+                                                 "加强师德师风建设"]
+    last = doc._.tasks[-1]
+    assert doc.text[last["start"]:last["end"]].endswith("不少于二次。")

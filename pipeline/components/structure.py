@@ -303,7 +303,9 @@ class StructureParser:
         n = len(text)
         dup_starts = [r["start"] for r in ignored if r["reason"] == "duplicate"]
         last_item = items[-1]["start"]
-        tail_chrome = [r["start"] for r in ignored if r["start"] > last_item]
+        # chrome after the last item ends it, but not a page number inside a sentence
+        tail_chrome = [r["start"] for r in ignored if r["start"] > last_item
+                       and not self._mid_sentence_break(text, ignored, r)]
         resets = sorted(set(part_starts) | set(table_heads))
         hard = sorted(set(resets) | set(dup_starts) | set(tail_chrome) | {n})
         items = [it for it in items if not _inside(ignored, it["start"], it["start"] + 1)]
@@ -438,6 +440,16 @@ class StructureParser:
         return 0 < len(own) <= self.heading_max and "\n" not in own and not _SENT_END.search(own)
 
     @staticmethod
+    def _mid_sentence_break(text: str, ignored: list[dict], r: dict) -> bool:
+        """An ignored region (PDF page number) between a line that stops mid-sentence and
+        more text of the body."""
+        before = text[max(0, r["start"] - 200):r["start"]].rstrip()
+        if not before or _PARA_END.search(before[-1]) or r["reason"] != "boilerplate":
+            return False
+        m = _NON_SPACE.search(text, r["end"])
+        return m is not None and not _inside(ignored, m.start(), m.start() + 1)
+
+    @staticmethod
     def _inline_item(text: str, it: dict) -> bool:
         """Title and text on the marker's line: a sentence end followed by more text."""
         first = text[it["body"]:it["own_end"]].strip().partition("\n")[0]
@@ -503,12 +515,41 @@ def _paragraph_lines(text: str, ignored: list[dict], s: int, e: int):
             yield m
 
 
+_NON_SPACE = re.compile(r"\S")
+_PARA_END = re.compile(r"[。！？；：:!?;…”」』）)]\s*$")
+
+
+def _paragraph_spans(text: str, ignored: list[dict], s: int, e: int):
+    """(start, end) of the paragraphs in [s, e): a line after an ignored line (a PDF page
+    number) continues the paragraph before it when that one stopped mid-sentence."""
+    cur = None
+    for m in _paragraph_lines(text, ignored, s, e):
+        if cur is not None and _PARA_END.search(text, cur[0], cur[1]) is None and \
+                text[cur[1]:m.start()].strip() and _all_ignored(text, ignored, cur[1], m.start()):
+            cur[1] = m.end()
+            continue
+        if cur is not None:
+            yield tuple(cur)
+        cur = [m.start(), m.end()]
+    if cur is not None:
+        yield tuple(cur)
+
+
+def _all_ignored(text: str, ignored: list[dict], s: int, e: int) -> bool:
+    """Every non-blank line in [s, e) lies in an ignored region."""
+    for m in _LINE.finditer(text, s, e):
+        if m.group().strip() and not _inside(ignored, m.start() + len(m.group()) - len(m.group().lstrip()),
+                                             m.start() + len(m.group().rstrip())):
+            return False
+    return True
+
+
 def _paragraphs(text: str, ignored: list[dict], s: int, e: int) -> int:
-    return sum(1 for _ in _paragraph_lines(text, ignored, s, e))
+    return sum(1 for _ in _paragraph_spans(text, ignored, s, e))
 
 
 def _nth_paragraph_end(text: str, ignored: list[dict], s: int, e: int, k: int) -> int:
-    for i, m in enumerate(_paragraph_lines(text, ignored, s, e), 1):
+    for i, (_, end) in enumerate(_paragraph_spans(text, ignored, s, e), 1):
         if i == k:
-            return m.end()
+            return end
     return e
