@@ -447,8 +447,9 @@ PARAGRAPH_ITEMS_BEFORE_NEXT_SECTION = [
 @pytest.mark.parametrize("pieces", [CLOSING_BEFORE_NEXT_SECTION, PARAGRAPH_ITEMS_BEFORE_NEXT_SECTION],
                          ids=["closing", "paragraphs"])
 def test_last_item_of_a_list_before_a_higher_level_item(run, pieces):
-    text, spans = build(pieces)
-    assert_tasks(run(text), spans)
+    for sep in ("\n\n", "\n"):
+        text, spans = build(pieces, sep=sep)
+        assert_tasks(run(text), spans)
 
 
 def test_title_of_a_hard_wrapped_pdf_glued_to_the_date_line(run):

@@ -6,7 +6,10 @@ Two kinds of region, both in view offsets:
   breadcrumbs, "关怀版", 【字体:大 中 小】, 【打印本页】, hit counters, share lines, hot-search
   lines, copyright/ICP footers, site-name lines above the title, "- 1 -" page numbers.  A line
   that carries real metadata and then ends in chrome (``发布时间:… 【字号:大 中 小】 阅读次数:12``)
-  only has its chrome tail marked.
+  only has its chrome tail marked.  A download link on a line of its own (``附件：….pdf
+  【下载】``) is chrome.  In hard-wrapped text the normaliser joins the short head lines of a
+  page into one; a joined line with no sentence end is judged line by line as the original
+  had it.
 - ``duplicate``: a second copy of the body inside one file — a run of lines that all occurred
   earlier in the file (changed lines such as a different date line are tolerated).
 
