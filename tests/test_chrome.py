@@ -169,3 +169,49 @@ def test_footer_links_and_address(marker):
     for s, e in chrome:
         assert covered(got, s, e), text[s:e]
     assert not touched(got, 0, text.index("联系我们") - 1)
+
+
+@pytest.mark.parametrize("line,chrome", [
+    ("附件：2023年全省教育工作要点.pdf　【下载】", True),
+    ("附件1：2024年重点项目清单.xlsx", True),
+    ("工作计划全文.docx [点击下载]", True),
+    ("兰州市教育局 网站首页 | 新闻中心 | 政务公开 | 互动交流", True),
+    ("附件：2024年重点项目表", False),
+    ("附件2：各县区目标任务分解表", False),
+    ("兰州市教育局 2024年工作要点", False),
+    ("推广 PDF 电子教材和数字资源，开展资源下载培训", False),
+])
+def test_download_links_and_logo_before_navigation(marker, line, chrome):
+    assert (marker.line_chrome(line, head=True) is not None) is chrome, line
+
+
+def test_hard_wrapped_page_head_glued_by_the_normaliser(marker):
+    """A PDF-extracted page: the normaliser joins hard wraps, which glues the short head
+    lines (logo + navigation, breadcrumb, download link) into one line; they are still
+    chrome line by line, while the title and the date line below them are kept."""
+    import spacy
+
+    from pipeline.nlp import make_doc
+
+    head = ["西宁市教育局 网站首页 | 机构职能 | 政务公开 | 教育资讯 | 互动交流",
+            "当前位置：首页 > 政务公开 > 规划计划 > 正文",
+            "附件：2024年全市教育工作要点.pdf　【下载】"]
+    body = ["西宁市教育局2024年工作要点",
+            "发布日期：２０２４年３月１日　　来源：市教育局",
+            "　　2023年，全市教育系统坚持稳中求进工作总基调，各项工作取得新成效，新建",
+            "改扩建中小学幼儿园21所，新增学位１．２万个，学前三年毛入园率达到",
+            "92.5%，高中阶段毛入学率达到95%以上，教育事业发展取得新进展。",
+            "一、推进学前教育普及普惠",
+            "　　１．扩大普惠性学前教育资源。新建改扩建公办幼儿园10所，新增公办学",
+            "位3000个，公办园在园幼儿占比提高到60%以上，普惠性幼儿园覆盖率保",
+            "持在90%以上，持续开展幼儿园保教质量评估和幼小科学衔接工作。",
+            "　　２．提升保教质量。开展幼儿园保教质量评估，创建省级示范幼儿园５所，",
+            "推进幼小科学衔接，坚决纠正幼儿园“小学化”倾向和不规范办园行为。"]
+    text, chrome = page([(True, x) for x in head] + [(False, x) for x in body]
+                        + [(True, "- 1 -"), (True, "【打印本页】　【关闭窗口】")])
+    doc = marker(make_doc(spacy.blank("xx"), text, "made-up.txt"))
+    assert doc._.view.text.count("\n") < text.count("\n")      # wraps were joined
+    got = [dict(zip(("start", "end"), doc._.view.to_text(r["start"], r["end"]))) for r in doc._.ignored]
+    for s, e in chrome:
+        assert covered(got, s, e), text[s:e]
+    assert not touched(got, text.index(body[0]), text.index("- 1 -") - 1)

@@ -367,3 +367,126 @@ def test_gold_tasks(gold_dir, run):
         pairs = match(gold["tasks"], pred, lambda a, b: iou(a, b) >= 0.5)
         f1 = 2 * len(pairs) / (len(pred) + len(gold["tasks"]))
         assert f1 >= 0.95, gj.name
+
+
+# A level of markers may mix items with their own text (tasks) and bare title lines over
+# numbered sub-items (headings, whose sub-items are the tasks): decided per item.
+MIXED_LEVEL = [
+    ("other", "河南某市教育局2024年工作要点"),
+    ("head", "一、加强党的建设"),
+    ("task", "（一）压实管党治党责任。健全议事决策制度，培育党建示范校20所。"),
+    ("head", "（二）落实立德树人根本任务"),
+    ("task", "1．推进思政课一体化建设。评选思政“金课”50节。"),
+    ("task", "2．加强学生心理健康教育。每所中小学配备1名专职心理教师。"),
+    ("head", "二、推进优质均衡"),
+    ("task", "（一）推动学前教育普惠发展。新增公办学位3000个。"),
+    ("head", "（二）推动义务教育均衡发展"),
+    ("task", "1．扩大城区学位供给。新建中小学6所。"),
+    ("task", "2．深化集团化办学。新组建教育集团5个。"),
+    ("task", "3．巩固“双减”成果。课后服务参与率保持在95%以上。"),
+    ("task", "（三）推动普通高中多样化发展。创建示范高中2所。"),
+]
+# ... but where the items of a level are a bare title over paragraphs, a title over (1)(2)
+# paragraphs is one unit of work like its siblings.
+TITLED_LEVEL = [
+    ("other", "辽宁某市教育局2023年工作计划"),
+    ("head", "一、加强党的建设"),
+    ("task", "1.深入开展主题教育"),
+    ("task+", "目标任务：覆盖全部基层党组织。"),
+    ("task+", "工作措施：开展专题读书班4期。"),
+    ("task", "2.推进清廉学校建设"),
+    ("task+", "（1）新创建清廉学校30所。"),
+    ("task+", "（2）开展警示教育12次。"),
+    ("task", "3.加强干部队伍建设"),
+    ("task+", "目标任务：培训干部300人次。"),
+    ("task+", "工作措施：举办培训班6期。"),
+]
+
+
+@pytest.mark.parametrize("pieces", [MIXED_LEVEL, TITLED_LEVEL], ids=["mixed", "titled"])
+def test_heading_or_task_decided_per_item(run, pieces):
+    for sep in ("\n\n", "\n"):
+        text, spans = build(pieces, sep=sep)
+        assert_tasks(run(text), spans)
+
+
+# The last item of a list keeps no more paragraphs than its siblings, also when the list
+# ends at a higher-level item rather than at the end of the text.
+CLOSING_BEFORE_NEXT_SECTION = [
+    ("other", "云南某县教育体育局2023年工作总结和2024年工作计划"),
+    ("head", "一、教育质量稳步提升"),
+    ("task", "一是学前教育普及普惠。新增公办学位900个，毛入园率达到92%。"),
+    ("task", "二是义务教育均衡发展。组建教共体8个，控辍保学实现动态清零。"),
+    ("head", "二、民生保障更加有力"),
+    ("task", "一是学生资助应助尽助。资助学生2.1万人次。"),
+    ("task", "二是校园安全总体平稳。全年未发生重大安全责任事故。"),
+    ("other", "一年来，全县教育工作取得了新进展，但城乡差距仍然较大，教师结构性缺编问题仍然存在。"),
+    ("head", "三、2024年工作计划"),
+    ("task", "1.扩大学位供给。新建幼儿园3所。"),
+    ("task", "2.加强教师队伍建设。招聘教师200名。"),
+    ("other", "新的一年，我们将奋力开创教育高质量发展新局面。"),
+]
+# ... while a plan whose items are a title line with 目标任务/工作措施 paragraphs keeps all
+# of them in the last item before the next section.
+PARAGRAPH_ITEMS_BEFORE_NEXT_SECTION = [
+    ("other", "宁夏某市教育局2024年工作计划"),
+    ("head", "一、加强党的建设"),
+    ("task", "1.深入推进清廉学校建设"),
+    ("task+", "目标任务：新创建清廉学校20所。"),
+    ("task+", "工作措施：健全监督机制，开展警示教育。"),
+    ("task", "2.加强基层党组织建设"),
+    ("task+", "目标任务：党组织覆盖率保持100%。"),
+    ("task+", "工作措施：实施党建示范校培育工程。"),
+    ("head", "二、推进教育优质均衡"),
+    ("task", "3.扩大学前教育资源"),
+    ("task+", "目标任务：新增学位2000个。"),
+    ("task+", "工作措施：新建幼儿园5所。"),
+]
+
+
+@pytest.mark.parametrize("pieces", [CLOSING_BEFORE_NEXT_SECTION, PARAGRAPH_ITEMS_BEFORE_NEXT_SECTION],
+                         ids=["closing", "paragraphs"])
+def test_last_item_of_a_list_before_a_higher_level_item(run, pieces):
+    for sep in ("\n\n", "\n"):
+        text, spans = build(pieces, sep=sep)
+        assert_tasks(run(text), spans)
+
+
+def test_title_of_a_hard_wrapped_pdf_glued_to_the_date_line(run):
+    """Joining the hard wraps glues a long title line to the date line under it; the title
+    is the original's line."""
+    text = ("内蒙古某市教育局2024年教育工作要点\n"
+            "发布日期：２０２４年３月５日　　来源：市教育局\n"
+            "　　2023年，全市教育系统坚持稳中求进，各项工作取得新成效，新建改扩建\n"
+            "学校15所，新增学位８６００个，教育事业发展取得新进展，群众满意度\n"
+            "持续提升，教育强市建设迈出坚实步伐。\n"
+            "一、推进基础教育扩优提质\n"
+            "　　１．扩大优质学前教育资源。全年新建改扩建幼儿园１２所，新增学位\n"
+            "３６００个，公办园在园幼儿占比达到６０％以上，普惠性幼儿园覆盖率\n"
+            "保持在９０％以上。\n"
+            "　　２．推进义务教育优质均衡发展。深化集团化办学，新组建教育集团５个，\n"
+            "实现城乡学校结对全覆盖，义务教育学校办学条件达标率保持在百分之百。\n")
+    doc = run(text)
+    assert "\n" not in doc.text[:doc.text.index("来源")]          # the wraps were joined
+    assert doc._.meta["title"] == "内蒙古某市教育局2024年教育工作要点"
+    assert doc._.meta["date"] == "2024-03-05"
+    assert [t["title"] for t in doc._.tasks] == ["扩大优质学前教育资源", "推进义务教育优质均衡发展"]
+
+
+def test_page_number_inside_the_last_item_does_not_cut_it(run):
+    """A page number in the middle of a sentence does not start a new paragraph: the last
+    item of a PDF list that runs over a page break keeps its text after the page number."""
+    items = ["　　１．扩大优质学前教育资源。全年新建改扩建幼儿园１２所，新增学位\n"
+             "３６００个，公办园在园幼儿占比达到６０％以上。",
+             "　　２．推进义务教育优质均衡发展。深化集团化办学，新组建教育集团５个，\n"
+             "实现城乡学校结对全覆盖，办学条件达标率保持在百分之百。",
+             "　　３．加强师德师风建设。开展师德专题教育，组织全体教师签订承诺书，严肃\n"
+             "- 2 -\n"
+             "查处有偿补课等违规行为，全年开展专项检查不少于二次。"]
+    text = ("青海某州教育局2024年工作计划\n一、推进基础教育扩优提质\n" + "\n".join(items[:2])
+            + "\n二、建设高素质教师队伍\n" + items[2] + "\n")
+    doc = run(text)
+    assert [t["title"] for t in doc._.tasks] == ["扩大优质学前教育资源", "推进义务教育优质均衡发展",
+                                                 "加强师德师风建设"]
+    last = doc._.tasks[-1]
+    assert doc.text[last["start"]:last["end"]].endswith("不少于二次。")

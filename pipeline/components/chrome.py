@@ -6,7 +6,10 @@ Two kinds of region, both in view offsets:
   breadcrumbs, "关怀版", 【字体:大 中 小】, 【打印本页】, hit counters, share lines, hot-search
   lines, copyright/ICP footers, site-name lines above the title, "- 1 -" page numbers.  A line
   that carries real metadata and then ends in chrome (``发布时间:… 【字号:大 中 小】 阅读次数:12``)
-  only has its chrome tail marked.
+  only has its chrome tail marked.  A download link on a line of its own (``附件：….pdf
+  【下载】``) is chrome.  In hard-wrapped text the normaliser joins the short head lines of a
+  page into one; a joined line with no sentence end is judged line by line as the original
+  had it.
 - ``duplicate``: a second copy of the body inside one file — a run of lines that all occurred
   earlier in the file (changed lines such as a different date line are tolerated).
 
@@ -28,6 +31,7 @@ from .. import CONFIGS
 from ..extensions import init_doc
 
 _LINE = re.compile(r"[^\n]+")
+_NEWLINE = re.compile(r"\n")
 _SPACE = re.compile(r"\s+")
 _SENTENCE = re.compile(r"[。！？；]")
 _CLAUSE_OR_YEAR = re.compile(r"[。！？；，,]|(?:19|20)\d\d|〔")
@@ -62,6 +66,8 @@ class ChromeMarker:
         self.site_end = re.compile(cfg["site_line_end"])
         self.site_max = int(cfg["site_line_max"])
         self.nav_sep = re.compile(cfg["nav_separator"])
+        self.nav_sep_bar = re.compile(cfg["nav_separator_with_bar"])
+        self.file_link = re.compile(r"^[ \t\u3000\xa0]*" + cfg["file_link"])
         self.nav_item_max = int(cfg["nav_item_max"])
         self.nav_min = int(cfg["nav_min_items"])
         self.page = re.compile(r"^[ \t\u3000\xa0]*" + _alt(cfg["page_footer"]) + r"[ \t\u3000\xa0]*$")
@@ -74,13 +80,16 @@ class ChromeMarker:
 
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
-        doc._.ignored = self.spans(doc.text)
+        doc._.ignored = self.spans(doc.text, _joined_breaks(doc._.view))
         return doc
 
     # ------------------------------------------------------------------ public helpers
-    def spans(self, text: str) -> list[dict]:
-        """All ignored regions of ``text``, sorted, non-overlapping."""
-        lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
+    def spans(self, text: str, breaks: list[int] | None = None) -> list[dict]:
+        """All ignored regions of ``text``, sorted, non-overlapping.  ``breaks`` are the view
+        positions where a hard wrap of the original text was joined: a joined line with no
+        sentence end in it (a page head or foot glued together: logo + navigation +
+        breadcrumb, or footer lines) is judged line by line as the original had it."""
+        lines = _split_joined([(m.start(), m.end()) for m in _LINE.finditer(text)], text, breaks)
         dups = self.duplicates(text, lines)
         out = [dict(r) for r in dups]
         di = 0
@@ -139,6 +148,9 @@ class ChromeMarker:
         if self.line_start.match(line) or (len(stripped) <= 160 and not _SENTENCE.search(stripped)
                                            and self.line_contains.search(line)):
             return lead, end
+        f = self.file_link.match(line)
+        if f and (not line[f.end():].strip() or self.tail.match(line, f.end())):
+            return lead, end             # a download link: 附件：….pdf 【下载】
         m = self.tail.search(line)
         if m:
             return (lead if not line[:m.start()].strip() else m.start()), end
@@ -156,7 +168,8 @@ class ChromeMarker:
     def _is_nav(self, stripped: str, head: bool) -> bool:
         if _SENTENCE.search(stripped) or _NOT_NAV.search(stripped):
             return False
-        items = [x for x in self.nav_sep.split(stripped) if x]
+        sep = self.nav_sep_bar if ("|" in stripped or "｜" in stripped) else self.nav_sep
+        items = [x for x in sep.split(stripped) if x]
         if len(items) < 2 or any(len(x) > self.nav_item_max for x in items):
             return False
         if any(x.endswith(("首页", "主页")) for x in items):
@@ -240,6 +253,35 @@ class ChromeMarker:
         if i not in done:
             done.add(i)
             occ.setdefault(key, []).append(i)
+
+
+def _joined_breaks(view) -> list[int]:
+    """View positions where the normaliser joined a hard wrap (a newline of the original
+    text that has no newline in the view)."""
+    if view is None or len(view.offsets) == len(view.source):
+        return []
+    src, offs, out = view.source, view.offsets, []
+    for m in _NEWLINE.finditer(src):
+        v = bisect.bisect_left(offs, m.start())
+        if 0 < v < len(offs) and offs[v] != m.start():
+            out.append(v)
+    return out
+
+
+def _split_joined(lines: list[tuple[int, int]], text: str, breaks: list[int] | None):
+    """Split the lines that hold joined wraps and no sentence end back into the original's
+    lines."""
+    if not breaks:
+        return lines
+    out = []
+    for s, e in lines:
+        i, j = bisect.bisect_right(breaks, s), bisect.bisect_left(breaks, e)
+        if i == j or _SENTENCE.search(text, s, e):
+            out.append((s, e))
+            continue
+        cuts = [s, *breaks[i:j], e]
+        out.extend((a, b) for a, b in zip(cuts, cuts[1:]) if b > a)
+    return out
 
 
 def body_text(text: str, marker: ChromeMarker | None = None) -> str:

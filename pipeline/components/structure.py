@@ -15,11 +15,17 @@ Tasks come from the document's own marker hierarchy, not from per-document setti
    ``一、`` over ``（一）`` over ``1．``; but not ``1.`` when only one of ten ``1.`` items
    carries ``（1）（2）``).  Sections such as ``一、总体思路`` at a heading
    style hold no tasks.  The decision is made within each summary/plan part, so a review
-   may use ``（一）`` for headings and the plan after it ``（一）`` for tasks.
+   may use ``（一）`` for headings and the plan after it ``（一）`` for tasks.  Within a
+   level the decision is refined per item: a bare title line (no sentence end) over >= 2
+   sub-items is a heading, and an item with no sub-items that carries its text on its marker
+   line (``（三）推动高中振兴。落实…``) under a heading is a task, whatever its siblings are
+   (unless the level's items are bare titles over unmarked paragraphs: then a title over
+   ``（1）（2）`` paragraphs is one unit like its siblings).
 4. A task is an item whose style is not a heading style while all its ancestors are: its span
    runs from the marker to the end of its last paragraph (next item at its level or above,
-   a part heading, a duplicate copy or trailing chrome).  The last item of a list keeps at
-   most as many paragraphs as its siblings have, so a closing remark is not part of it.
+   a part heading, a duplicate copy or trailing chrome).  The last item of a list (no sibling
+   after it: the text ends or a higher-level item follows) keeps at most as many paragraphs
+   as its siblings have, so a closing remark (``一年来，…``) is not part of it.
 
 Inline ``一是…二是…`` inside one paragraph is not split: that paragraph is one unit.
 Cue words are in ``configs/structure.yaml`` (section ``structure``).
@@ -33,7 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..extensions import init_doc
-from .chrome import load_config
+from .chrome import _joined_breaks, _split_joined, load_config
 
 _CN = "一二三四五六七八九十"
 _LEAD = r"[ \t\u3000\xa0]*"
@@ -113,7 +119,9 @@ class StructureParser:
         ignored = sorted(doc._.ignored or [], key=lambda r: r["start"])
         lines = [(m.start(), m.end()) for m in _LINE.finditer(text)
                  if m.group().strip() and not _inside(ignored, m.start(), m.end())]
-        meta, title_line = self.meta(text, lines)
+        # the title is looked for in the original's lines: joining a PDF's hard wraps may
+        # have glued the title to the date line below it
+        meta, title_line = self.meta(text, _split_joined(lines, text, _joined_breaks(doc._.view)))
         doc._.meta = meta
         headings = self.part_headings(text, lines, title_line)
         doc._.parts = self.parts(text, headings, meta.get("title"))
@@ -295,7 +303,9 @@ class StructureParser:
         n = len(text)
         dup_starts = [r["start"] for r in ignored if r["reason"] == "duplicate"]
         last_item = items[-1]["start"]
-        tail_chrome = [r["start"] for r in ignored if r["start"] > last_item]
+        # chrome after the last item ends it, but not a page number inside a sentence
+        tail_chrome = [r["start"] for r in ignored if r["start"] > last_item
+                       and not self._mid_sentence_break(text, ignored, r)]
         resets = sorted(set(part_starts) | set(table_heads))
         hard = sorted(set(resets) | set(dup_starts) | set(tail_chrome) | {n})
         items = [it for it in items if not _inside(ignored, it["start"], it["start"] + 1)]
@@ -334,7 +344,11 @@ class StructureParser:
                 end = min(end, it["row_end"])
             it["end"] = end
             it["own_end"] = items[k + 1]["start"] if k + 1 < len(items) and items[k + 1]["start"] < end else end
-            it["followed"] = end < hb
+        # an item followed by a sibling (same parent, same style) is not the last of its list
+        by_start = {it["start"]: it for it in items}
+        for it in items:
+            nxt = by_start.get(it["end"])
+            it["has_next"] = nxt is not None and nxt["parent"] is it["parent"] and nxt["style"] == it["style"]
         # heading styles, decided within each part (a summary and a plan may use one style
         # for headings in the one and for tasks in the other)
         groups = sorted(set(groups or []) | {0})
@@ -357,11 +371,22 @@ class StructureParser:
                 p = p["parent"]
         heading = {k for k in pure if below.get(k, 0) >= count[k]}
         heading_any = {st for _, st in heading}
+        # a style whose items are a bare title line over unmarked paragraphs (1.加强党建 /
+        # 目标任务：… / 工作措施：…): there a title over (1)(2) paragraphs is one unit as well
+        titled = {(it["group"], it["style"]) for it in items
+                  if not it["children"] and self._titled_body(text, it)}
 
         def is_heading(it: dict) -> bool:
             key = (it["group"], it["style"])
             if key in pure:
-                return key in heading
+                # decided per item too: in a level that mixes items with their own text and
+                # bare title lines over numbered sub-items, the latter are headings
+                if key in heading:
+                    # ... and an item without sub-items that carries its own text on its
+                    # marker line (（三）推动高中振兴。落实…) under a heading is a task
+                    return bool(it["children"]) or it["parent"] is None or \
+                        not self._inline_item(text, it)
+                return key not in titled and self._bare_heading(text, it)
             # a lone top-level section (三、下一步打算) of a style used for headings elsewhere
             return it["parent"] is None and it["style"] in heading_any
 
@@ -379,17 +404,18 @@ class StructureParser:
                 p = p["parent"]
             if ok:
                 tasks.append(it)
-        # the last item of a list keeps no more paragraphs than its siblings
+        # the last item of a list (at the end of the text or before a higher-level item)
+        # keeps no more paragraphs than its siblings: a closing remark is not part of it
         paras = {}
         for t in tasks:
             t["end"] = _trim(text, ignored, t["start"], t["end"])
             paras[id(t)] = _paragraphs(text, ignored, t["start"], t["end"])
         most: dict[str, int] = {}
         for t in tasks:
-            if t["followed"]:
+            if t["has_next"]:
                 most[t["style"]] = max(most.get(t["style"], 0), paras[id(t)])
         for t in tasks:
-            if t["followed"] or t["style"] == "table_row" or t["style"] not in most:
+            if t["has_next"] or t["style"] == "table_row" or t["style"] not in most:
                 continue
             if paras[id(t)] > most[t["style"]]:
                 t["end"] = _trim(text, ignored, t["start"],
@@ -404,6 +430,38 @@ class StructureParser:
                 title = cells[0].strip() if title else title
             out.append({"start": t["start"], "end": t["end"], "title": title, "style": t["style"]})
         return out
+
+    def _bare_heading(self, text: str, it: dict) -> bool:
+        """A title line with no sentence end at all and nothing else before its (>= 2)
+        sub-items: （二）落实立德树人根本任务 over 1．… 2．…"""
+        if len(it["children"]) < 2:
+            return False
+        own = text[it["body"]:it["own_end"]].strip()
+        return 0 < len(own) <= self.heading_max and "\n" not in own and not _SENT_END.search(own)
+
+    @staticmethod
+    def _mid_sentence_break(text: str, ignored: list[dict], r: dict) -> bool:
+        """An ignored region (PDF page number) between a line that stops mid-sentence and
+        more text of the body."""
+        before = text[max(0, r["start"] - 200):r["start"]].rstrip()
+        if not before or _PARA_END.search(before[-1]) or r["reason"] != "boilerplate":
+            return False
+        m = _NON_SPACE.search(text, r["end"])
+        return m is not None and not _inside(ignored, m.start(), m.start() + 1)
+
+    @staticmethod
+    def _inline_item(text: str, it: dict) -> bool:
+        """Title and text on the marker's line: a sentence end followed by more text."""
+        first = text[it["body"]:it["own_end"]].strip().partition("\n")[0]
+        m = _SENT_END.search(first)
+        return m is not None and bool(first[m.end():].strip())
+
+    def _titled_body(self, text: str, it: dict) -> bool:
+        """An item whose first line is a bare title and whose text goes on in paragraphs."""
+        own = text[it["body"]:it["own_end"]].strip()
+        first, _, rest = own.partition("\n")
+        first = first.strip()
+        return bool(rest.strip()) and 0 < len(first) <= self.heading_max and not _SENT_END.search(first)
 
     def _pure_heading(self, text: str, it: dict) -> bool:
         """A heading line (short, at most one sentence end, at its end), possibly followed by
@@ -457,12 +515,41 @@ def _paragraph_lines(text: str, ignored: list[dict], s: int, e: int):
             yield m
 
 
+_NON_SPACE = re.compile(r"\S")
+_PARA_END = re.compile(r"[。！？；：:!?;…”」』）)]\s*$")
+
+
+def _paragraph_spans(text: str, ignored: list[dict], s: int, e: int):
+    """(start, end) of the paragraphs in [s, e): a line after an ignored line (a PDF page
+    number) continues the paragraph before it when that one stopped mid-sentence."""
+    cur = None
+    for m in _paragraph_lines(text, ignored, s, e):
+        if cur is not None and _PARA_END.search(text, cur[0], cur[1]) is None and \
+                text[cur[1]:m.start()].strip() and _all_ignored(text, ignored, cur[1], m.start()):
+            cur[1] = m.end()
+            continue
+        if cur is not None:
+            yield tuple(cur)
+        cur = [m.start(), m.end()]
+    if cur is not None:
+        yield tuple(cur)
+
+
+def _all_ignored(text: str, ignored: list[dict], s: int, e: int) -> bool:
+    """Every non-blank line in [s, e) lies in an ignored region."""
+    for m in _LINE.finditer(text, s, e):
+        if m.group().strip() and not _inside(ignored, m.start() + len(m.group()) - len(m.group().lstrip()),
+                                             m.start() + len(m.group().rstrip())):
+            return False
+    return True
+
+
 def _paragraphs(text: str, ignored: list[dict], s: int, e: int) -> int:
-    return sum(1 for _ in _paragraph_lines(text, ignored, s, e))
+    return sum(1 for _ in _paragraph_spans(text, ignored, s, e))
 
 
 def _nth_paragraph_end(text: str, ignored: list[dict], s: int, e: int, k: int) -> int:
-    for i, m in enumerate(_paragraph_lines(text, ignored, s, e), 1):
+    for i, (_, end) in enumerate(_paragraph_spans(text, ignored, s, e), 1):
         if i == k:
-            return m.end()
+            return end
     return e
