@@ -232,6 +232,7 @@ class EntityRecognizer:
         self.tok_starts = self.tok_ends = None
         self.learnt_quoted_pos: set[str] = set()
         self.learnt_quoted_neg: set[str] = set()
+        self._region_ends: dict[int, int] = {}
         self._build_automata()
 
     # ------------------------------------------------------------------ resources
@@ -401,6 +402,16 @@ class EntityRecognizer:
                 return True
         return False
 
+    def _region_chain_start(self, text: str, start: int) -> int:
+        """Where a name starting at ``start`` begins once the REGION names written right
+        before it are taken in (省 + 市 + 县 + 镇 ...): a name opens with the divisions it
+        belongs to, and the whole is one entity (no nesting).  A foreign country stays
+        outside (瑞典 + 耶夫勒大学: the country is not part of the name)."""
+        ends = self._region_ends
+        while start in ends and ends[start] < start and not self.re_foreign.fullmatch(text, ends[start], start):
+            start = ends[start]
+        return start
+
     def _has_region_prefix(self, core: str) -> bool:
         for n in range(min(len(core), 12), 1, -1):
             if self._is_region_word(core[:n]):
@@ -535,7 +546,11 @@ class EntityRecognizer:
             n1 = nxt[:1]
             if g == "小学" and text[p - 1:p] == "中":
                 continue
-            if n1 in bad_next1 or (n1 == "校" and (g == "中学" or g == "小学")) or nxt in bad_next2:
+            if n1 in bad_next1 or (n1 == "校" and (g == "中学" or g == "小学")):
+                continue
+            # 小学教师 is a kind of teacher; after a compound kind (中心小学, 特殊教育学校) it is
+            # a teacher of that school (某镇中心小学教师某某)
+            if nxt in bad_next2 and (len(g) < 4 or nxt in ("阶段", "学段", "课程")):
                 continue
             start = self._walk_back(text, p, 14, 0, use_tags=True)
             if start == p and p > 0:
@@ -558,10 +573,13 @@ class EntityRecognizer:
             # a school with a named campus or branch is a named school (草堂小学西区分校)
             if not (c and c.group()[-2:] in ("分校", "校区") and len(core) >= 2) and \
                     not self._specific(core, self.school_generic, self.school_evaluative):
-                continue
+                # a region + a specific kind of school is a name (某市特殊教育学校, 某县某镇中心小学);
+                # a region + a bare 学校/中学/小学 or + an evaluative word is not
+                if core or len(g) < 4 or self._region_chain_start(text, start) == start:
+                    continue
             if c:
                 q = c.end()
-            out.append((start, q, "SCHOOL", PRIO["SCHOOL"]))
+            out.append((self._region_chain_start(text, start), q, "SCHOOL", PRIO["SCHOOL"]))
         for m in self.re_school_abbrev.finditer(text):
             p, q = m.span()
             start = next((p - n for n in (4, 3, 2) if p - n >= 0 and self._is_region_word(text[p - n:p])), None)
@@ -627,7 +645,7 @@ class EntityRecognizer:
             sfx = m.group()
             if sfx[-1] in "局委厅" and text[q:q + 1] in ("长", "级", "面", "势", "部", "限", "员", "托", "屈"):
                 continue
-            if sfx == "中心" and text[q:q + 1] in ("城", "区", "校", "镇", "组", "任", "工", "环", "思"):
+            if sfx == "中心" and text[q:q + 1] in ("城", "区", "校", "镇", "组", "任", "工", "环", "思", "小", "幼", "学"):
                 continue
             start = self._walk_back(text, p, 18, 0, use_tags=False)
             # a quoted name inside a body's name: 丽水市“云和木玩游戏教育”研究发展联盟
@@ -637,6 +655,7 @@ class EntityRecognizer:
                     start = self._walk_back(text, o, 10, 0, use_tags=False)
             if start > 0 and text[start - 1] in "省市县区" and self._boundary_before(text, start - 1):
                 start -= 1
+            start = self._region_chain_start(text, start)
             core = text[start:p]
             if not core or core in self.org_generic:
                 continue
@@ -841,6 +860,12 @@ class EntityRecognizer:
         self._documents(text, cands)
         self._known(text, cands)
         self._regions(text, cands)
+        # where REGION candidates end (-> their earliest start): a school's or body's name may
+        # open with the divisions that contain it (襄阳市昭明小学, 某县某镇中心小学, 某市教育局)
+        self._region_ends = {}
+        for s, e, lab, _ in cands:
+            if lab == "REGION" and s < self._region_ends.get(e, e):
+                self._region_ends[e] = s
         self._schools(text, cands)
         self._orgs(text, cands)
         self._programmes(text, cands)
