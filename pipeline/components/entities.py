@@ -223,6 +223,7 @@ class EntityRecognizer:
         self.gaz = None
         self.region_surfaces: set[str] = set()
         self.institutions: dict[str, str] = {}
+        self.dropped_short: dict[str, str] = {}
         if use_gazetteer:
             self._load_gazetteer()
         self.learnt: dict[str, str] = {}
@@ -248,6 +249,18 @@ class EntityRecognizer:
                 if len(s) < 2 or s in self.region_never:
                     continue
                 self.region_surfaces.add(s)
+            # county/city names whose bare short form the gazetteer drops as an ordinary word
+            # (南部县 -> 南部, 保康县 -> 保康): the short form is a name only in a document that
+            # writes the full name (see _doc_aliases)
+            for r in self.gaz.regions.values():
+                name = normalise_surface(r.name)
+                if r.level in ("city", "county") and len(name) >= 3 and name[-1] in "县市区" \
+                        and "自治" not in name and name[0] not in "省市县区" \
+                        and name[-2:] not in ("新区", "地区", "林区", "特区", "矿区"):
+                    short = name[:-1]
+                    if short not in self.region_surfaces and short not in self.region_short_stop \
+                            and short not in self.stop_words:
+                        self.dropped_short[name] = short
             try:
                 for s, inst in self.gaz.institution_surfaces().items():
                     if len(s) >= 3:
@@ -656,6 +669,12 @@ class EntityRecognizer:
             if start > 0 and text[start - 1] in "省市县区" and self._boundary_before(text, start - 1):
                 start -= 1
             start = self._region_chain_start(text, start)
+            # a boundary word glued to a level short form (会同 + 县财政局, 联合 + 市教育局):
+            # the word reading wins, even where word + level character is also a county's name
+            for k in (3, 2):
+                if p - start > k and text[start:start + k] in self.stop_words and text[start + k] in "省市县区":
+                    start += k
+                    break
             core = text[start:p]
             if not core or core in self.org_generic:
                 continue
@@ -824,7 +843,14 @@ class EntityRecognizer:
         """Short forms of regions written in full in this document (遂昌县 -> 遂昌)."""
         al: set[str] = set()
         if self.gaz is not None:
-            return al  # the gazetteer knows every county-level short form
+            # the gazetteer knows every county-level short form, except those that are also
+            # ordinary words: they are names where the document writes the full name
+            if self.dropped_short:
+                for _, _, surf in self._surface_hits(text):
+                    short = self.dropped_short.get(surf)
+                    if short is not None:
+                        al.add(short)
+            return al
         for m in re.finditer(f"([{CJK}]{{2,4}}?)(?:省|市|县|区|自治县|自治州)(?=教育局|人民政府|政府|教育|[{CJK}]{{0,6}}(?:学校|中学|小学|学院))", text):
             core = m.group(1)
             st = self._walk_back(text, m.start(1) + len(core), 4, 0, use_tags=True)
