@@ -163,6 +163,7 @@ class EntityRecognizer:
         self.region_never = set(c["region_never"])
         self.region_short_stop = set(c["region_short_stop"])
         self.countries = set(c["countries"])
+        self.re_landform = re.compile(f"(?:{_alt(c.get('landform_heads') or ['(?!)'])})")
         # a country other than China that may open a school's name
         self.re_foreign = re.compile(f"(?:{_alt(x for x in self.countries if x != '中国')})")
         # SCHOOL
@@ -226,6 +227,9 @@ class EntityRecognizer:
         self.dropped_short: dict[str, str] = {}
         if use_gazetteer:
             self._load_gazetteer()
+        # nationally known short names of universities (清华, 北大), with the linking rules
+        link_cfg = yaml.safe_load((CONFIGS / "gazetteer" / "linking.yaml").read_text(encoding="utf-8")) or {}
+        self.school_short_names = set(link_cfg.get("school_short_names") or {})
         self.learnt: dict[str, str] = {}
         self.doc_regions: set[str] = set()
         # _walk_back and _specific results by their arguments; valid while doc_regions and learnt are unchanged
@@ -273,7 +277,7 @@ class EntityRecognizer:
 
     def _build_automata(self) -> None:
         # one automaton for gazetteer regions and known names: the text is scanned once
-        self.known_labels = {**self.institutions, **self.learnt}
+        self.known_labels = {**{w: "SCHOOL" for w in self.school_short_names}, **self.institutions, **self.learnt}
         self.ac_surfaces = Surfaces(self.region_surfaces | set(self.known_labels))
         self._hits_text: str | None = None
         self._hits: list[tuple[int, int, str]] = []
@@ -451,7 +455,7 @@ class EntityRecognizer:
             lab = labels.get(s)
             if lab is None:
                 continue
-            if lab in ("REGION", "PERSON") and self.tok_starts is not None and \
+            if (lab in ("REGION", "PERSON") or s in self.school_short_names) and self.tok_starts is not None and \
                     (not self.tok_starts[st] or not self.tok_ends[en]):
                 continue  # a learnt short name inside another word (新和 in 创新和)
             out.append((st, en, lab, PRIO["LEARNT"]))
@@ -507,7 +511,9 @@ class EntityRecognizer:
                 one = (p - d - 1 == 1 and sfx in "镇乡" and text[d:d + 1] == "、" and text[q:q + 1] in ("、", "等")
                        and text[d + 1] not in self.stop_chars and text[d + 1] not in self.generic_chars)
                 if 0 <= d and (2 <= p - d - 1 <= 3 or one) and text[q:q + 1] in ("、", "等", "，", ",", "和", "及") \
-                        and _CJK_RUN.fullmatch(text[d + 1:p]) and d + 1 >= barrier:
+                        and _CJK_RUN.fullmatch(text[d + 1:p]) and d + 1 >= barrier \
+                        and (one or not any(len(t) == 1 and self._is_stop_token(t, True) for t in _cut(text[d + 1:p]))):
+                    # (an item opening with a preposition is a phrase: 以城带乡、以公带民)
                     start, listed = d + 1, True
             core = text[start:p]
             if (len(core) < 2 and not listed) or core in self.region_generic:
@@ -530,6 +536,8 @@ class EntityRecognizer:
             for s0, e0, t in Surfaces(towns).find(text):
                 if text[e0:e0 + 1] in ("镇", "乡", "街") or text[e0:e0 + 1] in self.school_tail_chars:
                     continue
+                if self.re_landform.match(text, e0):
+                    continue  # a lake, mountain or river named after the town is no division
                 if self.tok_starts is not None and (not self.tok_starts[s0] or not self.tok_ends[e0]):
                     continue
                 out.append((s0, e0, "REGION", PRIO["REGION"]))
@@ -539,8 +547,11 @@ class EntityRecognizer:
         common words (乡镇, 城乡, 山区)."""
         for t in _cut(core):
             if len(t) == 1:
-                if t in self.stop_chars or t in self.generic_chars or t in _CN_DIGITS:
+                if t in self.stop_chars or t in self.generic_chars or t in _CN_DIGITS or t in self.region_generic:
                     continue
+                tag, freq = self._tag(t)
+                if tag in ("v", "p", "c", "d") and freq >= self.stop_tag_min_freq:
+                    continue  # a common verb is no evidence of a name (以城带乡)
                 return True
             if t in self.region_generic:
                 continue

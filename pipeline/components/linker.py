@@ -38,6 +38,7 @@ class EntityLinker:
         self.head_chars = int(ctx.get("head_chars", 600))
         self.bureau_rx = re.compile(ctx.get("bureau_heads", "(教育局|人民政府)"))
         self._auto = None
+        self.school_short_names = dict(self.gaz.config.get("school_short_names") or {})
 
     # ------------------------------------------------------------------ learning
     def learn(self, records: Sequence[dict]) -> None:
@@ -140,6 +141,9 @@ class EntityLinker:
                     full = sorted(n for n in region_names if n.startswith(s) and n[len(s):] in _SUB_COUNTY)
                     if full:
                         canon = full[0]
+            elif e["label"] == "SCHOOL" and s in self.school_short_names:
+                canon = self.school_short_names[s]       # 清华 -> 清华大学
+                kb, methods[id(e)] = lk._known(canon), "rule"
             else:
                 kb, canon, methods[id(e)] = lk.link_institution(e["label"], s, context, publisher)
                 short = next((s[:n] for n in (3, 2) if s[:n] in short_full and len(s) > n), None)
