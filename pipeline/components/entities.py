@@ -192,6 +192,7 @@ class EntityRecognizer:
         self.org_strong = set(c["org_strong_suffixes"])
         self.re_org_standalone = re.compile(f"(?:{_alt(c['org_standalone'])})")
         self.org_generic = set(c["org_generic_cores"])
+        self.org_centre_roles = tuple(c.get("org_centre_roles") or ())
         # PROGRAMME
         heads = _alt(c["programme_heads"])
         self.re_quote = re.compile(r"[“「]([^“”「」\n]{1,40})[”」]")
@@ -472,7 +473,12 @@ class EntityRecognizer:
             if surf in self.region_never:
                 continue
             if self.tok_starts is not None:
-                if len(surf) >= 3 and surf[-1] in "省市县区州旗盟":
+                if surf in self.countries:
+                    # a country opening an adjective in 式 is still named (中国式现代化), not one
+                    # inside a word (精英国际) or a compound noun (新中国史)
+                    if not self.tok_starts[s] or not self.tok_ends[e] and text[e:e + 1] != "式":
+                        continue
+                elif len(surf) >= 3 and surf[-1] in "省市县区州旗盟":
                     if not self.tok_starts[s] and not self.tok_ends[e]:
                         continue
                 elif not self.tok_starts[s] or not self.tok_ends[e]:
@@ -671,6 +677,8 @@ class EntityRecognizer:
                 continue
             if sfx == "中心" and text[q:q + 1] in ("城", "区", "校", "镇", "组", "任", "工", "环", "思", "小", "幼", "学"):
                 continue
+            if sfx == "中心" and text.endswith(self.org_centre_roles, 0, p):
+                continue  # 某市经济副中心, 区域中心: a role a place plays, not a body
             start = self._walk_back(text, p, 18, 0, use_tags=False)
             # a quoted name inside a body's name: 丽水市“云和木玩游戏教育”研究发展联盟
             if start > 1 and text[start - 1] == "”":
