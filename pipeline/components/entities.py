@@ -43,6 +43,7 @@ CJK = "\u4e00-\u9fff"
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
 _CN_DIGITS = set("一二三四五六七八九十百千万两零〇")
 _PROG_CUT = re.compile(f"\\d+[年月日届期轮批次]|[^{CJK}A-Za-z+]")
+_VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d(?![\d.%])")
 _PROG_BAD = re.compile("改扩建|迁建|扩建|新建|维修|改造|利用|开展|盯紧|”")
 _NOT_IN_GIVEN = set("的了是在和与及等个名位年月日省市县区镇乡村校")
 _COMMON_TAGS = {"n", "v", "vn", "a", "d", "ad", "an", "p", "c", "u", "uj", "m", "f", "r", "l", "i", "b", "q"}
@@ -758,6 +759,8 @@ class EntityRecognizer:
                 continue
             lo = max(0, p - self.prog_max - 6)
             window = text[lo:p]
+            if "." in window:  # a version number belongs to the name (教育信息化2.0行动计划)
+                window = _VERSION.sub(lambda v: "版" * len(v.group()), window)
             start = lo
             for b in _PROG_CUT.finditer(window):
                 start = lo + b.end()
