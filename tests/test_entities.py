@@ -318,3 +318,15 @@ def test_heldout_not_schools(nlp, ner, text, span):
 
 def test_economic_centre_is_no_org(nlp, ner):
     assert not labels_of(ents(nlp, ner, "为建设绵阳经济副中心贡献力量。"), "ORG")
+
+
+@pytest.mark.parametrize("text, prog", [
+    ("全面实施职业教育3.0行动计划，建成示范校5所。", "职业教育3.0行动计划"),
+    ("推广应用国家职业教育智慧教育平台，开设网络课程。", "国家职业教育智慧教育平台"),
+])
+def test_heldout_unquoted_programmes(nlp, ner, text, prog):
+    assert prog in labels_of(ents(nlp, ner, text), "PROGRAMME")
+
+
+def test_platform_without_national_prefix_is_generic(nlp, ner):
+    assert not labels_of(ents(nlp, ner, "建设区域智慧教育平台，推进数据共享。"), "PROGRAMME")

@@ -212,6 +212,8 @@ class EntityRecognizer:
         self.prog_min = int(c["programme_unquoted_min_core"])
         self.prog_max = int(c["programme_unquoted_max_core"])
         self.prog_generic = set(c["programme_unquoted_generic"])
+        self.prog_national_heads = set(c.get("programme_unquoted_national_heads") or ())
+        self.prog_national_prefix = c.get("programme_national_prefix", "国家")
         # PERSON
         self.surnames = set(c["surnames"])
         self.compound_surnames = set(c["compound_surnames"])
@@ -766,6 +768,13 @@ class EntityRecognizer:
                 start = lo + b.end()
             for i in self.re_intro.finditer(text, start, p):
                 start = i.end()
+            if m.group() in self.prog_national_heads:
+                # 平台 names a programme only as a named national one (国家…平台); the name
+                # starts at 国家 whatever verb comes before it
+                k = text.rfind(self.prog_national_prefix, start, p)
+                if k < 0:
+                    continue
+                start = k
             # a one-character function word (为, 等, 的 ...) as a word of its own ends the name
             pos = start
             for tok in _cut(text[start:p]):
