@@ -330,3 +330,11 @@ def test_heldout_unquoted_programmes(nlp, ner, text, prog):
 
 def test_platform_without_national_prefix_is_generic(nlp, ner):
     assert not labels_of(ents(nlp, ner, "建设区域智慧教育平台，推进数据共享。"), "PROGRAMME")
+
+
+@pytest.mark.parametrize("text", [
+    "联合交警部门落实上下学“双岗护学”机制，保障学生安全。",   # a mechanism names no programme
+    "办理“96110”政务服务热线工单320件。",                       # a quoted number names nothing
+])
+def test_heldout_mechanisms_and_numbers_are_no_programme(nlp, ner, text):
+    assert not labels_of(ents(nlp, ner, text), "PROGRAMME")

@@ -733,6 +733,8 @@ class EntityRecognizer:
             content = m.group(1)
             if content in self.learnt_quoted_neg and content not in self.learnt_quoted_pos:
                 continue
+            if content.isdigit():
+                continue  # a quoted number (a hotline, “12345”) names nothing
             slogan = self._slogan(content)
             counting = self.re_counting_any.search(content) is not None
             h = self.re_head.match(text, e)
