@@ -262,3 +262,79 @@ def test_cached_walks_follow_the_documents_regions(nlp, ner):
     first = [ents(nlp, ner, t) for t in (a, b, a)]
     assert first[0] == first[2]
     assert labels_of(first[1], "SCHOOL")
+
+
+# ------------------------------------------------------------------ held-out generalisation
+# (written for other provinces: a city jieba splits into name + 市, short county names that are
+# also ordinary words, nationally known university short names, places inside phrases)
+@pytest.mark.parametrize("text, label, span", [
+    # a name opens with the divisions it belongs to: one entity, not REGION + SCHOOL/ORG
+    ("发挥宁乡市特殊教育学校示范引领作用。", "SCHOOL", "宁乡市特殊教育学校"),
+    ("依托宁乡市老年大学扩大老年教育供给。", "SCHOOL", "宁乡市老年大学"),
+    ("推动宁乡市玉潭小学与乡村学校结对。", "SCHOOL", "宁乡市玉潭小学"),
+    ("宜阳县锦屏镇中心小学教师李春梅获评全国优秀教师。", "SCHOOL", "宜阳县锦屏镇中心小学"),
+    ("宜阳县锦屏镇中心小学教师李春梅获评全国优秀教师。", "PERSON", "李春梅"),
+    ("宁乡市教育局2024年工作要点", "ORG", "宁乡市教育局"),
+    ("宁乡市教育局办公室　　2024年3月1日印发", "ORG", "宁乡市教育局办公室"),
+    # a short county name the gazetteer drops as a word, in a report that writes the full name
+    ("新野县教育局工作总结\n新野一中新校区主体完工。", "SCHOOL", "新野一中"),
+    ("新野县教育局工作总结\n新野中学深化课程改革。", "SCHOOL", "新野中学"),
+    ("新野县教育局工作总结\n新野职校面向农民工开展培训。", "SCHOOL", "新野职校"),
+    ("新野县教育局工作总结\n办好人民满意的新野教育。", "REGION", "新野"),
+    ("3名学生被复旦、浙大录取。", "SCHOOL", "复旦"),
+    ("3名学生被复旦、浙大录取。", "SCHOOL", "浙大"),
+    ("谱写中国式现代化湖南篇章。", "REGION", "中国"),
+    ("为建设绵阳经济副中心贡献力量。", "REGION", "绵阳"),
+    ("联合比亚迪汽车工业有限公司共建产业学院。", "ORG", "比亚迪汽车工业有限公司"),
+    # the verb reading of 会同 wins over the county 会同县
+    ("会同县卫健局开展校园卫生检查。", "ORG", "县卫健局"),
+])
+def test_heldout_names(nlp, ner, text, label, span):
+    assert span in labels_of(ents(nlp, ner, text), label)
+
+
+@pytest.mark.parametrize("text, span", [
+    ("发挥宁乡市特殊教育学校示范引领作用。", "宁乡市"),        # nested in the school
+    ("宁乡市教育局2024年工作要点", "宁乡市"),                  # nested in the bureau
+    ("坚持以城带乡、以公带民，提升办园水平。", "以城带乡"),      # a phrase, not a place
+    ("坚持以城带乡、以公带民，提升办园水平。", "城带乡"),
+    ("白鹤镇、桃林镇等乡镇加快建设，依托白鹤湖开展研学。", "白鹤"),  # a lake
+    ("学习党史、新中国史。", "中国"),                          # inside a compound noun
+    ("推进西部、南部山区学校建设。", "南部"),                  # no 南部县 in this text
+])
+def test_heldout_not_regions(nlp, ner, text, span):
+    assert span not in labels_of(ents(nlp, ner, text), "REGION")
+
+
+@pytest.mark.parametrize("text, span", [
+    ("弘扬北大荒精神。", "北大"),                  # inside a word
+    ("县属中职校增挂全市性校牌。", "县属中职校"),    # a kind of school
+    ("宁乡市优质学校结对帮扶。", "宁乡市优质学校"),  # region + evaluative word
+])
+def test_heldout_not_schools(nlp, ner, text, span):
+    found = ents(nlp, ner, text)
+    assert span not in labels_of(found, "SCHOOL") and "北大" not in labels_of(found, "SCHOOL")
+
+
+def test_economic_centre_is_no_org(nlp, ner):
+    assert not labels_of(ents(nlp, ner, "为建设绵阳经济副中心贡献力量。"), "ORG")
+
+
+@pytest.mark.parametrize("text, prog", [
+    ("全面实施职业教育3.0行动计划，建成示范校5所。", "职业教育3.0行动计划"),
+    ("推广应用国家职业教育智慧教育平台，开设网络课程。", "国家职业教育智慧教育平台"),
+])
+def test_heldout_unquoted_programmes(nlp, ner, text, prog):
+    assert prog in labels_of(ents(nlp, ner, text), "PROGRAMME")
+
+
+def test_platform_without_national_prefix_is_generic(nlp, ner):
+    assert not labels_of(ents(nlp, ner, "建设区域智慧教育平台，推进数据共享。"), "PROGRAMME")
+
+
+@pytest.mark.parametrize("text", [
+    "联合交警部门落实上下学“双岗护学”机制，保障学生安全。",   # a mechanism names no programme
+    "办理“96110”政务服务热线工单320件。",                       # a quoted number names nothing
+])
+def test_heldout_mechanisms_and_numbers_are_no_programme(nlp, ner, text):
+    assert not labels_of(ents(nlp, ner, text), "PROGRAMME")

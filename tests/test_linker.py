@@ -202,3 +202,20 @@ def test_region_chains_and_old_names(gaz, surface, context, code):
 ])
 def test_more_level_short_forms(gaz, surface, context, canonical):
     assert gaz.link("ORG", surface, context)[1] == canonical
+
+
+def test_stage_short_county_names_and_university_short_names(nlp):
+    """A county short form the gazetteer drops as an ordinary word (新野 of 新野县) links to the
+    full name written in the report and opens abbreviations; well-known university short names
+    take their full names."""
+    text = ("新野县教育局2023年工作总结\n\n一、全年工作。新野二中新校区完工，新野中学深化改革。"
+            "办好人民满意的新野教育。2名学生被复旦、北大录取。")
+    doc = _doc(nlp, text, [("ORG", "新野县教育局", None), ("SCHOOL", "新野二中", None),
+                           ("SCHOOL", "新野中学", None), ("REGION", "新野", "满意的"),
+                           ("SCHOOL", "复旦", None), ("SCHOOL", "北大", None)])
+    EntityLinker(Gazetteer())(doc)
+    got = {doc.text[e["start"]:e["end"]]: (e["kb_id"], e["canonical"]) for e in doc._.entities}
+    assert got["新野"] == ("411329", "新野县")
+    assert got["新野二中"][1] == "新野县第二中学"
+    assert got["新野中学"][1] == "新野中学"          # the school's own name, kept as written
+    assert got["复旦"][1] == "复旦大学" and got["北大"][1] == "北京大学"

@@ -43,6 +43,7 @@ CJK = "\u4e00-\u9fff"
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
 _CN_DIGITS = set("一二三四五六七八九十百千万两零〇")
 _PROG_CUT = re.compile(f"\\d+[年月日届期轮批次]|[^{CJK}A-Za-z+]")
+_VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d(?![\d.%])")
 _PROG_BAD = re.compile("改扩建|迁建|扩建|新建|维修|改造|利用|开展|盯紧|”")
 _NOT_IN_GIVEN = set("的了是在和与及等个名位年月日省市县区镇乡村校")
 _COMMON_TAGS = {"n", "v", "vn", "a", "d", "ad", "an", "p", "c", "u", "uj", "m", "f", "r", "l", "i", "b", "q"}
@@ -163,6 +164,7 @@ class EntityRecognizer:
         self.region_never = set(c["region_never"])
         self.region_short_stop = set(c["region_short_stop"])
         self.countries = set(c["countries"])
+        self.re_landform = re.compile(f"(?:{_alt(c.get('landform_heads') or ['(?!)'])})")
         # a country other than China that may open a school's name
         self.re_foreign = re.compile(f"(?:{_alt(x for x in self.countries if x != '中国')})")
         # SCHOOL
@@ -191,6 +193,7 @@ class EntityRecognizer:
         self.org_strong = set(c["org_strong_suffixes"])
         self.re_org_standalone = re.compile(f"(?:{_alt(c['org_standalone'])})")
         self.org_generic = set(c["org_generic_cores"])
+        self.org_centre_roles = tuple(c.get("org_centre_roles") or ())
         # PROGRAMME
         heads = _alt(c["programme_heads"])
         self.re_quote = re.compile(r"[“「]([^“”「」\n]{1,40})[”」]")
@@ -209,6 +212,8 @@ class EntityRecognizer:
         self.prog_min = int(c["programme_unquoted_min_core"])
         self.prog_max = int(c["programme_unquoted_max_core"])
         self.prog_generic = set(c["programme_unquoted_generic"])
+        self.prog_national_heads = set(c.get("programme_unquoted_national_heads") or ())
+        self.prog_national_prefix = c.get("programme_national_prefix", "国家")
         # PERSON
         self.surnames = set(c["surnames"])
         self.compound_surnames = set(c["compound_surnames"])
@@ -223,8 +228,12 @@ class EntityRecognizer:
         self.gaz = None
         self.region_surfaces: set[str] = set()
         self.institutions: dict[str, str] = {}
+        self.dropped_short: dict[str, str] = {}
         if use_gazetteer:
             self._load_gazetteer()
+        # nationally known short names of universities (清华, 北大), with the linking rules
+        link_cfg = yaml.safe_load((CONFIGS / "gazetteer" / "linking.yaml").read_text(encoding="utf-8")) or {}
+        self.school_short_names = set(link_cfg.get("school_short_names") or {})
         self.learnt: dict[str, str] = {}
         self.doc_regions: set[str] = set()
         # _walk_back and _specific results by their arguments; valid while doc_regions and learnt are unchanged
@@ -232,6 +241,7 @@ class EntityRecognizer:
         self.tok_starts = self.tok_ends = None
         self.learnt_quoted_pos: set[str] = set()
         self.learnt_quoted_neg: set[str] = set()
+        self._region_ends: dict[int, int] = {}
         self._build_automata()
 
     # ------------------------------------------------------------------ resources
@@ -247,6 +257,18 @@ class EntityRecognizer:
                 if len(s) < 2 or s in self.region_never:
                     continue
                 self.region_surfaces.add(s)
+            # county/city names whose bare short form the gazetteer drops as an ordinary word
+            # (南部县 -> 南部, 保康县 -> 保康): the short form is a name only in a document that
+            # writes the full name (see _doc_aliases)
+            for r in self.gaz.regions.values():
+                name = normalise_surface(r.name)
+                if r.level in ("city", "county") and len(name) >= 3 and name[-1] in "县市区" \
+                        and "自治" not in name and name[0] not in "省市县区" \
+                        and name[-2:] not in ("新区", "地区", "林区", "特区", "矿区"):
+                    short = name[:-1]
+                    if short not in self.region_surfaces and short not in self.region_short_stop \
+                            and short not in self.stop_words:
+                        self.dropped_short[name] = short
             try:
                 for s, inst in self.gaz.institution_surfaces().items():
                     if len(s) >= 3:
@@ -259,7 +281,7 @@ class EntityRecognizer:
 
     def _build_automata(self) -> None:
         # one automaton for gazetteer regions and known names: the text is scanned once
-        self.known_labels = {**self.institutions, **self.learnt}
+        self.known_labels = {**{w: "SCHOOL" for w in self.school_short_names}, **self.institutions, **self.learnt}
         self.ac_surfaces = Surfaces(self.region_surfaces | set(self.known_labels))
         self._hits_text: str | None = None
         self._hits: list[tuple[int, int, str]] = []
@@ -401,6 +423,16 @@ class EntityRecognizer:
                 return True
         return False
 
+    def _region_chain_start(self, text: str, start: int) -> int:
+        """Where a name starting at ``start`` begins once the REGION names written right
+        before it are taken in (省 + 市 + 县 + 镇 ...): a name opens with the divisions it
+        belongs to, and the whole is one entity (no nesting).  A foreign country stays
+        outside (瑞典 + 耶夫勒大学: the country is not part of the name)."""
+        ends = self._region_ends
+        while start in ends and ends[start] < start and not self.re_foreign.fullmatch(text, ends[start], start):
+            start = ends[start]
+        return start
+
     def _has_region_prefix(self, core: str) -> bool:
         for n in range(min(len(core), 12), 1, -1):
             if self._is_region_word(core[:n]):
@@ -427,7 +459,7 @@ class EntityRecognizer:
             lab = labels.get(s)
             if lab is None:
                 continue
-            if lab in ("REGION", "PERSON") and self.tok_starts is not None and \
+            if (lab in ("REGION", "PERSON") or s in self.school_short_names) and self.tok_starts is not None and \
                     (not self.tok_starts[st] or not self.tok_ends[en]):
                 continue  # a learnt short name inside another word (新和 in 创新和)
             out.append((st, en, lab, PRIO["LEARNT"]))
@@ -444,7 +476,12 @@ class EntityRecognizer:
             if surf in self.region_never:
                 continue
             if self.tok_starts is not None:
-                if len(surf) >= 3 and surf[-1] in "省市县区州旗盟":
+                if surf in self.countries:
+                    # a country opening an adjective in 式 is still named (中国式现代化), not one
+                    # inside a word (精英国际) or a compound noun (新中国史)
+                    if not self.tok_starts[s] or not self.tok_ends[e] and text[e:e + 1] != "式":
+                        continue
+                elif len(surf) >= 3 and surf[-1] in "省市县区州旗盟":
                     if not self.tok_starts[s] and not self.tok_ends[e]:
                         continue
                 elif not self.tok_starts[s] or not self.tok_ends[e]:
@@ -483,7 +520,9 @@ class EntityRecognizer:
                 one = (p - d - 1 == 1 and sfx in "镇乡" and text[d:d + 1] == "、" and text[q:q + 1] in ("、", "等")
                        and text[d + 1] not in self.stop_chars and text[d + 1] not in self.generic_chars)
                 if 0 <= d and (2 <= p - d - 1 <= 3 or one) and text[q:q + 1] in ("、", "等", "，", ",", "和", "及") \
-                        and _CJK_RUN.fullmatch(text[d + 1:p]) and d + 1 >= barrier:
+                        and _CJK_RUN.fullmatch(text[d + 1:p]) and d + 1 >= barrier \
+                        and (one or not any(len(t) == 1 and self._is_stop_token(t, True) for t in _cut(text[d + 1:p]))):
+                    # (an item opening with a preposition is a phrase: 以城带乡、以公带民)
                     start, listed = d + 1, True
             core = text[start:p]
             if (len(core) < 2 and not listed) or core in self.region_generic:
@@ -506,6 +545,8 @@ class EntityRecognizer:
             for s0, e0, t in Surfaces(towns).find(text):
                 if text[e0:e0 + 1] in ("镇", "乡", "街") or text[e0:e0 + 1] in self.school_tail_chars:
                     continue
+                if self.re_landform.match(text, e0):
+                    continue  # a lake, mountain or river named after the town is no division
                 if self.tok_starts is not None and (not self.tok_starts[s0] or not self.tok_ends[e0]):
                     continue
                 out.append((s0, e0, "REGION", PRIO["REGION"]))
@@ -515,8 +556,11 @@ class EntityRecognizer:
         common words (乡镇, 城乡, 山区)."""
         for t in _cut(core):
             if len(t) == 1:
-                if t in self.stop_chars or t in self.generic_chars or t in _CN_DIGITS:
+                if t in self.stop_chars or t in self.generic_chars or t in _CN_DIGITS or t in self.region_generic:
                     continue
+                tag, freq = self._tag(t)
+                if tag in ("v", "p", "c", "d") and freq >= self.stop_tag_min_freq:
+                    continue  # a common verb is no evidence of a name (以城带乡)
                 return True
             if t in self.region_generic:
                 continue
@@ -535,7 +579,11 @@ class EntityRecognizer:
             n1 = nxt[:1]
             if g == "小学" and text[p - 1:p] == "中":
                 continue
-            if n1 in bad_next1 or (n1 == "校" and (g == "中学" or g == "小学")) or nxt in bad_next2:
+            if n1 in bad_next1 or (n1 == "校" and (g == "中学" or g == "小学")):
+                continue
+            # 小学教师 is a kind of teacher; after a compound kind (中心小学, 特殊教育学校) it is
+            # a teacher of that school (某镇中心小学教师某某)
+            if nxt in bad_next2 and (len(g) < 4 or nxt in ("阶段", "学段", "课程")):
                 continue
             start = self._walk_back(text, p, 14, 0, use_tags=True)
             if start == p and p > 0:
@@ -558,10 +606,13 @@ class EntityRecognizer:
             # a school with a named campus or branch is a named school (草堂小学西区分校)
             if not (c and c.group()[-2:] in ("分校", "校区") and len(core) >= 2) and \
                     not self._specific(core, self.school_generic, self.school_evaluative):
-                continue
+                # a region + a specific kind of school is a name (某市特殊教育学校, 某县某镇中心小学);
+                # a region + a bare 学校/中学/小学 or + an evaluative word is not
+                if core or len(g) < 4 or self._region_chain_start(text, start) == start:
+                    continue
             if c:
                 q = c.end()
-            out.append((start, q, "SCHOOL", PRIO["SCHOOL"]))
+            out.append((self._region_chain_start(text, start), q, "SCHOOL", PRIO["SCHOOL"]))
         for m in self.re_school_abbrev.finditer(text):
             p, q = m.span()
             start = next((p - n for n in (4, 3, 2) if p - n >= 0 and self._is_region_word(text[p - n:p])), None)
@@ -627,8 +678,10 @@ class EntityRecognizer:
             sfx = m.group()
             if sfx[-1] in "局委厅" and text[q:q + 1] in ("长", "级", "面", "势", "部", "限", "员", "托", "屈"):
                 continue
-            if sfx == "中心" and text[q:q + 1] in ("城", "区", "校", "镇", "组", "任", "工", "环", "思"):
+            if sfx == "中心" and text[q:q + 1] in ("城", "区", "校", "镇", "组", "任", "工", "环", "思", "小", "幼", "学"):
                 continue
+            if sfx == "中心" and text.endswith(self.org_centre_roles, 0, p):
+                continue  # 某市经济副中心, 区域中心: a role a place plays, not a body
             start = self._walk_back(text, p, 18, 0, use_tags=False)
             # a quoted name inside a body's name: 丽水市“云和木玩游戏教育”研究发展联盟
             if start > 1 and text[start - 1] == "”":
@@ -637,6 +690,13 @@ class EntityRecognizer:
                     start = self._walk_back(text, o, 10, 0, use_tags=False)
             if start > 0 and text[start - 1] in "省市县区" and self._boundary_before(text, start - 1):
                 start -= 1
+            start = self._region_chain_start(text, start)
+            # a boundary word glued to a level short form (会同 + 县财政局, 联合 + 市教育局):
+            # the word reading wins, even where word + level character is also a county's name
+            for k in (3, 2):
+                if p - start > k and text[start:start + k] in self.stop_words and text[start + k] in "省市县区":
+                    start += k
+                    break
             core = text[start:p]
             if not core or core in self.org_generic:
                 continue
@@ -673,6 +733,8 @@ class EntityRecognizer:
             content = m.group(1)
             if content in self.learnt_quoted_neg and content not in self.learnt_quoted_pos:
                 continue
+            if content.isdigit():
+                continue  # a quoted number (a hotline, “12345”) names nothing
             slogan = self._slogan(content)
             counting = self.re_counting_any.search(content) is not None
             h = self.re_head.match(text, e)
@@ -701,11 +763,20 @@ class EntityRecognizer:
                 continue
             lo = max(0, p - self.prog_max - 6)
             window = text[lo:p]
+            if "." in window:  # a version number belongs to the name (教育信息化2.0行动计划)
+                window = _VERSION.sub(lambda v: "版" * len(v.group()), window)
             start = lo
             for b in _PROG_CUT.finditer(window):
                 start = lo + b.end()
             for i in self.re_intro.finditer(text, start, p):
                 start = i.end()
+            if m.group() in self.prog_national_heads:
+                # 平台 names a programme only as a named national one (国家…平台); the name
+                # starts at 国家 whatever verb comes before it
+                k = text.rfind(self.prog_national_prefix, start, p)
+                if k < 0:
+                    continue
+                start = k
             # a one-character function word (为, 等, 的 ...) as a word of its own ends the name
             pos = start
             for tok in _cut(text[start:p]):
@@ -805,7 +876,14 @@ class EntityRecognizer:
         """Short forms of regions written in full in this document (遂昌县 -> 遂昌)."""
         al: set[str] = set()
         if self.gaz is not None:
-            return al  # the gazetteer knows every county-level short form
+            # the gazetteer knows every county-level short form, except those that are also
+            # ordinary words: they are names where the document writes the full name
+            if self.dropped_short:
+                for _, _, surf in self._surface_hits(text):
+                    short = self.dropped_short.get(surf)
+                    if short is not None:
+                        al.add(short)
+            return al
         for m in re.finditer(f"([{CJK}]{{2,4}}?)(?:省|市|县|区|自治县|自治州)(?=教育局|人民政府|政府|教育|[{CJK}]{{0,6}}(?:学校|中学|小学|学院))", text):
             core = m.group(1)
             st = self._walk_back(text, m.start(1) + len(core), 4, 0, use_tags=True)
@@ -841,6 +919,12 @@ class EntityRecognizer:
         self._documents(text, cands)
         self._known(text, cands)
         self._regions(text, cands)
+        # where REGION candidates end (-> their earliest start): a school's or body's name may
+        # open with the divisions that contain it (襄阳市昭明小学, 某县某镇中心小学, 某市教育局)
+        self._region_ends = {}
+        for s, e, lab, _ in cands:
+            if lab == "REGION" and s < self._region_ends.get(e, e):
+                self._region_ends[e] = s
         self._schools(text, cands)
         self._orgs(text, cands)
         self._programmes(text, cands)

@@ -38,6 +38,7 @@ class EntityLinker:
         self.head_chars = int(ctx.get("head_chars", 600))
         self.bureau_rx = re.compile(ctx.get("bureau_heads", "(教育局|人民政府)"))
         self._auto = None
+        self.school_short_names = dict(self.gaz.config.get("school_short_names") or {})
 
     # ------------------------------------------------------------------ learning
     def learn(self, records: Sequence[dict]) -> None:
@@ -104,6 +105,17 @@ class EntityLinker:
                 picked = self.gaz.region(counts.most_common(1)[0][0])
         return [picked.code] if picked is not None else []
 
+    def _dropped_short_forms(self, text: str) -> dict[str, str]:
+        """Short forms (南部, 保康) of the county/city full names written in ``text`` (南部县,
+        保康县) that the gazetteer does not list because they are also ordinary words."""
+        out: dict[str, str] = {}
+        surf = self.gaz.region_surfaces()
+        for _, _, s in self._scan(text):
+            if len(s) >= 3 and s[-1] in "县市区" and "自治" not in s and self.gaz.is_full_name(s) \
+                    and s[:-1] not in surf:
+                out.setdefault(s[:-1], s)
+        return out
+
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
@@ -117,17 +129,33 @@ class EntityLinker:
         lk = self.gaz._linker
         surfaces = {id(e): clean(text[e["start"]:e["end"]]) for e in ents}
         region_names = {surfaces[id(e)] for e in ents if e["label"] == "REGION"}
+        short_full = self._dropped_short_forms(text)
         methods = {}
         for e in ents:
             s = surfaces[id(e)]
             if e["label"] == "REGION":
                 kb, canon = lk.link_region(s, context)
+                if kb is None and s in short_full:  # 南部 in a report that writes 南部县
+                    kb, canon = lk.link_region(short_full[s], context)
                 if kb is None and not s.endswith(_SUB_COUNTY):
                     full = sorted(n for n in region_names if n.startswith(s) and n[len(s):] in _SUB_COUNTY)
                     if full:
                         canon = full[0]
+            elif e["label"] == "SCHOOL" and s in self.school_short_names:
+                canon = self.school_short_names[s]       # 清华 -> 清华大学
+                kb, methods[id(e)] = lk._known(canon), "rule"
             else:
                 kb, canon, methods[id(e)] = lk.link_institution(e["label"], s, context, publisher)
+                short = next((s[:n] for n in (3, 2) if s[:n] in short_full and len(s) > n), None)
+                if short is not None and methods[id(e)] in ("nil", "bare", "fuzzy"):
+                    # a name opening with such a short form: an abbreviation expands on the full
+                    # name (南部二中 -> 南部县第二中学); otherwise the name is kept as written
+                    # (南部中学 is a school's own name, not 南部县 + 南部中学)
+                    k2, c2, m2 = lk.link_institution(e["label"], short_full[short] + s[len(short):], context, publisher)
+                    if m2 == "abbrev":
+                        kb, canon, methods[id(e)] = k2, c2, m2
+                    else:
+                        kb, canon, methods[id(e)] = None, s, "nil"
             e["kb_id"], e["canonical"] = kb, canon
         # pass 2: short SCHOOL/ORG mentions take a full name written elsewhere in the report
         names = {e["canonical"] for e in ents if e["label"] != "REGION"}
