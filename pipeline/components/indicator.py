@@ -92,6 +92,9 @@ class IndicatorReader:
         number comes first (新增[80所]结对学校, [6所]幼儿园通过评估), the verb before it and
         the noun phrase after it, a trailing verb phrase turned into a 的-modifier."""
         text = self._text
+        each = self._respectively(t, cs)
+        if each:
+            return each
         pre_start = cs
         if prev is not None and prev["end"] > cs:
             pre_start = prev["end"]
@@ -226,6 +229,54 @@ class IndicatorReader:
         pre = self._people_mid_frame(pre)
         pre = self._people_unit_head(pre, t)
         return pre[-self.ind_max:]
+
+    _EACH = re.compile(r"分别|各自")
+
+    def _respectively(self, t: dict, cs: int) -> str | None:
+        """小学、初中巩固率分别达到[99.6%]、[98.9%] -> 小学巩固率, 初中巩固率: a list of
+        subjects sharing one head, then 分别 and as many values, gives the i-th value the i-th
+        subject.  The subjects are parallel: the first is as long as the last one's own part
+        (what precedes the shared head), the rest of the first item is a prefix for all."""
+        text = self._text
+        seg = text[cs:t["start"]]
+        m = None
+        for m in self._EACH.finditer(seg):
+            pass
+        if m is None or m.start() < 3:
+            return None
+        i, rest, first = 0, cs + m.end(), t["start"]
+        for v in self.rx.finditer(text, rest, t["start"]):
+            first = min(first, v.start())
+            i += 1
+            rest = v.end()
+        if self.ind_trail.sub("", self._NOISE.sub("", text[cs + m.end():first])):
+            return None                         # 甲、乙分别新增学位…: the head follows 分别
+        gap = text[rest:t["start"]] if i else ""
+        if i and gap.strip(" \u3000\n以上下内左右") not in ("、", ",", "，", "和", "及"):
+            return None
+        front = self._NOISE.sub("", seg[:m.start()])
+        front = self._clean(self._drop_frame(self._clean(self.ind_drop.sub("", front))))
+        sep = "、" if "、" in front else next((c for c in ("和", "及", "与") if front.count(c) == 1), "")
+        if not sep:
+            return None
+        items = front.split(sep)
+        last = items[-1]
+        if len(items) < 2 or i >= len(items) or not all(items) or len(front) > self.ind_max:
+            return None
+        words = _posseg(items[0])
+        n = 0
+        for w, _ in reversed(words):            # the first item's own part, at most as long as
+            if n + len(w) > len(last) - 2:      # the last item less a head of two characters
+                break
+            n += len(w)
+        if n == 0:
+            return None
+        prefix, items[0] = items[0][: len(items[0]) - n], items[0][len(items[0]) - n:]
+        head = last[n:]
+        items[-1] = last[:n]
+        if len(head) < 2:
+            return None
+        return (prefix + items[i] + head)[-self.ind_max:]
 
     def _subject_before(self, t: dict, cs: int, prev: dict | None) -> str:
         """The head the previous clause of the same sentence talks about: the previous
