@@ -919,7 +919,12 @@ class IndicatorReader:
         last = None
         for last in self.year_cue.finditer(sent):
             pass
-        if last is None or int(last.group(1)) >= pyear:
+        if last is None:                        # 2023年，全市…: a paragraph of a past year
+            pm = self._PARA_YEAR.match(self._text, self._text.rfind("\n", 0, t["start"]) + 1)
+            if pm is not None and int(pm.group(1)) < pyear and pm.end() <= t["start"]:
+                return (pm.group(1) + "年" + ind)[-self.ind_max:]
+            return ind
+        if int(last.group(1)) >= pyear:
             return ind
         if last.end() == len(sent) or not sent[:last.start()].strip():
             return (last.group(1) + "年" + ind)[-self.ind_max:]
