@@ -63,6 +63,8 @@ class IndicatorReader:
         self.post_lead_drop = re.compile(_alt(ind.get("post_lead_drop") or ["\0"]))
         self.post_heads = {k: tuple(v) for k, v in (ind.get("post_count_heads") or {}).items()}
         self.people_units = frozenset(ind.get("people_units", ()))
+        self.people_count_verbs = tuple(ind.get("people_count_verbs", ())) or ("\0",)
+        self.people_count_noun = ind.get("people_count_noun", "人数")
         self.people_event_rx = re.compile(r"^(?:在|于)(.{2,20}?)(?:中|上|里|期间)(.{1,4})$")
         self.people_light_verbs = tuple(ind.get("people_light_verbs", ()))
         self.people_programme_tail = re.compile("(?:" + _alt(ind.get("people_programme_tails", ["工程"])) + ")$")
@@ -342,8 +344,8 @@ class IndicatorReader:
         if not ind or not pind or parent.get("unit") != t.get("unit") and t["unit"] in ("%", "‰"):
             return ind
         np_ = self._np_of(pind)
-        if np_ in ind:
-            return ind
+        if np_ in ind or pind.endswith(self.people_count_noun) and ind.endswith(self.people_count_verbs):
+            return ind                          # 其中重点本科上线[1214人]: its own 人数
         np_ = self._people_part_np(np_, pind)
         n, acc = 0, 0
         for w, _ in reversed(_posseg(ind)):      # the shared head, in whole words of ind
@@ -792,7 +794,15 @@ class IndicatorReader:
             return ind
         ind = self._context_level(ind, t, cs, prev, parent)
         ind = self._context_topic(ind, t, cs, prev)
-        return self._context_year(ind, t, part)
+        ind = self._context_year(ind, t, part)
+        return self._people_count(ind, t)
+
+    def _people_count(self, ind: str, t: dict) -> str:
+        """高考本科上线[3862人] -> 高考本科上线人数: people counted by an outcome verb with no
+        noun after it are a number of people (the verb's 人数)."""
+        if t["unit"] not in self.people_units or not ind.endswith(self.people_count_verbs):
+            return ind
+        return (ind + self.people_count_noun)[-self.ind_max:]
 
     def _context_topic(self, ind: str, t: dict, cs: int, prev: dict | None) -> str:
         """开展义务教育质量监测,[抽测学生]3.6万名: a clause with no number that opens with a
