@@ -63,6 +63,7 @@ class IndicatorReader:
         self.post_lead_drop = re.compile(_alt(ind.get("post_lead_drop") or ["\0"]))
         self.post_heads = {k: tuple(v) for k, v in (ind.get("post_count_heads") or {}).items()}
         self.people_units = frozenset(ind.get("people_units", ()))
+        self.people_pivot_verbs = tuple(sorted(ind.get("people_pivot_verbs", ()), key=len, reverse=True))
         self.people_count_verbs = tuple(ind.get("people_count_verbs", ())) or ("\0",)
         self.people_count_noun = ind.get("people_count_noun", "人数")
         self.people_event_rx = re.compile(r"^(?:在|于)(.{2,20}?)(?:中|上|里|期间)(.{1,4})$")
@@ -215,6 +216,8 @@ class IndicatorReader:
                 phrase = lead + np_
             elif vp and lead:
                 phrase = lead + vp
+            elif vp and (pivot := self._people_pivot(pre, vp, t)):
+                phrase = pivot
             elif vp and not pre:
                 phrase = vp + ("的" + self.unit_noun[t["unit"]] if t["unit"] in self.unit_noun else "")
             if phrase:
@@ -689,20 +692,35 @@ class IndicatorReader:
         if t["unit"] not in self.people_units and t["unit"] != "人次":
             return pre
         heads = tuple(self.unit_heads.get("人", ()))
+        pivot = next((v for v in self.people_pivot_verbs if pre.startswith(v)), "")
+        body = pre[len(pivot):]                  # 吸引高校毕业生留襄就业创业: V + who + what
         pos, subj = 0, -1
-        words = _posseg(pre)
+        words = _posseg(body)
         for k, (w, f) in enumerate(words):
             if f[0] == "v" and f != "vn":
-                subj = pos if k and pre[:pos].endswith(heads) else -1
+                subj = pos if k and body[:pos].endswith(heads) else -1
                 break
             if f[0] not in "nmj":
                 return pre
             pos += len(w)
-        if subj < 2 or len(pre) - subj < 4 or pre.endswith(heads):   # 为对象配置导师[42位]
+        if subj < 2 or len(body) - subj < 4 or body.endswith(heads):   # 为对象配置导师[42位]
             return pre
-        if any(f[0] == "v" and f != "vn" for _, f in _posseg(pre[subj:])[1:]):
+        if not pivot and any(f[0] == "v" and f != "vn" for _, f in _posseg(body[subj:])[1:]):
             return pre
-        return pre[subj:] + "的" + pre[:subj]
+        return pivot + body[subj:] + "的" + body[:subj]
+
+    def _people_pivot(self, pre: str, vp: str, t: dict) -> str:
+        """选派骨干教师[60名]到县中跟岗支教 -> 选派到县中跟岗支教的骨干教师: people sent or
+        brought to do something are counted by what they do, the sending verb kept."""
+        if t["unit"] not in self.people_units or not vp or vp[0] in self.vp_not_start:
+            return ""
+        pivot = next((v for v in self.people_pivot_verbs if pre.startswith(v)), "")
+        who = pre[len(pivot):]
+        if not pivot or len(who) < 2 or not who.endswith(tuple(self.unit_heads.get("人", ()))):
+            return ""
+        if any(f[0] == "v" and f != "vn" for _, f in _posseg(who)):
+            return ""
+        return pivot + vp + "的" + who
 
     def _people_light_object(self, pre: str, t: dict, cs: int) -> str:
         """开展质量监测，抽测学生[3.6万名] -> 质量监测抽测学生: a short verb clause counting
