@@ -63,6 +63,7 @@ class IndicatorReader:
         self.post_lead_drop = re.compile(_alt(ind.get("post_lead_drop") or ["\0"]))
         self.post_heads = {k: tuple(v) for k, v in (ind.get("post_count_heads") or {}).items()}
         self.people_units = frozenset(ind.get("people_units", ()))
+        self.subject_heads = tuple(ind.get("subject_heads", ())) or ("\0",)
         self.people_pivot_verbs = tuple(sorted(ind.get("people_pivot_verbs", ()), key=len, reverse=True))
         self.people_count_verbs = tuple(ind.get("people_count_verbs", ())) or ("\0",)
         self.people_count_noun = ind.get("people_count_noun", "人数")
@@ -227,6 +228,7 @@ class IndicatorReader:
             if prev is not None and prev.get("indicator") and prev["end"] > cs:
                 return prev["indicator"]
             return None
+        pre = self._drop_subject(pre)
         pre = self._people_verb_only(pre, t, cs)
         pre = self._people_light_object(pre, t, cs)
         pre = self._people_subject_verb(pre, t)
@@ -311,6 +313,23 @@ class IndicatorReader:
             if (f[0] == "v" and (f != "vn" or k < len(words) - 1)) or w in self.frame_verbs:
                 return pre[pos:] if len(pre) - pos >= 2 else pre
             pos += len(w)
+        return pre
+
+    def _drop_subject(self, pre: str) -> str:
+        """某县特殊教育学校新建康复训练室[5间] -> 新建康复训练室: an institution that does the
+        counted work is its subject, not part of what is counted; the verb and its object stay."""
+        if not pre.endswith(self.post_work + self.rate_words) and len(pre) >= 8:
+            pos = 0
+            words = _posseg(pre)
+            for k, (w, f) in enumerate(words):
+                if (f[0] == "v" and f != "vn") or w in self.frame_verbs or w in self.ctx_topic_verbs:
+                    subj = pre[:pos]
+                    if k and subj.endswith(self.subject_heads) and len(pre) - pos >= 4:
+                        return pre[pos:]
+                    break
+                if f[0] not in "nlj":
+                    break
+                pos += len(w)
         return pre
 
     def _clean(self, pre: str) -> str:
