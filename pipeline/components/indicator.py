@@ -319,16 +319,16 @@ class IndicatorReader:
         """某县特殊教育学校新建康复训练室[5间] -> 新建康复训练室: an institution that does the
         counted work is its subject, not part of what is counted; the verb and its object stay."""
         if not pre.endswith(self.post_work + self.rate_words) and len(pre) >= 8:
-            pos = 0
-            words = _posseg(pre)
-            for k, (w, f) in enumerate(words):
+            pos, named = 0, False
+            for w, f in _posseg(pre):
                 if (f[0] == "v" and f != "vn") or w in self.frame_verbs or w in self.ctx_topic_verbs:
                     subj = pre[:pos]
-                    if k and subj.endswith(self.subject_heads) and len(pre) - pos >= 4:
+                    if named and subj.endswith(self.subject_heads) and len(pre) - pos >= 4:
                         return pre[pos:]
                     break
                 if f[0] not in "nlj":
                     break
+                named = named or f in ("ns", "nr", "nt", "nz")   # 有条件的小学: no one school
                 pos += len(w)
         return pre
 
