@@ -196,7 +196,7 @@ class IndicatorReader:
             if vp and vp[0] in self.vp_not_start:
                 vp = ""
             pre_words = _posseg(pre) if pre else []
-            lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
+            lead = pre if pre_words and (pre_words[-1][1][0] == "v" or self._verbs_only(pre_words)) else ""
             lead = lead or self._people_place_lead(pre, pre_words)
             lead = self._post_lead(t, pre, lead, vp)
             if not lead and np_:                 # 新增A、B[2个]专业: the verb opening the list
@@ -205,7 +205,9 @@ class IndicatorReader:
             np_, vp = self._post_head(t, np_, vp)
             phrase = ""
             if is_share and np_:
-                phrase = np_ + share_vp + "比例"
+                # 共同体覆盖[80%]以上的农村学校: the verb before the share is its 的-modifier
+                mod = lead + "的" if lead and post_q.startswith("的") and not share_vp else ""
+                phrase = mod + np_ + share_vp + "比例"
             elif np_ and vp:
                 phrase = lead + vp + "的" + np_
             elif np_ in self.bare_heads and pre and not lead and not vp:
@@ -284,6 +286,12 @@ class IndicatorReader:
         if len(head) < 2:
             return None
         return (prefix + items[i] + head)[-self.ind_max:]
+
+    @staticmethod
+    def _verbs_only(words) -> bool:
+        """建成投用 (建成/v 投/vn 用/p): a short verb compound the tagger splits."""
+        return (len(words) > 1 and words[0][1] == "v" and sum(len(w) for w, _ in words) <= 6
+                and all(f[0] in "vp" for _, f in words))
 
     def _subject_before(self, t: dict, cs: int, prev: dict | None) -> str:
         """The head the previous clause of the same sentence talks about: the previous
