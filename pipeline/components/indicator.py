@@ -48,6 +48,7 @@ class IndicatorReader:
         self.rate_words = tuple(ind["rate_words"])
         self.sub_cue = ind["sub_cue"]
         self.money_heads = tuple(ind["money_heads"])
+        self.money_nouns = tuple(ind.get("money_nouns", ())) or ("\0",)
         self.generic_nouns = tuple(ind["generic_nouns"])
         self.institutions = list(ind["institutions"])
         self.unit_heads = {k: list(v) for k, v in ind["unit_heads"].items()}
@@ -163,6 +164,14 @@ class IndicatorReader:
             np_ = self._np_of(prev["indicator"])
             if len(np_) <= 10 and np_.endswith(self.money_heads):
                 return (np_ + pre)[-self.ind_max:]
+        # 完成教育项目投资[4.37亿元] -> 教育项目完成投资: the projects first, as when they
+        # were counted just before (实施教育项目116个,完成投资…)
+        if t["unit"] == "元" and pre.endswith(self.money_nouns):
+            mw = _posseg(pre)
+            if len(mw) >= 3 and mw[0][1] == "v" and mw[-1][0] in self.money_nouns:
+                np_ = pre[len(mw[0][0]):-len(mw[-1][0])]
+                if np_.endswith(self.money_heads) and not any(f[0] == "v" and f != "vn" for _, f in mw[1:-1]):
+                    return (np_ + mw[0][0] + mw[-1][0])[-self.ind_max:]
         # 覆盖率达[80%], 完成率[146.78%]: a bare rate names its subject in the clause before
         if 1 < len(pre) <= 4 and pre.endswith(self.rate_words):
             head = self._subject_before(t, cs, prev)
