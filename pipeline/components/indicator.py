@@ -195,8 +195,8 @@ class IndicatorReader:
             words = self._post_words(post, post_q)
             np_end = 0
             for w, f in words:
-                if f[0] in "vpdcu" and f != "vn":
-                    break
+                if f[0] in "vpdcu" and f != "vn" or np_end and w in self.frame_verbs:
+                    break                        # 乡镇|改扩建(j)…: a building verb the tagger misreads
                 np_end += len(w)
             np_, vp = post[:np_end], post[np_end:]
             np_, vp = self._post_np_vp(post_full, np_, vp)
@@ -831,7 +831,7 @@ class IndicatorReader:
         for w, f in words:
             if w == "、":
                 break
-            if f[0] == "v":
+            if f[0] == "v" and f != "vn":        # 在建兴(vn)镇、…: a place, no verb
                 a = pos if a < 0 else a
                 b = pos + len(w)
             elif a >= 0:
