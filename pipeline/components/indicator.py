@@ -332,6 +332,8 @@ class IndicatorReader:
             pos += len(w)
         return pre
 
+    _PLACE_SUFFIX = frozenset("省市县区州盟旗镇乡")
+
     def _drop_subject(self, pre: str) -> str:
         """某县特殊教育学校新建康复训练室[5间] -> 新建康复训练室: an institution that does the
         counted work is its subject, not part of what is counted; the verb and its object stay."""
@@ -345,7 +347,8 @@ class IndicatorReader:
                     break
                 if f[0] not in "nlj":
                     break
-                named = named or f in ("ns", "nr", "nt", "nz")   # 有条件的小学: no one school
+                named = (named or f in ("ns", "nr", "nt", "nz")     # 有条件的小学: no one school
+                         or len(w) >= 3 and w[-1] in self._PLACE_SUFFIX)    # 毕节市/n
                 pos += len(w)
         return pre
 
