@@ -61,6 +61,8 @@ CASES = [
     ("同步课堂全年授课900节。", "900节", "同步课堂授课", True),
     # the projects before their money
     ("全年完成校舍建设项目投资3.2亿元。", "3.2亿元", "校舍建设项目完成投资", True),
+    # a topic clause's mechanism noun (模式, 机制) is dropped like 工程/行动
+    ("全面推行“课后三点半”托管服务模式,学生参与率达92.5%。", "92.5%", "课后三点半托管服务学生参与率", True),
     # a place list before a leading count, building verb after the noun
     ("在石桥镇、白沙镇等6个乡镇改扩建公办中心幼儿园。", "6个", "改扩建公办中心幼儿园的乡镇", True),
 ]
