@@ -48,6 +48,7 @@ class IndicatorReader:
         self.rate_words = tuple(ind["rate_words"])
         self.sub_cue = ind["sub_cue"]
         self.money_heads = tuple(ind["money_heads"])
+        self.money_nouns = tuple(ind.get("money_nouns", ())) or ("\0",)
         self.generic_nouns = tuple(ind["generic_nouns"])
         self.institutions = list(ind["institutions"])
         self.unit_heads = {k: list(v) for k, v in ind["unit_heads"].items()}
@@ -63,6 +64,10 @@ class IndicatorReader:
         self.post_lead_drop = re.compile(_alt(ind.get("post_lead_drop") or ["\0"]))
         self.post_heads = {k: tuple(v) for k, v in (ind.get("post_count_heads") or {}).items()}
         self.people_units = frozenset(ind.get("people_units", ()))
+        self.subject_heads = tuple(ind.get("subject_heads", ())) or ("\0",)
+        self.people_pivot_verbs = tuple(sorted(ind.get("people_pivot_verbs", ()), key=len, reverse=True))
+        self.people_count_verbs = tuple(ind.get("people_count_verbs", ())) or ("\0",)
+        self.people_count_noun = ind.get("people_count_noun", "人数")
         self.people_event_rx = re.compile(r"^(?:在|于)(.{2,20}?)(?:中|上|里|期间)(.{1,4})$")
         self.people_light_verbs = tuple(ind.get("people_light_verbs", ()))
         self.people_programme_tail = re.compile("(?:" + _alt(ind.get("people_programme_tails", ["工程"])) + ")$")
@@ -92,6 +97,9 @@ class IndicatorReader:
         number comes first (新增[80所]结对学校, [6所]幼儿园通过评估), the verb before it and
         the noun phrase after it, a trailing verb phrase turned into a 的-modifier."""
         text = self._text
+        each = self._respectively(t, cs)
+        if each:
+            return each
         pre_start = cs
         if prev is not None and prev["end"] > cs:
             pre_start = prev["end"]
@@ -156,6 +164,14 @@ class IndicatorReader:
             np_ = self._np_of(prev["indicator"])
             if len(np_) <= 10 and np_.endswith(self.money_heads):
                 return (np_ + pre)[-self.ind_max:]
+        # 完成教育项目投资[4.37亿元] -> 教育项目完成投资: the projects first, as when they
+        # were counted just before (实施教育项目116个,完成投资…)
+        if t["unit"] == "元" and pre.endswith(self.money_nouns):
+            mw = _posseg(pre)
+            if len(mw) >= 3 and mw[0][1] == "v" and mw[-1][0] in self.money_nouns:
+                np_ = pre[len(mw[0][0]):-len(mw[-1][0])]
+                if np_.endswith(self.money_heads) and not any(f[0] == "v" and f != "vn" for _, f in mw[1:-1]):
+                    return (np_ + mw[0][0] + mw[-1][0])[-self.ind_max:]
         # 覆盖率达[80%], 完成率[146.78%]: a bare rate names its subject in the clause before
         if 1 < len(pre) <= 4 and pre.endswith(self.rate_words):
             head = self._subject_before(t, cs, prev)
@@ -179,8 +195,8 @@ class IndicatorReader:
             words = self._post_words(post, post_q)
             np_end = 0
             for w, f in words:
-                if f[0] in "vpdcu" and f != "vn":
-                    break
+                if f[0] in "vpdcu" and f != "vn" or np_end and w in self.frame_verbs:
+                    break                        # 乡镇|改扩建(j)…: a building verb the tagger misreads
                 np_end += len(w)
             np_, vp = post[:np_end], post[np_end:]
             np_, vp = self._post_np_vp(post_full, np_, vp)
@@ -189,7 +205,7 @@ class IndicatorReader:
             if vp and vp[0] in self.vp_not_start:
                 vp = ""
             pre_words = _posseg(pre) if pre else []
-            lead = pre if pre_words and pre_words[-1][1][0] == "v" else ""
+            lead = pre if pre_words and (pre_words[-1][1][0] == "v" or self._verbs_only(pre_words)) else ""
             lead = lead or self._people_place_lead(pre, pre_words)
             lead = self._post_lead(t, pre, lead, vp)
             if not lead and np_:                 # 新增A、B[2个]专业: the verb opening the list
@@ -198,7 +214,9 @@ class IndicatorReader:
             np_, vp = self._post_head(t, np_, vp)
             phrase = ""
             if is_share and np_:
-                phrase = np_ + share_vp + "比例"
+                # 共同体覆盖[80%]以上的农村学校: the verb before the share is its 的-modifier
+                mod = lead + "的" if lead and post_q.startswith("的") and not share_vp else ""
+                phrase = mod + np_ + share_vp + "比例"
             elif np_ and vp:
                 phrase = lead + vp + "的" + np_
             elif np_ in self.bare_heads and pre and not lead and not vp:
@@ -210,6 +228,8 @@ class IndicatorReader:
                 phrase = lead + np_
             elif vp and lead:
                 phrase = lead + vp
+            elif vp and (pivot := self._people_pivot(pre, vp, t)):
+                phrase = pivot
             elif vp and not pre:
                 phrase = vp + ("的" + self.unit_noun[t["unit"]] if t["unit"] in self.unit_noun else "")
             if phrase:
@@ -219,6 +239,7 @@ class IndicatorReader:
             if prev is not None and prev.get("indicator") and prev["end"] > cs:
                 return prev["indicator"]
             return None
+        pre = self._drop_subject(pre)
         pre = self._people_verb_only(pre, t, cs)
         pre = self._people_light_object(pre, t, cs)
         pre = self._people_subject_verb(pre, t)
@@ -226,6 +247,60 @@ class IndicatorReader:
         pre = self._people_mid_frame(pre)
         pre = self._people_unit_head(pre, t)
         return pre[-self.ind_max:]
+
+    _EACH = re.compile(r"分别|各自")
+
+    def _respectively(self, t: dict, cs: int) -> str | None:
+        """小学、初中巩固率分别达到[99.6%]、[98.9%] -> 小学巩固率, 初中巩固率: a list of
+        subjects sharing one head, then 分别 and as many values, gives the i-th value the i-th
+        subject.  The subjects are parallel: the first is as long as the last one's own part
+        (what precedes the shared head), the rest of the first item is a prefix for all."""
+        text = self._text
+        seg = text[cs:t["start"]]
+        m = None
+        for m in self._EACH.finditer(seg):
+            pass
+        if m is None or m.start() < 3:
+            return None
+        i, rest, first = 0, cs + m.end(), t["start"]
+        for v in self.rx.finditer(text, rest, t["start"]):
+            first = min(first, v.start())
+            i += 1
+            rest = v.end()
+        if self.ind_trail.sub("", self._NOISE.sub("", text[cs + m.end():first])):
+            return None                         # 甲、乙分别新增学位…: the head follows 分别
+        gap = text[rest:t["start"]] if i else ""
+        if i and gap.strip(" \u3000\n以上下内左右") not in ("、", ",", "，", "和", "及"):
+            return None
+        front = self._NOISE.sub("", seg[:m.start()])
+        front = self._clean(self._drop_frame(self._clean(self.ind_drop.sub("", front))))
+        sep = "、" if "、" in front else next((c for c in ("和", "及", "与") if front.count(c) == 1), "")
+        if not sep:
+            return None
+        items = front.split(sep)
+        last = items[-1]
+        if len(items) < 2 or i >= len(items) or not all(items) or len(front) > self.ind_max:
+            return None
+        words = _posseg(items[0])
+        n = 0
+        for w, _ in reversed(words):            # the first item's own part, at most as long as
+            if n + len(w) > len(last) - 2:      # the last item less a head of two characters
+                break
+            n += len(w)
+        if n == 0:
+            return None
+        prefix, items[0] = items[0][: len(items[0]) - n], items[0][len(items[0]) - n:]
+        head = last[n:]
+        items[-1] = last[:n]
+        if len(head) < 2:
+            return None
+        return (prefix + items[i] + head)[-self.ind_max:]
+
+    @staticmethod
+    def _verbs_only(words) -> bool:
+        """建成投用 (建成/v 投/vn 用/p): a short verb compound the tagger splits."""
+        return (len(words) > 1 and words[0][1] == "v" and sum(len(w) for w, _ in words) <= 6
+                and all(f[0] in "vp" for _, f in words))
 
     def _subject_before(self, t: dict, cs: int, prev: dict | None) -> str:
         """The head the previous clause of the same sentence talks about: the previous
@@ -255,6 +330,26 @@ class IndicatorReader:
             if (f[0] == "v" and (f != "vn" or k < len(words) - 1)) or w in self.frame_verbs:
                 return pre[pos:] if len(pre) - pos >= 2 else pre
             pos += len(w)
+        return pre
+
+    _PLACE_SUFFIX = frozenset("省市县区州盟旗镇乡")
+
+    def _drop_subject(self, pre: str) -> str:
+        """某县特殊教育学校新建康复训练室[5间] -> 新建康复训练室: an institution that does the
+        counted work is its subject, not part of what is counted; the verb and its object stay."""
+        if not pre.endswith(self.post_work + self.rate_words) and len(pre) >= 8:
+            pos, named = 0, False
+            for w, f in _posseg(pre):
+                if (f[0] == "v" and f != "vn") or w in self.frame_verbs or w in self.ctx_topic_verbs:
+                    subj = pre[:pos]
+                    if named and subj.endswith(self.subject_heads) and len(pre) - pos >= 4:
+                        return pre[pos:]
+                    break
+                if f[0] not in "nlj":
+                    break
+                named = (named or f in ("ns", "nr", "nt", "nz")     # 有条件的小学: no one school
+                         or len(w) >= 3 and w[-1] in self._PLACE_SUFFIX)    # 毕节市/n
+                pos += len(w)
         return pre
 
     def _clean(self, pre: str) -> str:
@@ -291,8 +386,8 @@ class IndicatorReader:
         if not ind or not pind or parent.get("unit") != t.get("unit") and t["unit"] in ("%", "‰"):
             return ind
         np_ = self._np_of(pind)
-        if np_ in ind:
-            return ind
+        if np_ in ind or pind.endswith(self.people_count_noun) and ind.endswith(self.people_count_verbs):
+            return ind                          # 其中重点本科上线[1214人]: its own 人数
         np_ = self._people_part_np(np_, pind)
         n, acc = 0, 0
         for w, _ in reversed(_posseg(ind)):      # the shared head, in whole words of ind
@@ -636,20 +731,35 @@ class IndicatorReader:
         if t["unit"] not in self.people_units and t["unit"] != "人次":
             return pre
         heads = tuple(self.unit_heads.get("人", ()))
+        pivot = next((v for v in self.people_pivot_verbs if pre.startswith(v)), "")
+        body = pre[len(pivot):]                  # 吸引高校毕业生留襄就业创业: V + who + what
         pos, subj = 0, -1
-        words = _posseg(pre)
+        words = _posseg(body)
         for k, (w, f) in enumerate(words):
             if f[0] == "v" and f != "vn":
-                subj = pos if k and pre[:pos].endswith(heads) else -1
+                subj = pos if k and body[:pos].endswith(heads) else -1
                 break
             if f[0] not in "nmj":
                 return pre
             pos += len(w)
-        if subj < 2 or len(pre) - subj < 4 or pre.endswith(heads):   # 为对象配置导师[42位]
+        if subj < 2 or len(body) - subj < 4 or body.endswith(heads):   # 为对象配置导师[42位]
             return pre
-        if any(f[0] == "v" and f != "vn" for _, f in _posseg(pre[subj:])[1:]):
+        if not pivot and any(f[0] == "v" and f != "vn" for _, f in _posseg(body[subj:])[1:]):
             return pre
-        return pre[subj:] + "的" + pre[:subj]
+        return pivot + body[subj:] + "的" + body[:subj]
+
+    def _people_pivot(self, pre: str, vp: str, t: dict) -> str:
+        """选派骨干教师[60名]到县中跟岗支教 -> 选派到县中跟岗支教的骨干教师: people sent or
+        brought to do something are counted by what they do, the sending verb kept."""
+        if t["unit"] not in self.people_units or not vp or vp[0] in self.vp_not_start:
+            return ""
+        pivot = next((v for v in self.people_pivot_verbs if pre.startswith(v)), "")
+        who = pre[len(pivot):]
+        if not pivot or len(who) < 2 or not who.endswith(tuple(self.unit_heads.get("人", ()))):
+            return ""
+        if any(f[0] == "v" and f != "vn" for _, f in _posseg(who)):
+            return ""
+        return pivot + vp + "的" + who
 
     def _people_light_object(self, pre: str, t: dict, cs: int) -> str:
         """开展质量监测，抽测学生[3.6万名] -> 质量监测抽测学生: a short verb clause counting
@@ -724,7 +834,7 @@ class IndicatorReader:
         for w, f in words:
             if w == "、":
                 break
-            if f[0] == "v":
+            if f[0] == "v" and f != "vn":        # 在建兴(vn)镇、…: a place, no verb
                 a = pos if a < 0 else a
                 b = pos + len(w)
             elif a >= 0:
@@ -741,7 +851,15 @@ class IndicatorReader:
             return ind
         ind = self._context_level(ind, t, cs, prev, parent)
         ind = self._context_topic(ind, t, cs, prev)
-        return self._context_year(ind, t, part)
+        ind = self._context_year(ind, t, part)
+        return self._people_count(ind, t)
+
+    def _people_count(self, ind: str, t: dict) -> str:
+        """高考本科上线[3862人] -> 高考本科上线人数: people counted by an outcome verb with no
+        noun after it are a number of people (the verb's 人数)."""
+        if t["unit"] not in self.people_units or not ind.endswith(self.people_count_verbs):
+            return ind
+        return (ind + self.people_count_noun)[-self.ind_max:]
 
     def _context_topic(self, ind: str, t: dict, cs: int, prev: dict | None) -> str:
         """开展义务教育质量监测,[抽测学生]3.6万名: a clause with no number that opens with a
@@ -868,7 +986,12 @@ class IndicatorReader:
         last = None
         for last in self.year_cue.finditer(sent):
             pass
-        if last is None or int(last.group(1)) >= pyear:
+        if last is None:                        # 2023年，全市…: a paragraph of a past year
+            pm = self._PARA_YEAR.match(self._text, self._text.rfind("\n", 0, t["start"]) + 1)
+            if pm is not None and int(pm.group(1)) < pyear and pm.end() <= t["start"]:
+                return (pm.group(1) + "年" + ind)[-self.ind_max:]
+            return ind
+        if int(last.group(1)) >= pyear:
             return ind
         if last.end() == len(sent) or not sent[:last.start()].strip():
             return (last.group(1) + "年" + ind)[-self.ind_max:]

@@ -1,0 +1,108 @@
+"""Indicator constructions found missing on reports from other provinces (ANNOTATION.md s.3):
+分别-lists, a paragraph of a past year in a plan, outcome counts of people (人数), pivot verbs
+(选派/吸引 X N名 做 Y), an institution doing the counted work, partner frames, shares with a
+的-noun after them, time adverbs inside the clause, projects' money, place lists before a count.
+Sentences are made up, about Guizhou, Yunnan, Gansu, Jiangxi and Shanxi."""
+from __future__ import annotations
+
+import pytest
+import spacy
+from rapidfuzz.fuzz import ratio
+
+from pipeline.components.targets import TargetExtractor
+from pipeline.components.tokenizer import JiebaTokenizer
+from pipeline.nlp import make_doc
+
+
+@pytest.fixture(scope="module")
+def run():
+    nlp = spacy.blank("xx")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
+    comp = TargetExtractor()
+
+    def _run(text: str, parts=None):
+        doc = make_doc(nlp, text)
+        if parts is not None:
+            doc._.parts = parts
+        comp(doc)
+        view = doc._.view
+        out = []
+        for t in doc._.targets:
+            s, e = view.to_text(t["start"], t["end"])
+            out.append({**t, "text": text[s:e]})
+        return out
+
+    return _run
+
+
+# (sentence, surface, expected indicator, exact?)  exact=None: ``expected`` must not be in it
+CASES = [
+    # subjects listed before 分别 share one head and take the values in order
+    ("全州小学、初中入学率分别达到99.8%、99.4%。", "99.8%", "全州小学入学率", True),
+    ("全州小学、初中入学率分别达到99.8%、99.4%。", "99.4%", "全州初中入学率", True),
+    ("城镇、农村班额分别控制在42人、38人以内。", "38人", "农村班额", True),
+    ("学生体育、美育达标率分别为91.2%、88.7%。", "88.7%", "学生美育达标率", True),
+    # … but not when the head follows 分别
+    ("城区、乡镇分别新增学位1200个、800个。", "800个", "乡镇新增学位", None),
+    # people counted by an outcome verb are its 人数; a year after 全市 is a time
+    ("全市2023年高考本科上线8120人，其中特殊类型招生控制线上线960人。", "8120人", "全市高考本科上线人数", True),
+    ("全市2023年高考本科上线8120人，其中特殊类型招生控制线上线960人。", "960人", "特殊类型招生控制线上线人数", True),
+    # pivot verbs: people sent or brought to do something are counted by what they do
+    ("选派骨干教师45名到乡村学校支教。", "45名", "选派到乡村学校支教的骨干教师", True),
+    ("吸引高校毕业生留乡创业就业2000人以上。", "2000人", "吸引留乡创业就业的高校毕业生", True),
+    # a named institution doing the counted work is no part of what is counted
+    ("毕节市特殊教育学校新建感统训练室3间。", "3间", "新建感统训练室", True),
+    ("支持有条件的初中开设课后托管班12个。", "12个", "初中开设课后托管班", True),
+    # a partner frame is dropped up to its verb
+    ("联合云南白药集团股份有限公司组建产教联合体2个。", "2个", "产教联合体", True),
+    # a share with a 的-noun after it keeps the verb clause before it as the noun's modifier
+    ("城乡教育共同体覆盖90%以上的乡村学校。", "90%", "城乡教育共同体覆盖的乡村学校比例", True),
+    # a time adverb inside the clause is dropped
+    ("同步课堂全年授课900节。", "900节", "同步课堂授课", True),
+    # the projects before their money
+    ("全年完成校舍建设项目投资3.2亿元。", "3.2亿元", "校舍建设项目完成投资", True),
+    # a topic clause's mechanism noun (模式, 机制) is dropped like 工程/行动
+    ("全面推行“课后三点半”托管服务模式,学生参与率达92.5%。", "92.5%", "课后三点半托管服务学生参与率", True),
+    # a place list before a leading count, building verb after the noun
+    ("在石桥镇、白沙镇等6个乡镇改扩建公办中心幼儿园。", "6个", "改扩建公办中心幼儿园的乡镇", True),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", CASES)
+def test_indicator_h(run, text, surface, expected, exact):
+    hits = [t for t in run(text) if t["text"] == surface]
+    assert hits, surface
+    ind = hits[0]["indicator"] or ""
+    if exact is None:
+        assert expected not in ind, ind
+    elif exact:
+        assert ind == expected
+    else:
+        assert ratio(ind, expected) >= 80, ind
+
+
+PLAN = "2024年工作计划\n"
+PLAN_PARTS = [{"start": 0, "end": 400, "kind": "plan", "year": 2024}]
+# in a plan, a paragraph that opens with a past year reports that year in every sentence
+PLAN_CASES = [
+    ("2023年，全省新增公办学位5600个。义务教育巩固率达到98.6%。\n2024年，新增公办学位6000个。",
+     "98.6%", "2023年义务教育巩固率", True),
+    ("2023年，全省新增公办学位5600个。义务教育巩固率达到98.6%。\n2024年，新增公办学位6000个。",
+     "6000个", "2023", None),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", PLAN_CASES)
+def test_indicator_h_plan(run, text, surface, expected, exact):
+    test_indicator_h(lambda s: run(s, parts=PLAN_PARTS), PLAN + text, surface, expected, exact)
+
+
+def test_hard_wrapped_verb_compound():
+    """建成投用 (v vn p) leads the noun after the number; the wrap inside 中小学 is joined."""
+    nlp = spacy.blank("xx")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
+    comp = TargetExtractor()
+    doc = make_doc(nlp, "实施城区学校建设攻坚行动，全年建成投用12所中\n小学，新增学位8000个。", join_wraps=True)
+    comp(doc)
+    inds = {doc.text[t["start"]:t["end"]]: t["indicator"] for t in doc._.targets}
+    assert inds["12所"] == "建成投用中小学"
