@@ -103,6 +103,9 @@ SURFACES = [
     ("高考一段上线率达到４６．８％。", "４６．８％", 46.8, None, "%", False),
     ("新建學校三個，新增學位２１６０個。", "２１６０個", 2160, None, "个", False),
     ("全區教育經費預算安排９．８億元。", "９．８億元", 980000000, None, "元", False),
+    ("全年开展入户走访3.6万户次。", "3.6万户次", 36000, None, "户次", False),
+    ("组织食品安全抽检24批次。", "24批次", 24, None, "批次", False),
+    ("每个乡镇至少办好一所公办中心幼儿园。", "一所", 1, None, "所", False),
 ]
 
 
@@ -151,6 +154,7 @@ NEGATIVES = [
     "增强四个意识，做到两个维护。",
     "构建三位一体育人格局，推行1对1帮扶和千校千面特色发展。",
     "建成数十所标准化学校，培训上千名教师。",
+    "围绕汽车零部件产业开展订单培养。",
 ]
 
 
@@ -238,6 +242,13 @@ def test_kind_in_a_plan_paragraph_that_opens_with_a_past_year(run):
     assert _one(got, "2万个")["kind"] == "target"        # a goal cue inside the review
     assert _one(got, "1.5万个")["kind"] == "target"
     assert _one(got, "3万个")["kind"] == "target"        # a later year opens that paragraph
+
+
+def test_kind_of_a_capacity_once_built_in_a_summary(run):
+    text = "某县2023年工作总结\n一中新校区主体完工，建成后可容纳学生3600人。全年新建校舍2万平方米。\n"
+    got = run(text, parts=[{"start": 0, "end": len(text), "kind": "summary", "year": 2023}])
+    assert _one(got, "3600人")["kind"] == "target"
+    assert _one(got, "2万平方米")["kind"] == "actual"
 
 
 def test_kind_uses_parts_from_the_structure_stage(run):

@@ -146,6 +146,7 @@ class TargetExtractor(IndicatorReader):
         self.bad_cont = {k: tuple(v) for k, v in bad_cont.items()}
         self.lexical = tuple(sorted(cfg["lexical_words"], key=len, reverse=True))
         self.one_cues = tuple(sorted(cfg["one_needs_cue"], key=len, reverse=True))
+        self.one_cue_verb = re.compile("(?:" + _alt(cfg.get("one_cue_before_verb") or ["\0"]) + ")[\u4e00-\u9fff]{1,2}$")
         self.apx_after = tuple(cfg["approx_after"])
         self.apx_verbs = tuple(cfg["approx_verbs"])
         self.name_heads = tuple(cfg["name_heads"])
@@ -331,8 +332,8 @@ class TargetExtractor(IndicatorReader):
         return out
 
     def _has_one_cue(self, pos: int) -> bool:
-        pre = self._text[max(0, pos - 4):pos]
-        return pre.endswith(self.one_cues)
+        pre = self._text[max(0, pos - 5):pos]
+        return pre.endswith(self.one_cues) or self.one_cue_verb.search(pre) is not None
 
     # -------------------------------------------------------------- tables
     def _tables(self, text: str) -> list[dict]:
