@@ -6,33 +6,12 @@ Sentences are made up, about Guizhou, Yunnan, Gansu, Jiangxi and Shanxi."""
 from __future__ import annotations
 
 import pytest
-import spacy
 from rapidfuzz.fuzz import ratio
-
-from pipeline.components.targets import TargetExtractor
-from pipeline.components.tokenizer import JiebaTokenizer
-from pipeline.nlp import make_doc
 
 
 @pytest.fixture(scope="module")
-def run():
-    nlp = spacy.blank("xx")
-    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
-    comp = TargetExtractor()
-
-    def _run(text: str, parts=None):
-        doc = make_doc(nlp, text)
-        if parts is not None:
-            doc._.parts = parts
-        comp(doc)
-        view = doc._.view
-        out = []
-        for t in doc._.targets:
-            s, e = view.to_text(t["start"], t["end"])
-            out.append({**t, "text": text[s:e]})
-        return out
-
-    return _run
+def run(run_targets):
+    return run_targets
 
 
 # (sentence, surface, expected indicator, exact?)  exact=None: ``expected`` must not be in it
@@ -99,6 +78,12 @@ def test_indicator_h_plan(run, text, surface, expected, exact):
 
 def test_hard_wrapped_verb_compound():
     """建成投用 (v vn p) leads the noun after the number; the wrap inside 中小学 is joined."""
+    import spacy
+
+    from pipeline.components.targets import TargetExtractor
+    from pipeline.components.tokenizer import JiebaTokenizer
+    from pipeline.nlp import make_doc
+
     nlp = spacy.blank("xx")
     nlp.tokenizer = JiebaTokenizer(nlp.vocab)
     comp = TargetExtractor()
