@@ -38,11 +38,13 @@ class EntityLinker:
         self.head_chars = int(ctx.get("head_chars", 600))
         self.bureau_rx = re.compile(ctx.get("bureau_heads", "(教育局|人民政府)"))
         self._auto = None
+        self._short_auto = None     # full county/city names whose short form is an ordinary word
         self.school_short_names = dict(self.gaz.config.get("school_short_names") or {})
 
     # ------------------------------------------------------------------ learning
     def learn(self, records: Sequence[dict]) -> None:
         self.gaz.learn(records)
+        self._auto = self._short_auto = None
 
     # ------------------------------------------------------------------ context
     def _automaton(self):
@@ -108,11 +110,20 @@ class EntityLinker:
     def _dropped_short_forms(self, text: str) -> dict[str, str]:
         """Short forms (南部, 保康) of the county/city full names written in ``text`` (南部县,
         保康县) that the gazetteer does not list because they are also ordinary words."""
+        if self._short_auto is None:
+            import ahocorasick
+            surf = self.gaz.region_surfaces()
+            a = ahocorasick.Automaton()
+            for s in surf:
+                if len(s) >= 3 and s[-1] in "县市区" and "自治" not in s and self.gaz.is_full_name(s) \
+                        and s[:-1] not in surf:
+                    a.add_word(s, s)
+            if len(a):
+                a.make_automaton()
+            self._short_auto = a
         out: dict[str, str] = {}
-        surf = self.gaz.region_surfaces()
-        for _, _, s in self._scan(text):
-            if len(s) >= 3 and s[-1] in "县市区" and "自治" not in s and self.gaz.is_full_name(s) \
-                    and s[:-1] not in surf:
+        if len(self._short_auto):
+            for _, s in self._short_auto.iter(text):
                 out.setdefault(s[:-1], s)
         return out
 
