@@ -8,7 +8,7 @@ view span ``[s, e)`` maps back with :meth:`View.to_text`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 # Full-width forms FF01-FF5E map to ASCII 21-7E; U+3000 (ideographic space) to a space.
@@ -68,6 +68,8 @@ class View:
     source: str
     text: str
     offsets: list[int]
+    # view positions where a hard wrap of the source was joined (the first character after it)
+    joins: list[int] = field(default_factory=list)
 
     def to_text(self, start: int, end: int) -> tuple[int, int]:
         """Map a view span [start, end) to the original text."""
@@ -92,6 +94,7 @@ def normalise(text: str, *, join_wraps: bool | None = None) -> View:
         return View(text, view, list(range(len(view))))
     keep_chars: list[str] = []
     offsets: list[int] = []
+    joins: list[int] = []
     lines = view.split("\n")
     pos = 0
     for i, line in enumerate(lines):
@@ -109,8 +112,10 @@ def normalise(text: str, *, join_wraps: bool | None = None) -> View:
             and not _MARKER_START.match(nxt)
             and not nxt.startswith(("\u3000", "  "))
         )
-        if not join:
+        if join:
+            joins.append(len(offsets))
+        else:
             keep_chars.append("\n")
             offsets.append(pos)
         pos += 1  # the newline itself
-    return View(text, "".join(keep_chars), offsets)
+    return View(text, "".join(keep_chars), offsets, joins)

@@ -73,3 +73,14 @@ def test_gold_pdf_style_spans_survive_the_round_trip(gold_dir):
         vs, ve = v.to_view(e["start"]), v.to_view(e["end"] - 1) + 1
         assert "\n" not in v.text[vs:ve]
         assert v.to_text(vs, ve) == (e["start"], e["end"])
+
+
+def test_joins_are_where_hard_wraps_were_joined():
+    text = ("全市新增中小学幼儿园学位一万二千个以上，并且推进城乡\n义务教育优质均衡发展，完成薄弱学校改造三十所。\n"
+            "二、加强教师队伍建设\n")
+    view = normalise(text, join_wraps=True)
+    assert view.text.count("\n") == text.count("\n") - 1
+    assert len(view.joins) == 1
+    j = view.joins[0]
+    assert view.text[j] == "义" and view.offsets[j] == text.index("\n") + 1
+    assert normalise(text, join_wraps=False).joins == []

@@ -31,7 +31,6 @@ from .. import CONFIGS
 from ..extensions import init_doc
 
 _LINE = re.compile(r"[^\n]+")
-_NEWLINE = re.compile(r"\n")
 _SPACE = re.compile(r"\s+")
 _SENTENCE = re.compile(r"[。！？；]")
 _CLAUSE_OR_YEAR = re.compile(r"[。！？；，,]|(?:19|20)\d\d|〔")
@@ -80,7 +79,7 @@ class ChromeMarker:
 
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
-        doc._.ignored = self.spans(doc.text, _joined_breaks(doc._.view))
+        doc._.ignored = self.spans(doc.text, doc._.view.joins if doc._.view is not None else None)
         return doc
 
     # ------------------------------------------------------------------ public helpers
@@ -89,7 +88,7 @@ class ChromeMarker:
         positions where a hard wrap of the original text was joined: a joined line with no
         sentence end in it (a page head or foot glued together: logo + navigation +
         breadcrumb, or footer lines) is judged line by line as the original had it."""
-        lines = _split_joined([(m.start(), m.end()) for m in _LINE.finditer(text)], text, breaks)
+        lines = split_joined([(m.start(), m.end()) for m in _LINE.finditer(text)], text, breaks)
         dups = self.duplicates(text, lines)
         out = [dict(r) for r in dups]
         di = 0
@@ -255,22 +254,9 @@ class ChromeMarker:
             occ.setdefault(key, []).append(i)
 
 
-def _joined_breaks(view) -> list[int]:
-    """View positions where the normaliser joined a hard wrap (a newline of the original
-    text that has no newline in the view)."""
-    if view is None or len(view.offsets) == len(view.source):
-        return []
-    src, offs, out = view.source, view.offsets, []
-    for m in _NEWLINE.finditer(src):
-        v = bisect.bisect_left(offs, m.start())
-        if 0 < v < len(offs) and offs[v] != m.start():
-            out.append(v)
-    return out
-
-
-def _split_joined(lines: list[tuple[int, int]], text: str, breaks: list[int] | None):
-    """Split the lines that hold joined wraps and no sentence end back into the original's
-    lines."""
+def split_joined(lines: list[tuple[int, int]], text: str, breaks: list[int] | None):
+    """Split the lines that hold joined wraps (``View.joins``) and no sentence end back into
+    the original's lines."""
     if not breaks:
         return lines
     out = []

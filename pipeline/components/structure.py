@@ -39,7 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..extensions import init_doc
-from .chrome import _joined_breaks, _split_joined, load_config
+from .chrome import load_config, split_joined
 
 _CN = "一二三四五六七八九十"
 _LEAD = r"[ \t\u3000\xa0]*"
@@ -121,7 +121,8 @@ class StructureParser:
                  if m.group().strip() and not _inside(ignored, m.start(), m.end())]
         # the title is looked for in the original's lines: joining a PDF's hard wraps may
         # have glued the title to the date line below it
-        meta, title_line = self.meta(text, _split_joined(lines, text, _joined_breaks(doc._.view)))
+        joins = doc._.view.joins if doc._.view is not None else None
+        meta, title_line = self.meta(text, split_joined(lines, text, joins))
         doc._.meta = meta
         headings = self.part_headings(text, lines, title_line)
         doc._.parts = self.parts(text, headings, meta.get("title"))
