@@ -27,7 +27,6 @@ import bisect
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import yaml
@@ -38,6 +37,7 @@ from spacy.tokens import Doc
 from .. import CONFIGS
 from ..extensions import init_doc
 from ..normalise import _FULLWIDTH_TABLE, to_simplified
+from .zh import Surfaces, alt as _alt
 
 CJK = "\u4e00-\u9fff"
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
@@ -86,48 +86,6 @@ except ImportError:  # pragma: no cover
 @lru_cache(maxsize=65536)
 def _cut(s: str) -> tuple[str, ...]:
     return tuple(_segment(s)) if s else ()
-
-
-class Surfaces:
-    """Every occurrence, overlapping ones included, of a fixed set of strings: ``find(text)``
-    yields ``(start, end, surface)``.  ``ahocorasick_rs`` (Rust) when installed: pyahocorasick
-    scans a node's children linearly, so with thousands of possible first characters (a
-    gazetteer) it spends ~1 µs on every character of the text; otherwise pyahocorasick."""
-
-    def __init__(self, words: Iterable[str]):
-        self.words = sorted(set(words))
-        if not self.words:
-            self._rs = self._py = None
-        elif _AhoRs is not None:
-            self._rs, self._py = _AhoRs(self.words), None
-        else:  # pragma: no cover
-            import ahocorasick
-
-            self._rs, self._py = None, ahocorasick.Automaton()
-            for w in self.words:
-                self._py.add_word(w, w)
-            self._py.make_automaton()
-
-    def __len__(self) -> int:
-        return len(self.words)
-
-    def find(self, text: str):
-        if self._rs is not None:
-            words = self.words
-            return [(s, e, words[i]) for i, s, e in self._rs.find_matches_as_indexes(text, overlapping=True)]
-        if self._py is not None:  # pragma: no cover
-            return [(end + 1 - len(w), end + 1, w) for end, w in self._py.iter(text)]
-        return []
-
-
-try:
-    from ahocorasick_rs import AhoCorasick as _AhoRs
-except ImportError:  # pragma: no cover
-    _AhoRs = None
-
-
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def normalise_surface(s: str) -> str:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from ..extensions import in_ignored, init_doc
 from ..gazetteer import Gazetteer, clean, load_gazetteer
+from .zh import Surfaces
 
 LINKED = ("REGION", "SCHOOL", "ORG")
 # REGION mentions below county level keep their name; a bare town name (金塘) takes the full
@@ -111,20 +112,13 @@ class EntityLinker:
         """Short forms (南部, 保康) of the county/city full names written in ``text`` (南部县,
         保康县) that the gazetteer does not list because they are also ordinary words."""
         if self._short_auto is None:
-            import ahocorasick
             surf = self.gaz.region_surfaces()
-            a = ahocorasick.Automaton()
-            for s in surf:
-                if len(s) >= 3 and s[-1] in "县市区" and "自治" not in s and self.gaz.is_full_name(s) \
-                        and s[:-1] not in surf:
-                    a.add_word(s, s)
-            if len(a):
-                a.make_automaton()
-            self._short_auto = a
+            self._short_auto = Surfaces(
+                s for s in surf if len(s) >= 3 and s[-1] in "县市区" and "自治" not in s
+                and self.gaz.is_full_name(s) and s[:-1] not in surf)
         out: dict[str, str] = {}
-        if len(self._short_auto):
-            for _, s in self._short_auto.iter(text):
-                out.setdefault(s[:-1], s)
+        for _, _, s in self._short_auto.find(text):
+            out.setdefault(s[:-1], s)
         return out
 
     # ------------------------------------------------------------------ main
