@@ -163,3 +163,14 @@ def test_learnt_yaml_is_regenerated_from_gold(gold_dir):
     recs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(gold_dir.glob("*.gold.json"))]
     stored = yaml.safe_load((GAZ_DIR / "learnt.yaml").read_text(encoding="utf-8"))["institutions"]
     assert stored == learn_entries(recs), "run `zhpolicy gazetteer build`"
+
+
+def test_dropped_short_forms_are_ordinary_words_of_real_counties(gaz):
+    """南部县's short form 南部 ("the south") is no gazetteer surface; the shared table says
+    which full names imply one, for the entities stage and the linker alike."""
+    dropped = gaz.dropped_short_forms()
+    assert dropped["南部县"] == "南部" and dropped["保康县"] == "保康"
+    surfaces = gaz.region_surfaces()
+    assert all(short not in surfaces and full in surfaces for full, short in dropped.items())
+    assert not any(full.endswith(("新区", "地区", "特区")) or "自治" in full for full in dropped)
+    assert "丽水市" not in dropped              # 丽水 is a listed short form

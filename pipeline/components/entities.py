@@ -218,15 +218,10 @@ class EntityRecognizer:
             # county/city names whose bare short form the gazetteer drops as an ordinary word
             # (南部县 -> 南部, 保康县 -> 保康): the short form is a name only in a document that
             # writes the full name (see _doc_aliases)
-            for r in self.gaz.regions.values():
-                name = normalise_surface(r.name)
-                if r.level in ("city", "county") and len(name) >= 3 and name[-1] in "县市区" \
-                        and "自治" not in name and name[0] not in "省市县区" \
-                        and name[-2:] not in ("新区", "地区", "林区", "特区", "矿区"):
-                    short = name[:-1]
-                    if short not in self.region_surfaces and short not in self.region_short_stop \
-                            and short not in self.stop_words:
-                        self.dropped_short[name] = short
+            self.dropped_short = {
+                name: short for name, short in self.gaz.dropped_short_forms().items()
+                if short not in self.region_surfaces and short not in self.region_short_stop
+                and short not in self.stop_words}
             try:
                 for s, inst in self.gaz.institution_surfaces().items():
                     if len(s) >= 3:

@@ -111,14 +111,12 @@ class EntityLinker:
     def _dropped_short_forms(self, text: str) -> dict[str, str]:
         """Short forms (南部, 保康) of the county/city full names written in ``text`` (南部县,
         保康县) that the gazetteer does not list because they are also ordinary words."""
+        dropped = self.gaz.dropped_short_forms()
         if self._short_auto is None:
-            surf = self.gaz.region_surfaces()
-            self._short_auto = Surfaces(
-                s for s in surf if len(s) >= 3 and s[-1] in "县市区" and "自治" not in s
-                and self.gaz.is_full_name(s) and s[:-1] not in surf)
+            self._short_auto = Surfaces(dropped)
         out: dict[str, str] = {}
-        for _, _, s in self._short_auto.find(text):
-            out.setdefault(s[:-1], s)
+        for _, _, full in self._short_auto.find(text):
+            out.setdefault(dropped[full], full)
         return out
 
     # ------------------------------------------------------------------ main

@@ -169,6 +169,7 @@ class Gazetteer:
                     lst.append(r)
         self._region_surf = surf
         self._region_full = full
+        self._dropped_short: dict[str, str] | None = None
 
     def region_surfaces(self) -> dict[str, list[Region]]:
         """Every surface form (full names and short forms) -> candidate regions."""
@@ -179,6 +180,23 @@ class Gazetteer:
 
     def is_full_name(self, surface: str) -> bool:
         return surface in self._region_full
+
+    def dropped_short_forms(self) -> dict[str, str]:
+        """Full county/city names -> the bare short form the gazetteer does not list because it
+        is also an ordinary word (南部县 -> 南部, 保康县 -> 保康), simplified.  Such a short form
+        names the place only in a report that writes the full name (entities and linker)."""
+        if self._dropped_short is None:
+            surfaces = {clean(x) for x in self._region_surf}
+            out: dict[str, str] = {}
+            for r in self.regions.values():
+                name = clean(r.name)
+                if r.level in ("city", "county") and len(name) >= 3 and name[-1] in "县市区" \
+                        and "自治" not in name and name[0] not in "省市县区" \
+                        and name[-2:] not in ("新区", "地区", "林区", "特区", "矿区") \
+                        and name[:-1] not in surfaces:
+                    out[name] = name[:-1]
+            self._dropped_short = out
+        return self._dropped_short
 
     # ---- institutions
     def _build_institution_index(self) -> None:
