@@ -69,8 +69,6 @@ class IndicatorReader:
         self.people_count_verbs = tuple(ind.get("people_count_verbs", ())) or ("\0",)
         self.people_count_noun = ind.get("people_count_noun", "人数")
         self.people_event_rx = re.compile(r"^(?:在|于)(.{2,20}?)(?:中|上|里|期间)(.{1,4})$")
-        self.people_light_verbs = tuple(ind.get("people_light_verbs", ()))
-        self.people_programme_tail = re.compile("(?:" + _alt(ind.get("people_programme_tails", ["工程"])) + ")$")
         self.people_mid_frames = tuple(ind.get("people_mid_frames", ()))
         self.people_unit_heads = dict(ind.get("people_unit_heads", {}))
         self.people_coord = tuple(ind.get("people_coord", ("和", "及")))
@@ -241,7 +239,6 @@ class IndicatorReader:
             return None
         pre = self._drop_subject(pre)
         pre = self._people_verb_only(pre, t, cs)
-        pre = self._people_light_object(pre, t, cs)
         pre = self._people_subject_verb(pre, t)
         pre = self._people_frame_event(pre, raw)
         pre = self._people_mid_frame(pre)
@@ -760,34 +757,6 @@ class IndicatorReader:
         if any(f[0] == "v" and f != "vn" for _, f in _posseg(who)):
             return ""
         return pivot + vp + "的" + who
-
-    def _people_light_object(self, pre: str, t: dict, cs: int) -> str:
-        """开展质量监测，抽测学生[3.6万名] -> 质量监测抽测学生: a short verb clause counting
-        people names the activity the clause before opened with a light verb (开展/实施 X)."""
-        if t["unit"] not in self.people_units or not 2 <= len(pre) <= 4:
-            return pre
-        pw = _posseg(pre)
-        if len(pw) == 1 and pw[0][1] == "n":          # 遴选 (stripped) 培养对象
-            pass
-        elif pw[0][1] != "v" or (len(pw) > 1 and pw[-1][0] not in self.bare_heads and len(pw[-1][0]) > 2):
-            return pre
-        ss = self._sent_start(t["start"])
-        if cs - 1 <= ss:
-            return pre
-        pc = self._NOISE.sub("", self._text[max(ss, self._clause_start(cs - 1)):cs - 1])
-        best = -1
-        for v in self.people_light_verbs:
-            best = max(best, pc.rfind(v) + len(v) if v in pc else -1)
-        obj = pc[best:] if best > 0 else ""
-        if not 2 <= len(obj) <= 12:
-            return pre
-        obj = self.people_programme_tail.sub("", obj)
-        if any(f[0] == "v" and f != "vn" for _, f in _posseg(obj)[1:-1]) if obj else True:
-            return pre
-        lw = _posseg(obj)[-1][0] if obj else ""
-        if lw and pre.startswith(lw):         # X培养工程，遴选培养对象 -> X培养对象
-            obj = obj[: -len(lw)]
-        return obj + pre if len(obj) >= 2 else pre
 
     def _people_verb_only(self, pre: str, t: dict, cs: int) -> str:
         """推进教师交流轮岗，全年交流[104名]: a bare verb counting people takes the people and
