@@ -15,7 +15,8 @@ number, in this order:
   (开展…监测,抽测学生…), a named past year (``_context_*``).
 
 It is a mixin: the host (``TargetExtractor``) provides ``self._text`` (the normalised view),
-``self.rx`` (the mention regex), ``self._clause_start`` / ``self._sent_start``, and calls
+``self.rx`` (the mention regex), ``self._clause_start`` / ``self._sent_start``,
+``self._paragraph_year`` and ``self.year_cue`` (read by ``_kind`` too), and calls
 ``self._indicator_init(cfg["indicator"])`` with the ``indicator:`` block of configs/units.yaml.
 Vocabulary lives there; nothing here names a place or a report.
 """
@@ -956,10 +957,8 @@ class IndicatorReader:
         for last in self.year_cue.finditer(sent):
             pass
         if last is None:                        # 2023年，全市…: a paragraph of a past year
-            pm = self._PARA_YEAR.match(self._text, self._text.rfind("\n", 0, t["start"]) + 1)
-            if pm is not None and int(pm.group(1)) < pyear and pm.end() <= t["start"]:
-                return (pm.group(1) + "年" + ind)[-self.ind_max:]
-            return ind
+            py = self._paragraph_year(t["start"])
+            return (f"{py}年" + ind)[-self.ind_max:] if py is not None and py < pyear else ind
         if int(last.group(1)) >= pyear:
             return ind
         if last.end() == len(sent) or not sent[:last.start()].strip():

@@ -530,7 +530,8 @@ class TargetExtractor(IndicatorReader):
                     return "actual"
             if self.actual_cue.search(text[self._clause_start(t["start"]):t["start"]]):
                 return "actual"
-            if pyear and self._past_paragraph(t["start"], pyear) and not self.target_cue.search(sent):
+            py = self._paragraph_year(t["start"])
+            if pyear and py is not None and py < pyear and not self.target_cue.search(sent):
                 return "actual"
             return "target"
         # no part: cues only, then what most of the document sounds like
@@ -542,11 +543,11 @@ class TargetExtractor(IndicatorReader):
 
     _PARA_YEAR = re.compile(r"[ \t\u3000]*((?:19|20)\d\d)年(?:度|底|末|以来|全年)?[,，]")
 
-    def _past_paragraph(self, pos: int, pyear: int) -> bool:
-        """A paragraph of a plan that opens with a past year (2023年，全市…) reports that
-        year's results, sentence after sentence."""
+    def _paragraph_year(self, pos: int) -> int | None:
+        """The year a paragraph opens with (2023年，全市…), before ``pos``: in a plan, a past
+        year's paragraph reports that year's results, sentence after sentence."""
         m = self._PARA_YEAR.match(self._text, self._text.rfind("\n", 0, pos) + 1)
-        return m is not None and int(m.group(1)) < pyear and m.end() <= pos
+        return int(m.group(1)) if m is not None and m.end() <= pos else None
 
     def _doc_kind(self) -> str:
         if self._default_kind is None:
