@@ -310,12 +310,19 @@ class IndicatorReader:
                 if head.endswith(suf):
                     head = head[: -len(suf)]
             return head
-        if cs - 1 <= ss:
+        head = self._clause_before(t, cs)
+        if not head:
             return ""
-        pcs = max(ss, self._clause_start(cs - 1))
-        head = self._NOISE.sub("", self._text[pcs:cs - 1])
         head = self._drop_frame(self._clean(self.ind_drop.sub("", head)))
         return head if len(head) <= 16 else ""
+
+    def _clause_before(self, t: dict, cs: int) -> str:
+        """The clause before the one starting at ``cs``, in the same sentence as ``t``, without
+        noise ("" when ``cs`` opens the sentence)."""
+        ss = self._sent_start(t["start"])
+        if cs - 1 <= ss:
+            return ""
+        return self._NOISE.sub("", self._text[max(ss, self._clause_start(cs - 1)):cs - 1])
 
     def _drop_frame(self, pre: str) -> str:
         """依托定海区社区学院新增老年教育学位 -> 新增老年教育学位: a leading frame (preposition
@@ -764,10 +771,7 @@ class IndicatorReader:
         the full verb from the clause before, where that verb follows them."""
         if t["unit"] not in self.people_units or len(pre) > 3 or len(_posseg(pre)) != 1:
             return pre
-        ss = self._sent_start(t["start"])
-        if cs - 1 <= ss:
-            return pre
-        pc = self._NOISE.sub("", self._text[max(ss, self._clause_start(cs - 1)):cs - 1])
+        pc = self._clause_before(t, cs)
         i = pc.rfind(pre)
         if i < 2:
             return pre
