@@ -50,3 +50,24 @@ def run_targets():
         return out
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def check_indicator():
+    """``check_indicator(targets, surface, expected, exact)``: the target written ``surface``
+    exists and its indicator is ``expected`` (exact=True), scores >= 80 against it as the
+    scorer does (exact=False), or does not contain it (exact=None)."""
+    from rapidfuzz.fuzz import ratio
+
+    def _check(targets, surface, expected, exact):
+        hits = [t for t in targets if t["text"] == surface]
+        assert hits, f"no target {surface!r}"
+        ind = hits[0]["indicator"] or ""
+        if exact is None:
+            assert expected not in ind, ind
+        elif exact:
+            assert ind == expected
+        else:
+            assert ratio(expected, ind) >= 80, ind
+
+    return _check
