@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 models: $(STAMP)
-	$(BIN)/zhpolicy train themes
+	$(BIN)/zhpolicy train
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -144,7 +144,7 @@ def measure(kind: str, folder: Path) -> dict:
         jieba.initialize()
     else:
         from pipeline import batch
-        from pipeline.nlp import make_doc
+        from pipeline.api import make_doc
 
         nlp = batch._worker_nlp()
     load = time.perf_counter() - t0
@@ -187,7 +187,7 @@ def profile(mb: float) -> None:
     import cProfile
     import pstats
 
-    from pipeline import nlp as nlp_mod
+    from pipeline import api
     from pipeline.dedupe import NearDuplicateIndex, doc_body
     from pipeline.normalise import normalise
     from pipeline.record import doc_to_record
@@ -195,7 +195,7 @@ def profile(mb: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         build_corpus(Path(tmp), mb, seed=11)
         texts = [f.read_text(encoding="utf-8") for f in _files(Path(tmp))]
-    nlp = nlp_mod.load_pipeline()
+    nlp = api.load()
     chars = sum(map(len, texts))
     dedupe, index = NearDuplicateIndex(), NearDuplicateIndex()
     stage = {"normalise": 0.0, "tokenizer": 0.0, "record": 0.0, "dedupe": 0.0}
@@ -207,7 +207,7 @@ def profile(mb: float) -> None:
         stage["normalise"] += time.perf_counter() - t
         t = time.perf_counter()
         prof.enable()
-        doc = nlp_mod.make_doc(nlp, text, "x")  # normalises again inside: subtracted below
+        doc = api.make_doc(nlp, text, "x")  # normalises again inside: subtracted below
         prof.disable()
         stage["tokenizer"] += time.perf_counter() - t
         for name, proc in nlp.pipeline:

@@ -54,9 +54,9 @@ def _worker_nlp():
     """The pipeline of this process/thread, loaded on first use."""
     nlp = getattr(_LOCAL, "nlp", None)
     if nlp is None:
-        from .nlp import load_pipeline
+        from .api import load
 
-        nlp = _LOCAL.nlp = load_pipeline()
+        nlp = _LOCAL.nlp = load()
     return nlp
 
 
@@ -100,15 +100,14 @@ def _dedupe_index():
 
 
 def _record_and_fingerprint(nlp, text: str, source: str) -> tuple[dict, tuple | None]:
+    from .api import make_doc, to_record
     from .dedupe import doc_body
-    from .nlp import process
-    from .record import doc_to_record
 
-    doc = process(nlp, text, source)
+    doc = nlp(make_doc(nlp, text, source))
     index = _dedupe_index()
     # the chrome stage's regions are already in the doc: no second chrome pass for dedupe
     body = doc_body(doc) if "chrome" in nlp.pipe_names else index.body(text)
-    return doc_to_record(doc), index.fingerprint(body)
+    return to_record(doc), index.fingerprint(body)
 
 
 def _init_pool_worker(done: frozenset) -> None:
@@ -147,9 +146,9 @@ def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
 def process_paths(paths: Iterable[Path | str], nlp=None,
                   on_error: Callable[[str], None] | None = None) -> Iterator[dict]:
     """Records for every readable input, in this process (no output file, no dedupe)."""
-    from .nlp import load_pipeline
+    from .api import load
 
-    nlp = nlp or load_pipeline()
+    nlp = nlp or load()
     for path in iter_inputs(list(paths)):
         res = process_one(str(path), frozenset(), nlp)
         if res["status"] == "ok":

@@ -137,20 +137,37 @@ def evaluate(
             console.print(f"{e['doc']}\t{e['kind']}\t{e['context']}\t{e['note']}", highlight=False, markup=False)
 
 
-train_app = typer.Typer(help="Rebuild trained artefacts in models/ from corpus/ gold.", no_args_is_help=True)
-app.add_typer(train_app, name="train")
-
-
-@train_app.command("themes")
-def train_themes(
+@app.command()
+def train(
+    stages: Optional[List[str]] = typer.Argument(None, help="Stages to retrain (default: every trained stage): entities, linker, themes."),
     gold_dir: Path = typer.Option(Path("corpus/gold"), "--gold", help="Gold folder to train on."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Where to save (default models/themes.joblib)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Where to save the learned state (default models/pipeline)."),
 ):
-    """Train the policy-theme classifier on gold tasks plus configs/theme_examples.yaml."""
-    from .themes_model import train_and_save
+    """Fit the learned stages on gold (spaCy's initialize) and save them with to_disk.
 
-    path, info = train_and_save(gold_dir, out)
-    console.print(f"saved {path}: {info}")
+    The result is what the pipeline loads: nothing is learned at load time.  The same gold
+    gives the same files."""
+    from .nlp import PIPELINE_MODELS, learned_components, load_gold_records, load_pipeline, save
+    from .nlp import train as fit
+
+    if not gold_dir.is_dir():
+        _error(f"{gold_dir}: not a folder")
+        raise typer.Exit(2)
+    records = load_gold_records(gold_dir)
+    if not records:
+        _error(f"{gold_dir}: no *.gold.json files")
+        raise typer.Exit(2)
+    out = out or PIPELINE_MODELS
+    partial = bool(stages) and (out / "meta.json").is_file()
+    nlp = load_pipeline(models=out if partial else None)
+    unknown = [s for s in stages or () if s not in learned_components(nlp)]
+    if unknown:
+        _error(f"not a trained stage: {', '.join(unknown)}; trained stages: {', '.join(learned_components(nlp))}")
+        raise typer.Exit(2)
+    fit(nlp, records, stages if partial else None)
+    save(nlp, out)
+    console.print(f"saved {out}: {', '.join(stages if partial else learned_components(nlp))} "
+                  f"trained on {len(records)} gold documents from {gold_dir}")
 
 
 @app.command()

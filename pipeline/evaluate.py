@@ -263,21 +263,21 @@ def evaluate(gold_dir: Path | str, pred_file: Path | str | None = None, *,
                 raise KeyError(f"{pred_file}: no prediction for gold document {txt.name}")
             tally.add(g, p, keep_errors=keep_errors)
     else:
-        from .nlp import learn, load_pipeline, process
+        from .api import load, make_doc, to_record
+        from .nlp import train
         from .readers import read_file
-        from .record import doc_to_record
 
-        nlp = load_pipeline()
+        nlp = load()
         themes = nlp.get_pipe("themes") if "themes" in nlp.pipe_names else None
         all_gold = [g for _, g in gold]
         for k, (txt, g) in enumerate(gold):
             if progress:
                 progress(txt.name)
             if leave_one_out:
-                learn(nlp, [r for r in all_gold if r is not g])
+                train(nlp, [r for r in all_gold if r is not g])
             text = read_file(txt)
-            doc = process(nlp, text, str(txt), g.get("doc_id"))
-            pred = doc_to_record(doc)
+            doc = nlp(make_doc(nlp, text, str(txt), g.get("doc_id")))
+            pred = to_record(doc)
             base_tasks = None
             if with_baseline and themes is not None and hasattr(themes, "baseline"):
                 base_tasks = themes.baseline(doc)
@@ -285,8 +285,6 @@ def evaluate(gold_dir: Path | str, pred_file: Path | str | None = None, *,
             one.add(g, pred, base_tasks)
             per_doc[txt.stem] = _doc_summary(one.report())
             tally.add(g, pred, base_tasks, keep_errors=keep_errors)
-        if leave_one_out:
-            learn(nlp, all_gold)
     out = tally.report()
     out["documents"] = len(gold)
     out["leave_one_out"] = leave_one_out

@@ -10,6 +10,7 @@ view (``pipeline.normalise.View.text``); ``pipeline.record`` maps them back to t
 - ``doc._.parts``     [{"start", "end", "kind": "summary"|"plan"|"other", "year"}] (structure)
 - ``doc._.tasks``     [{"id", "start", "end", "title", "part", "themes", "scores"}] (structure, themes)
 - ``doc._.entities``  [{"start", "end", "label", "kb_id", "canonical"}] (entities, linker)
+- ``doc._.gold``      the gold record of a training example's reference doc (``zhpolicy train``)
 - ``doc._.targets``   [{"start", "end", "value", "value_high", "unit", "approx",
                         "comparator", "kind", "indicator", "task_id"}]   (targets)
 """
@@ -22,7 +23,7 @@ def register() -> None:
     for name in _LIST_FIELDS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
-    for name in ("view", "source", "doc_id", "meta", "duplicate_of"):
+    for name in ("view", "source", "doc_id", "meta", "duplicate_of", "gold"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 
@@ -35,6 +36,12 @@ def init_doc(doc: Doc) -> Doc:
     if doc._.meta is None:
         doc._.meta = {"title": None, "publisher": None, "date": None}
     return doc
+
+
+def gold_records_of(get_examples) -> list[dict]:
+    """The gold records behind a component's ``initialize(get_examples)``: each example's
+    reference doc carries its record as ``doc._.gold`` (see ``pipeline.nlp.gold_examples``)."""
+    return [eg.reference._.gold for eg in get_examples() if eg.reference._.gold is not None]
 
 
 def in_ignored(doc: Doc, start: int, end: int) -> bool:

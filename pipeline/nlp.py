@@ -1,70 +1,85 @@
-"""Building the spaCy pipeline from ``configs/pipeline.cfg`` and running it on one text."""
+"""Building the spaCy pipeline: ``configs/pipeline.cfg`` for its stages and settings, then the
+learned state of each stage from ``models/pipeline/`` (written by ``zhpolicy train``).
+
+Nothing is learned at load time.  :func:`train` fits every learned part from gold records
+through spaCy's ``nlp.initialize(get_examples)`` and :func:`save` writes them with
+``nlp.to_disk``; :func:`load_pipeline` reads them back with ``nlp.from_disk``.
+"""
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Iterable
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.training import Example
 
-from . import CONFIGS, MODELS, ROOT
+from . import CONFIGS, MODELS
 from . import components  # noqa: F401  (registers the factories)
-from .extensions import init_doc
-from .normalise import normalise
-from .record import doc_to_record, make_doc_id
+
+PIPELINE_MODELS = MODELS / "pipeline"
+# what nlp.to_disk writes besides the components' learned state: nothing (the config is
+# configs/pipeline.cfg, the vocab is rebuilt from the text, the tokenizer from the gazetteer)
+_NOT_SAVED = ["vocab", "config", "tokenizer"]
 
 
-def load_pipeline(config: Path | str | None = None, overrides: dict | None = None) -> Language:
-    """Assemble the pipeline.  Paths in the config default to this repository's
-    ``configs/`` and ``models/``; pass overrides such as ``{"paths.models": "/tmp/m"}``."""
+def load_config(config: Path | str | None = None, overrides: dict | None = None):
     cfg_path = Path(config) if config else CONFIGS / "pipeline.cfg"
-    cfg = spacy.util.load_config(cfg_path, overrides={
+    return spacy.util.load_config(cfg_path, overrides={
         "paths.configs": str(CONFIGS), "paths.models": str(MODELS), **(overrides or {})})
-    nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
-    learning = cfg.get("learning", {})
-    if learning.get("on_load"):
-        gold = Path(learning.get("gold") or "corpus/gold")
-        gold = gold if gold.is_absolute() else ROOT / gold
-        records = load_gold_records(gold) if gold.is_dir() else []
-        for name in learning["on_load"]:
-            if records and name in nlp.pipe_names:
-                nlp.get_pipe(name).learn(records)
+
+
+def load_pipeline(config: Path | str | None = None, overrides: dict | None = None,
+                  models: Path | str | None = PIPELINE_MODELS) -> Language:
+    """The pipeline of ``config`` (default ``configs/pipeline.cfg``) with its learned state
+    from ``models`` (default ``models/pipeline``; ``None``: untrained, as ``train`` starts)."""
+    nlp = spacy.util.load_model_from_config(load_config(config, overrides), auto_fill=True, validate=True)
+    if models is not None:
+        models = Path(models)
+        if not (models / "meta.json").is_file():
+            raise FileNotFoundError(f"{models}: no trained pipeline here; build it with: zhpolicy train")
+        nlp.from_disk(models, exclude=_NOT_SAVED)
     return nlp
 
 
-def load_gold_records(gold_dir: Path) -> list[dict]:
+def load_gold_records(gold_dir: Path | str) -> list[dict]:
     """The gold records of a folder of ``*.gold.json`` files, sorted by name."""
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.gold.json"))]
 
 
-def make_doc(nlp: Language, text: str, source: str = "<text>", doc_id: str | None = None,
-             join_wraps: bool | None = None) -> Doc:
-    """Normalise ``text`` and tokenize the view; no component has run yet."""
-    view = normalise(text, join_wraps=join_wraps)
-    doc = nlp.make_doc(view.text)
-    doc._.view = view
-    doc._.source = source
-    doc._.doc_id = doc_id or make_doc_id(source, text)
-    return init_doc(doc)
+def gold_examples(nlp: Language, records: Iterable[dict]) -> list[Example]:
+    """spaCy Examples of gold records: the predicted side is the document as the tokenizer makes
+    it; the reference side carries the gold record as ``doc._.gold``."""
+    out = []
+    for rec in records:
+        pred = nlp.make_doc(rec["text"])
+        ref = nlp.make_doc(rec["text"])
+        ref._.gold = rec
+        out.append(Example(pred, ref))
+    return out
 
 
-def process(nlp: Language, text: str, source: str = "<text>", doc_id: str | None = None) -> Doc:
-    doc = make_doc(nlp, text, source, doc_id)
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc
+def learned_components(nlp: Language) -> list[str]:
+    """The stages with learned state (an ``initialize`` of their own), in pipeline order."""
+    return [name for name, proc in nlp.pipeline if hasattr(proc, "initialize")]
 
 
-def process_record(nlp: Language, text: str, source: str = "<text>",
-                   doc_id: str | None = None) -> dict:
-    return doc_to_record(process(nlp, text, source, doc_id))
+def train(nlp: Language, records: list[dict], components: Iterable[str] | None = None) -> Language:
+    """Fit the learned parts of ``nlp`` on ``records`` only: all of them through
+    ``nlp.initialize``, or just ``components`` (the others keep their state)."""
+    examples = gold_examples(nlp, records)
+    if components is None:
+        nlp.initialize(lambda: examples)
+        return nlp
+    for name in components:
+        if name not in learned_components(nlp):
+            raise ValueError(f"{name!r} is not a trained stage; trained stages: {', '.join(learned_components(nlp))}")
+        nlp.get_pipe(name).initialize(lambda: examples, nlp=nlp)
+    return nlp
 
 
-def learn(nlp: Language, gold_records: list[dict]) -> None:
-    """Rebuild every corpus-derived part (gazetteer entries learnt from gold, trained models)
-    from ``gold_records`` only.  Used by leave-one-out evaluation and by training commands.
-    A component takes part by defining ``learn(records)``."""
-    for _, proc in nlp.pipeline:
-        if hasattr(proc, "learn"):
-            proc.learn(gold_records)
+def save(nlp: Language, path: Path | str = PIPELINE_MODELS) -> Path:
+    path = Path(path)
+    nlp.to_disk(path, exclude=_NOT_SAVED)
+    return path

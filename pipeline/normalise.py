@@ -119,3 +119,31 @@ def normalise(text: str, *, join_wraps: bool | None = None) -> View:
             offsets.append(pos)
         pos += 1  # the newline itself
     return View(text, "".join(keep_chars), offsets, joins)
+
+
+# A View travels with its Doc (Doc.to_bytes, DocBin, nlp.pipe(n_process=...)): spaCy
+# serialises extension values with srsly's msgpack, which takes registered encoders.
+_VIEW_KEY = "__zhpolicy_view__"
+
+
+def _encode_view(obj, chain=None):
+    if isinstance(obj, View):
+        return {_VIEW_KEY: True, "source": obj.source, "text": obj.text, "offsets": obj.offsets,
+                "joins": obj.joins}
+    return chain(obj) if chain is not None else obj
+
+
+def _decode_view(obj, chain=None):
+    if isinstance(obj, dict) and obj.get(_VIEW_KEY):
+        return View(obj["source"], obj["text"], list(obj["offsets"]), list(obj["joins"]))
+    return chain(obj) if chain is not None else obj
+
+
+def _register_msgpack() -> None:
+    import srsly
+
+    srsly.msgpack_encoders.register("zhpolicy_view", func=_encode_view)
+    srsly.msgpack_decoders.register("zhpolicy_view", func=_decode_view)
+
+
+_register_msgpack()

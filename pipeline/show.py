@@ -49,12 +49,12 @@ def render_record(record: dict, targets: bool = True, page: bool = True) -> str:
 
 def render_file(file: Path | str, html_out: Path | str, nlp=None, targets: bool = True) -> Path:
     """Process FILE with the pipeline and write the entity view to HTML_OUT."""
-    from .nlp import load_pipeline, process_record
+    from .api import load, record_of_text
     from .readers import read_file
     file, html_out = Path(file), Path(html_out)
     text = read_file(file)
-    nlp = nlp or load_pipeline()
-    record = process_record(nlp, text, str(file))
+    nlp = nlp or load()
+    record = record_of_text(nlp, text, str(file))
     html_out.parent.mkdir(parents=True, exist_ok=True)
     html_out.write_text(render_record(record, targets), encoding="utf-8")
     return html_out

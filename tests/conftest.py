@@ -9,9 +9,21 @@ GOLD = ROOT / "corpus" / "gold"
 
 @pytest.fixture(scope="session")
 def nlp():
-    from pipeline.nlp import load_pipeline
+    from pipeline.api import load
 
-    return load_pipeline()
+    return load()
+
+
+def bare_nlp(**tokenizer_settings):
+    """A Language with only the pipeline's tokenizer (normalise + segment), to run one stage
+    on its own."""
+    import spacy
+
+    from pipeline.components.tokenizer import JiebaTokenizer
+
+    nlp = spacy.blank("xx")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab, **tokenizer_settings)
+    return nlp
 
 
 @pytest.fixture(scope="session")
@@ -23,14 +35,10 @@ def gold_dir() -> Path:
 def run_targets():
     """The targets stage alone on a made-up text: ``run_targets(text, parts=, tasks=,
     ignored=)`` returns its targets, each with ``text`` as written in ``text``."""
-    import spacy
-
+    from pipeline.api import make_doc
     from pipeline.components.targets import TargetExtractor
-    from pipeline.components.tokenizer import JiebaTokenizer
-    from pipeline.nlp import make_doc
 
-    nlp = spacy.blank("xx")
-    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
+    nlp = bare_nlp()
     comp = TargetExtractor()
 
     def _run(text: str, parts=None, tasks=None, ignored=None):

@@ -189,9 +189,8 @@ def test_hard_wrapped_page_head_glued_by_the_normaliser(marker):
     """A PDF-extracted page: the normaliser joins hard wraps, which glues the short head
     lines (logo + navigation, breadcrumb, download link) into one line; they are still
     chrome line by line, while the title and the date line below them are kept."""
-    import spacy
-
-    from pipeline.nlp import make_doc
+    from conftest import bare_nlp
+    from pipeline.api import make_doc
 
     head = ["西宁市教育局 网站首页 | 机构职能 | 政务公开 | 教育资讯 | 互动交流",
             "当前位置：首页 > 政务公开 > 规划计划 > 正文",
@@ -209,7 +208,7 @@ def test_hard_wrapped_page_head_glued_by_the_normaliser(marker):
             "推进幼小科学衔接，坚决纠正幼儿园“小学化”倾向和不规范办园行为。"]
     text, chrome = page([(True, x) for x in head] + [(False, x) for x in body]
                         + [(True, "- 1 -"), (True, "【打印本页】　【关闭窗口】")])
-    doc = marker(make_doc(spacy.blank("xx"), text, "made-up.txt"))
+    doc = marker(make_doc(bare_nlp(), text, "made-up.txt"))
     assert doc._.view.text.count("\n") < text.count("\n")      # wraps were joined
     got = [dict(zip(("start", "end"), doc._.view.to_text(r["start"], r["end"]))) for r in doc._.ignored]
     for s, e in chrome:

@@ -110,11 +110,12 @@ def test_doc_body_reuses_chrome_regions_of_processed_doc():
     """The body from a processed Doc's ignored regions equals the body computed from the raw
     text by running the chrome rules again (site header, breadcrumbs, footer)."""
     from pipeline.dedupe import doc_body
-    from pipeline.nlp import load_pipeline, process
+    from pipeline.api import load, make_doc
 
     text = ("四川省教育厅\n首页 | 政务公开 | 办事服务 | 互动交流\n当前位置：首页 > 规划计划\n"
             + _report("绵阳市", 14) + "\n版权所有：四川省教育厅 蜀ICP备05000000号\n")
-    doc = process(load_pipeline(), text, "x.txt")
+    nlp = load()
+    doc = nlp(make_doc(nlp, text, "x.txt"))
     assert doc._.ignored                      # the chrome stage did mark something
     index = NearDuplicateIndex()
     assert doc_body(doc) == index.body(text)

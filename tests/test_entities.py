@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.nlp import load_pipeline, make_doc, process
+from pipeline.api import load, make_doc
+from pipeline.nlp import load_pipeline
 from pipeline.record import doc_to_record
 
 
@@ -181,7 +182,7 @@ def test_words_after_a_surname_are_no_person(nlp, ner):
 
 # ------------------------------------------------------------------ whole pipeline
 def test_traditional_script(nlp):
-    doc = process(nlp, "支持成都市第七中學與鄭州外國語學校合作，實施「強基計劃」，深化與臺灣地區交流。\n")
+    doc = nlp("支持成都市第七中學與鄭州外國語學校合作，實施「強基計劃」，深化與臺灣地區交流。\n")
     rec = doc_to_record(doc)
     got = {(e["text"], e["label"]) for e in rec["entities"]}
     assert ("成都市第七中學", "SCHOOL") in got
@@ -197,7 +198,7 @@ def test_hard_wrapped_spans_cross_line_breaks(nlp):
         "学与哈尔滨市第三中学开展跨区教研，完成校舍改造工程和设备更新项目。",
     ] + [line + "持续提升办学条件和教育教学质量水平" for _ in range(8)]
     text = "\n".join(lines) + "\n"
-    rec = doc_to_record(process(nlp, text))
+    rec = doc_to_record(nlp(text))
     got = {(e["text"], e["label"]) for e in rec["entities"]}
     assert ("永兴\n镇", "REGION") in got
     assert ("成都市第七中\n学", "SCHOOL") in got

@@ -103,23 +103,23 @@ def test_learn_entries_skips_context_bound_surfaces():
     assert "成都市" not in entries
 
 
-def test_learn_replaces_learnt_part(fresh):
+def test_with_learnt_adds_entries_and_leaves_the_shared_gazetteer_alone(fresh):
     rec = {"entities": [{"label": "SCHOOL", "text": "绵阳南山", "canonical": "四川省绵阳南山中学"}]}
-    fresh.learn([rec])
-    assert fresh.institution_surfaces()["绵阳南山"].canonical == "四川省绵阳南山中学"
-    fresh.learn([])
+    learnt = fresh.with_learnt(learn_entries([rec]))
+    assert learnt.institution_surfaces()["绵阳南山"].canonical == "四川省绵阳南山中学"
     assert "绵阳南山" not in fresh.institution_surfaces()
-    assert "浙师大" in fresh.institution_surfaces()            # hand-maintained entries stay
+    assert "浙师大" in learnt.institution_surfaces()            # hand-maintained entries stay
+    assert "绵阳南山" not in fresh.with_learnt([]).institution_surfaces()
 
 
 def test_learn_excluding_a_gold_document_removes_its_entries(fresh, gold_dir):
     recs = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(gold_dir.glob("*.gold.json"))}
-    fresh.learn(list(recs.values()))
-    assert fresh.institution_surfaces()["遂昌职专"].canonical == "遂昌县职业中等专业学校"
-    fresh.learn([r for k, r in recs.items() if not k.startswith("d01")])
-    assert "遂昌职专" not in fresh.institution_surfaces()
+    assert fresh.with_learnt(learn_entries(list(recs.values()))).institution_surfaces()["遂昌职专"].canonical \
+        == "遂昌县职业中等专业学校"
+    without = fresh.with_learnt(learn_entries([r for k, r in recs.items() if not k.startswith("d01")]))
+    assert "遂昌职专" not in without.institution_surfaces()
     # ...and the linker then falls back to its rules, which still get it right
-    assert fresh.link("SCHOOL", "遂昌职专", ["331123"])[1] == "遂昌县职业中等专业学校"
+    assert without.link("SCHOOL", "遂昌职专", ["331123"])[1] == "遂昌县职业中等专业学校"
 
 
 runner = CliRunner()
@@ -154,15 +154,6 @@ def test_short_form_rule_on_made_up_names():
     assert short_forms("甲乙新区", "county", auto, judge) == ["甲乙"]
     assert short_forms("和平区", "county", auto, judge) == []
     assert short_forms("内蒙古自治区", "province", auto, judge) == ["内蒙古"]
-
-
-def test_learnt_yaml_is_regenerated_from_gold(gold_dir):
-    """configs/gazetteer/learnt.yaml must be what `zhpolicy gazetteer build` makes of corpus/gold."""
-    import yaml
-    from pipeline.gazetteer import GAZ_DIR
-    recs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(gold_dir.glob("*.gold.json"))]
-    stored = yaml.safe_load((GAZ_DIR / "learnt.yaml").read_text(encoding="utf-8"))["institutions"]
-    assert stored == learn_entries(recs), "run `zhpolicy gazetteer build`"
 
 
 def test_dropped_short_forms_are_ordinary_words_of_real_counties(gaz):

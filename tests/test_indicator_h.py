@@ -69,14 +69,11 @@ def test_indicator_h_plan(run, check_indicator, text, surface, expected, exact):
 
 def test_hard_wrapped_verb_compound():
     """建成投用 (v vn p) leads the noun after the number; the wrap inside 中小学 is joined."""
-    import spacy
-
+    from conftest import bare_nlp
+    from pipeline.api import make_doc
     from pipeline.components.targets import TargetExtractor
-    from pipeline.components.tokenizer import JiebaTokenizer
-    from pipeline.nlp import make_doc
 
-    nlp = spacy.blank("xx")
-    nlp.tokenizer = JiebaTokenizer(nlp.vocab)
+    nlp = bare_nlp()
     comp = TargetExtractor()
     doc = make_doc(nlp, "实施城区学校建设攻坚行动，全年建成投用12所中\n小学，新增学位8000个。", join_wraps=True)
     comp(doc)

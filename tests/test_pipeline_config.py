@@ -1,4 +1,6 @@
 """The pipeline is assembled from configs/pipeline.cfg; stages are swappable by config."""
+import pytest
+
 from pipeline.nlp import load_gold_records, load_pipeline
 
 
@@ -8,13 +10,32 @@ def test_stages_come_from_the_config_in_data_flow_order(nlp):
 
 
 def test_config_overrides_reach_components():
-    alt = load_pipeline(overrides={"components.themes.method": "keywords", "learning.on_load": []})
-    assert alt.get_pipe("themes").method == "keywords"
-    assert not alt.get_pipe("entities").learnt
+    alt = load_pipeline(overrides={"components.themes.method": "keywords"})
+    assert alt.get_pipe("themes").method == "keywords" and alt.get_pipe("themes").model is None
 
 
-def test_names_learnt_from_gold_on_load(nlp, gold_dir):
-    learnt = nlp.get_pipe("entities").learnt
+def test_learned_state_comes_from_models_not_from_gold_at_load(nlp, gold_dir, monkeypatch):
+    """load() reads models/pipeline (zhpolicy train); it never reads corpus/gold."""
+    import pipeline.nlp as nlp_mod
+
+    monkeypatch.setattr(nlp_mod, "load_gold_records", lambda *a, **k: pytest.fail("gold read at load"))
+    loaded = load_pipeline()
+    learnt = loaded.get_pipe("entities").learnt
     gold_surfaces = {rec["text"][e["start"]:e["end"]] for rec in load_gold_records(gold_dir)
                      for e in rec["entities"] if e["label"] == "SCHOOL"}
     assert learnt and len(gold_surfaces & set(learnt)) >= len(gold_surfaces) // 2
+    untrained = load_pipeline(models=None)
+    assert not untrained.get_pipe("entities").learnt and untrained.get_pipe("themes").model is None
+
+
+def test_train_then_save_reproduces_models_exactly(tmp_path, gold_dir):
+    """zhpolicy train's steps (initialize on corpus/gold, to_disk) give the files in models/."""
+    from pipeline.nlp import PIPELINE_MODELS, save, train
+
+    nlp = train(load_pipeline(models=None), load_gold_records(gold_dir))
+    out = save(nlp, tmp_path / "pipeline")
+    for name in ("entities/learnt.json", "linker/learnt.json"):
+        assert (out / name).read_bytes() == (PIPELINE_MODELS / name).read_bytes(), name
+    again = load_pipeline(models=out)
+    assert again.get_pipe("themes").model.predict(["加强校园安全管理"]).tolist() == \
+        load_pipeline().get_pipe("themes").model.predict(["加强校园安全管理"]).tolist()

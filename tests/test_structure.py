@@ -6,17 +6,17 @@ spans come from how the text was assembled, not from the code under test."""
 from __future__ import annotations
 
 import pytest
-import spacy
 
+from conftest import bare_nlp
 from pipeline.components.chrome import ChromeMarker
 from pipeline.components.structure import StructureParser, cn_number
 from pipeline.evaluate import iou, match
-from pipeline.nlp import make_doc
+from pipeline.api import make_doc
 
 
 @pytest.fixture(scope="module")
 def run():
-    nlp = spacy.blank("xx")
+    nlp = bare_nlp()
     chrome, structure = ChromeMarker(), StructureParser()
 
     def _run(text: str, doc_id: str = "x"):

@@ -67,8 +67,8 @@ HELD_OUT = [(t, "SPECIAL") for t in SPECIAL] + [(t, "LIFELONG") for t in LIFELON
 
 
 @pytest.fixture(scope="module")
-def model():
-    return tm.load_model()
+def model(nlp):
+    return nlp.get_pipe("themes").model
 
 
 def test_rare_themes_predicted(model):
@@ -103,8 +103,7 @@ def test_shuangjian_rule_model_and_baseline(model):
     assert model.predict_themes([other])[0][0][0] != "COMPULSORY"
 
 
-def test_model_beats_baseline_on_held_out():
-    model = tm.load_model()
+def test_model_beats_baseline_on_held_out(model):
     texts = [t for t, _ in HELD_OUT]
     gold = [g for _, g in HELD_OUT]
     m_acc = np.mean([p == g for p, g in zip(model.predict(texts), gold)])
@@ -149,6 +148,20 @@ def test_missing_model_says_how_to_build(tmp_path):
         tm.load_model(tmp_path / "nope.joblib")
 
 
+def test_one_feature_path_of_sklearn_transformers(model):
+    """The model is sklearn estimators end to end: its features are one FeatureUnion whose
+    output the two logistic regressions read as they are."""
+    from sklearn.pipeline import FeatureUnion
+
+    texts = [t for t, _ in HELD_OUT[:8]]
+    assert isinstance(model.features_, FeatureUnion)
+    F = model.features_.transform(texts)
+    assert F.shape[1] == model.primary_.n_features_in_ == model.members_.estimators_[0].n_features_in_
+    P = model.predict_proba(texts)
+    cols = [list(model.classes_).index(c) for c in model.primary_.classes_]
+    assert np.allclose(P[:, cols], model.primary_.predict_proba(F))
+
+
 def test_estimator_conventions_and_unknown_codes():
     est = tm.ThemeModel(C=3.0)
     assert clone(est).get_params()["C"] == 3.0
@@ -163,7 +176,7 @@ def test_task_title():
 
 
 def _doc_with_tasks(nlp, items):
-    from pipeline.nlp import make_doc
+    from pipeline.api import make_doc
 
     text = "\n".join(t for t, _ in items)
     doc = make_doc(nlp, text)
@@ -201,19 +214,20 @@ def test_component_keywords_method_and_bad_method():
         ThemeClassifier(method="svm")
 
 
-def test_learn_is_fast_and_uses_given_records(gold_dir):
+def test_initialize_fits_on_the_given_records_only(gold_dir):
     from pipeline.components.themes import ThemeClassifier
     from pipeline.evaluate import load_gold
 
     comp = ThemeClassifier()
     records = [g for _, g in load_gold(gold_dir)]
+    examples = [type("Eg", (), {"reference": type("Ref", (), {"_": type("U", (), {"gold": records[0]})()})()})()]
     t0 = time.perf_counter()
-    comp.learn(records[:1])
+    comp.initialize(lambda: examples)
     assert time.perf_counter() - t0 < 10
     n_examples = len(tm.load_examples()[0])
     n_tasks = len(records[0]["tasks"])
     assert comp.model.primary_.n_features_in_ > 0
-    assert sum(comp.model.primary_.predict_proba(comp.model._features(["一是加强党建。"]))[0]) == pytest.approx(1.0)
+    assert sum(comp.model.predict_proba(["一是加强党建。"])[0]) == pytest.approx(1.0)
     X, y = tm.training_data(records[:1])
     assert len(X) == n_examples + n_tasks
 
@@ -227,17 +241,7 @@ def test_title_naming_two_themes_puts_first_named_first(model):
     assert b[:2] == ["SPECIAL", "LIFELONG"]
 
 
-def test_fast_linear_path_equals_sklearn_estimators(model):
-    texts = [t for t, _ in HELD_OUT]
-    F = model._features(texts)
-    P, M = model._probabilities(F)
-    cols = [list(model.classes_).index(c) for c in model.primary_.classes_]
-    assert np.allclose(P[:, cols], model.primary_.predict_proba(F))
-    assert np.allclose(M[:, model.seen_], model.members_.predict_proba(F))
-
-
-# Texts with what the batched transform must get right: whitespace runs, Latin capitals
-# (lower-cased), a lone "\r" next to the line-break separator, an empty task, a title-less task.
+# Texts with whitespace runs, Latin capitals, a lone "\r", an empty task, a title-less task.
 ODD_TEXTS = [
     "9.推进  STEM 教育\n和AI课程试点。在贵州省遵义市建设创客空间12个。",
     "二是乡村小规模学校提质\r",
@@ -248,20 +252,14 @@ ODD_TEXTS = [
 ]
 
 
-def test_batched_features_equal_sklearn_transform(model):
-    texts = [t for t, _ in HELD_OUT] + ODD_TEXTS
-    F_fast, pos, _ = model._features_fast(texts)
-    F_ref = model._features(texts)
-    assert F_fast.shape == F_ref.shape
-    assert abs(F_fast - F_ref).max() < 1e-12
+def test_keyword_scores_and_title_positions(model):
     kw = model.keywords_
-    for r, text in enumerate(texts):
-        named = {i: int(p) for i, p in enumerate(pos[r]) if p >= 0}
-        assert named == kw.title_positions(text)
-    ends = [(len(m.group(0)) if (m := tm._MARKER.match(t)) else 0) + len(tm.task_title(t)) for t in texts]
-    starts = [len(m.group(0)) if (m := tm._MARKER.match(t)) else 0 for t in texts]
-    raw, _ = kw.batch(texts, ends, starts)
-    assert np.array_equal(raw, kw.matrix(texts))
+    text = "五是特殊教育和终身教育协调发展。新建资源教室5间，开展送教上门。"
+    scores, first = kw.analyse(text)
+    codes = list(kw.codes)
+    assert first[codes.index("SPECIAL")] < first[codes.index("LIFELONG")]
+    assert scores[codes.index("SPECIAL")] >= kw.title_weight
+    assert not np.any(kw.analyse("")[0])
 
 
 def test_a_task_is_classified_alone_whatever_else_is_in_the_batch(model):

@@ -25,19 +25,19 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import srsly
 import yaml
 from spacy.language import Language
 from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc
 
 from .. import CONFIGS
-from ..extensions import init_doc
+from ..extensions import gold_records_of, init_doc
 from ..normalise import _FULLWIDTH_TABLE, to_simplified
-from .zh import Surfaces, alt as _alt
+from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tables
 
 CJK = "\u4e00-\u9fff"
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
@@ -61,31 +61,6 @@ _COUNT_WORD = re.compile("^[一二三四五六七八九十百千万两几多数\
 
 # priorities: lower wins among equally long overlapping candidates
 PRIO = {"DOCUMENT": 0, "LEARNT": 1, "SCHOOL": 2, "ORG": 3, "PROGRAMME": 4, "PERSON": 5, "REGION": 6}
-
-
-@lru_cache(maxsize=1)
-def _jieba_tables():
-    """jieba's POS tags and word frequencies, read from its dict.txt without loading jieba."""
-    from .tokenizer import jieba_tables
-
-    return jieba_tables()
-
-
-try:  # jieba's own dictionary and algorithm in Rust: the same words as jieba.lcut(HMM=False)
-    import rjieba as _rjieba
-
-    def _segment(s: str) -> list[str]:
-        return _rjieba.cut(s, hmm=False)
-except ImportError:  # pragma: no cover
-    import jieba
-
-    def _segment(s: str) -> list[str]:
-        return jieba.lcut(s, HMM=False)
-
-
-@lru_cache(maxsize=65536)
-def _cut(s: str) -> tuple[str, ...]:
-    return tuple(_segment(s)) if s else ()
 
 
 def normalise_surface(s: str) -> str:
@@ -273,6 +248,27 @@ class EntityRecognizer:
         self.learnt_quoted_pos = pos
         self.learnt_quoted_neg = neg
         self._build_automata()
+
+    # ------------------------------------------------------------------ spaCy's learned-state protocol
+    def initialize(self, get_examples, *, nlp=None) -> None:
+        """Learn the gold surfaces of the examples' records (``doc._.gold``) and nothing else."""
+        self.learn(gold_records_of(get_examples))
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "learnt.json", {"names": self.learnt,
+                                                "quoted_programmes": sorted(self.learnt_quoted_pos),
+                                                "quoted_not_named": sorted(self.learnt_quoted_neg)})
+
+    def from_disk(self, path, *, exclude=()) -> "EntityRecognizer":
+        data = srsly.read_json(Path(path) / "learnt.json")
+        self.learnt = dict(data["names"])
+        self.learnt_quoted_pos = set(data["quoted_programmes"])
+        self.learnt_quoted_neg = set(data["quoted_not_named"])
+        self._walk_cache = {}
+        self._build_automata()
+        return self
 
     # ------------------------------------------------------------------ helpers
     def _tag(self, tok: str) -> tuple[str | None, int]:

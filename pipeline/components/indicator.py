@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from .zh import CN_DIGITS as _CN_DIGITS, alt as _alt, posseg as _posseg
+from ..zh import CN_DIGITS as _CN_DIGITS, alt as _alt, posseg as _posseg
 
 _YEAR_LEAD = re.compile(r"^(?:(?:19|20)\d\d年(?:度|底|末)?|到|至)+")
 _YEAR_IN = re.compile(r"(?:19|20)\d\d年度?")

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..extensions import in_ignored, init_doc
-from ..gazetteer import Gazetteer, clean, load_gazetteer
-from .zh import Surfaces
+import srsly
+
+from ..extensions import gold_records_of, in_ignored, init_doc
+from ..gazetteer import Gazetteer, clean, learn_entries, load_gazetteer
+from ..zh import Surfaces
 
 LINKED = ("REGION", "SCHOOL", "ORG")
 # REGION mentions below county level keep their name; a bare town name (金塘) takes the full
@@ -34,7 +37,9 @@ def make_linker(nlp: Language, name: str, gazetteer: str | None):
 
 class EntityLinker:
     def __init__(self, gaz: Gazetteer | None = None):
-        self.gaz = gaz or load_gazetteer()
+        self.base = gaz or load_gazetteer()
+        self.learnt_entries: list[dict] = []
+        self.gaz = self.base
         ctx = self.gaz.config.get("context", {}) or {}
         self.head_chars = int(ctx.get("head_chars", 600))
         self.bureau_rx = re.compile(ctx.get("bureau_heads", "(教育局|人民政府)"))
@@ -42,33 +47,33 @@ class EntityLinker:
         self._short_auto = None     # full county/city names whose short form is an ordinary word
         self.school_short_names = dict(self.gaz.config.get("school_short_names") or {})
 
-    # ------------------------------------------------------------------ learning
+    # ------------------------------------------------------------------ learned state
     def learn(self, records: Sequence[dict]) -> None:
-        self.gaz.learn(records)
+        """Institutions (canonical names and context-free aliases) of gold ``records`` only."""
+        self._set_learnt(learn_entries(records))
+
+    def _set_learnt(self, entries: list[dict]) -> None:
+        self.learnt_entries = list(entries)
+        self.gaz = self.base.with_learnt(self.learnt_entries)
         self._auto = self._short_auto = None
 
-    # ------------------------------------------------------------------ context
-    def _automaton(self):
-        if self._auto is None:
-            import ahocorasick
-            a = ahocorasick.Automaton()
-            for s in self.gaz.region_surfaces():
-                if len(s) >= 2:
-                    a.add_word(s, s)
-            a.make_automaton()
-            self._auto = a
-        return self._auto
+    def initialize(self, get_examples, *, nlp=None) -> None:
+        self.learn(gold_records_of(get_examples))
 
-    def _scan(self, text: str) -> list[tuple[int, int, str]]:
-        """Leftmost-longest region surfaces in ``text``."""
-        hits = sorted(((end - len(s) + 1, end + 1, s) for end, s in self._automaton().iter(text)),
-                      key=lambda h: (h[0], -(h[1] - h[0])))
-        out, last = [], -1
-        for st, en, s in hits:
-            if st >= last:
-                out.append((st, en, s))
-                last = en
-        return out
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "learnt.json", {"institutions": self.learnt_entries})
+
+    def from_disk(self, path, *, exclude=()) -> "EntityLinker":
+        self._set_learnt(srsly.read_json(Path(path) / "learnt.json")["institutions"])
+        return self
+
+    # ------------------------------------------------------------------ context
+    def _region_names(self) -> Surfaces:
+        if self._auto is None:
+            self._auto = Surfaces(x for x in self.gaz.region_surfaces() if len(x) >= 2)
+        return self._auto
 
     def infer_context(self, doc: Doc, text: str | None = None) -> list[str]:
         """The report's own region codes, most specific first (may be empty)."""
@@ -78,7 +83,7 @@ class EntityLinker:
         strong: list[str] = []
         weak: list[str] = []
         for t in texts:
-            for st, en, s in self._scan(t):
+            for st, en, s in self._region_names().longest(t):
                 (strong if self.bureau_rx.match(t, en) else weak).append(s)
         linker = self.gaz._linker
         picked = None

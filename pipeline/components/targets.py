@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 from .. import CONFIGS
 from ..extensions import init_doc
 from .indicator import IndicatorReader
-from .zh import CN_DIGITS as _CN_DIGITS, alt as _alt
+from ..zh import CN_DIGITS as _CN_DIGITS, alt as _alt
 
 _CN_NUM = f"[{_CN_DIGITS}十百千][{_CN_DIGITS}十百千万亿]*"
 _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

@@ -1,43 +1,35 @@
-"""Segmenter: jieba words aligned to the view, as a spaCy tokenizer (cf. spacy/lang/zh).
+"""Normalise and segment: the pipeline's tokenizer, so that ``nlp(text)`` is the one way in.
 
-The words are jieba's (dictionary + DAG, no HMM), computed by ``rjieba`` (jieba's dictionary
-and algorithm in Rust, ~8x faster than ``jieba.lcut``) by default, or by ``jieba`` itself
-(``segmenter = "jieba"``).  Either way the tokens cover ``doc.text`` (the normalised view)
-exactly, with no gaps and no overlaps: every character, whitespace included, is in one token.
+``JiebaTokenizer(text)`` builds the normalised view of ``text`` (``pipeline.normalise``:
+simplified script, half-width digits, joined hard wraps, with its offset map), segments the
+view with jieba's dictionary plus the gazetteer's names (``pipeline.zh.Segmenter``), and
+returns a Doc over the view with ``doc._.view``, ``doc._.source`` and ``doc._.doc_id`` set.
+The tokens cover the view exactly, whitespace included (as ``spacy.lang.zh`` does with
+``util.get_words_and_spaces``).  :meth:`JiebaTokenizer.make` takes the source name, a doc id
+and the wrap-joining choice for one document.
 
 Domain words: the gazetteer's ``segmentation_words()`` (region names and short forms,
-hand-kept institution names and aliases) are added to the segmenter's dictionary so names are not
-split (``景宁畲族自治县``, ``丽水职高``).  A word's frequency is never *lowered*: it is
-``max(gazetteer frequency, the frequency the word needs to beat its own split)``, because a
-user word's frequency replaces the dictionary's own.  jieba only ever joins runs of
-``[CJK a-z A-Z 0-9 + # & . _ % -]``, so a name holding other characters (``城西学校(初中部)``,
-a ``“…”`` inside a name) would still be cut at them; those few words are joined afterwards by
-one compiled regex (half- and full-width brackets alike), where the match starts and ends on
-token boundaries.
+hand-kept institution names and aliases) are user words, so names are not split
+(``景宁畲族自治县``, ``丽水职高``).  jieba only ever joins runs of ``[CJK a-z A-Z 0-9 + # & . _ %
+-]``, so a name holding other characters (``城西学校(初中部)``, a ``“…”`` inside a name) is joined
+afterwards by one compiled regex (half- and full-width brackets alike), where the match starts
+and ends on token boundaries.  Only the hand-kept gazetteer is used, never names learnt from
+gold: segmentation must not depend on the annotated corpus.
 
 Config (``[nlp.tokenizer]`` in ``configs/pipeline.cfg``)::
 
     @tokenizers = "zhpolicy.JiebaTokenizer.v1"
-    segmenter = "rjieba"          # or "jieba"
     gazetteer_words = true        # add the gazetteer's words to the dictionary
+    join_wraps = null             # null: detect hard-wrapped (PDF) text; true/false: force
 
 Docs are :class:`ViewDoc`: ``doc.text`` returns the view string itself instead of joining
-every token again on each access.
-
-Only the gazetteer's hand-kept words are used (regions, countries, ``institutions.yaml``), not
-the institution names learnt from the gold files (``learnt.yaml``): segmentation must not
-depend on the annotated corpus (under leave-one-out, a held-out report's own school names
-would be in the dictionary).  Leave-one-out scores are the same with or without them (the
-entity stage learns names itself, leave-one-out safe).
-
-Serialisation (``to_bytes``/``from_bytes``/``to_disk``/``from_disk``) stores the settings and
-the user-word list, so a saved pipeline segments the same way without the gazetteer.
+every token again on each access.  Serialisation (``to_disk``/``from_disk``, ``to_bytes``/
+``from_bytes``) stores the settings and the user words, so a saved pipeline segments the same way
+without reading the gazetteer; the segmenter is built on first use.
 """
 from __future__ import annotations
 
 import copyreg
-import functools
-import hashlib
 import re
 from pathlib import Path
 from typing import Iterable
@@ -48,10 +40,12 @@ from spacy.tokens import Doc
 from spacy.tokens import doc as _doc_module
 from spacy.vocab import Vocab
 
-SEGMENTERS = ("rjieba", "jieba")
-# the characters jieba (and jieba-rs) keep together in one block; others always cut
-_JIEBA_BLOCK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9+#&._%\-]+")
-_CACHE: dict[tuple, "_Segmenter"] = {}
+from ..extensions import init_doc
+from ..normalise import normalise
+from ..record import make_doc_id
+from ..zh import JIEBA_BLOCK, Segmenter
+
+_SEGMENTERS: dict[tuple, "_Words"] = {}
 
 
 def _width_class(ch: str) -> str:
@@ -73,38 +67,21 @@ def _twin(ch: str) -> str:
     return ch
 
 
-class _Segmenter:
-    """One dictionary (base + user words) and the ``cut`` that uses it."""
+class _Words:
+    """The words of a text: the segmenter with the user words, then the odd names joined."""
 
-    def __init__(self, kind: str, words: list[tuple[str, int]]):
-        if kind not in SEGMENTERS:
-            raise ValueError(f"unknown segmenter {kind!r}; choose one of {SEGMENTERS}")
-        self.kind = kind
-        if kind == "rjieba":
-            import rjieba
-
-            seg = rjieba.Jieba()
-            for w, f in words:
-                seg.add_word(w, max(int(f), seg.suggest_freq(w)), None)
-            self.cut = lambda text: seg.cut(text, hmm=False)
-        else:
-            import jieba
-
-            seg = jieba.Tokenizer()
-            seg.initialize()
-            for w, f in words:
-                seg.add_word(w, max(int(f), seg.suggest_freq(w, tune=False)))
-            self.cut = lambda text: seg.lcut(text, HMM=False)
+    def __init__(self, words: list[tuple[str, int]]):
+        self.segmenter = Segmenter(words)
         # names jieba cannot keep whole by itself (they hold a character outside its blocks)
-        odd = sorted({w for w, _ in words if not _JIEBA_BLOCK.fullmatch(w) and not any(c.isspace() for c in w)},
+        odd = sorted({w for w, _ in words if not JIEBA_BLOCK.fullmatch(w) and not any(c.isspace() for c in w)},
                      key=lambda w: (-len(w), w))
         # a lookahead on the possible first characters lets the regex skip most positions fast
         first = "".join(sorted({re.escape(c) for w in odd for c in {w[0], _twin(w[0])}}))
         self.join_re = (re.compile(f"(?=[{first}])(?:" + "|".join("".join(map(_width_class, w)) for w in odd) + ")")
                         if odd else None)
 
-    def words(self, text: str) -> list[str]:
-        words = self.cut(text)
+    def __call__(self, text: str) -> list[str]:
+        words = self.segmenter.cut(text)
         if self.join_re is not None:
             words = self._join(text, words)
         return words
@@ -128,57 +105,22 @@ class _Segmenter:
         return out
 
 
-def get_segmenter(kind: str, words: Iterable[tuple[str, int]]) -> _Segmenter:
-    """The segmenter for (kind, words), built once per process."""
-    words = sorted((str(w), int(f)) for w, f in words if w)
-    key = (kind, hashlib.sha1(repr(words).encode("utf-8")).hexdigest())
-    if key not in _CACHE:
-        _CACHE[key] = _Segmenter(kind, words)
-    return _CACHE[key]
+def _words_for(user_words: list[tuple[str, int]]) -> _Words:
+    """One segmenter per distinct user-word list and process (building one takes ~0.3 s)."""
+    key = tuple(user_words)
+    if key not in _SEGMENTERS:
+        _SEGMENTERS[key] = _Words(list(user_words))
+    return _SEGMENTERS[key]
 
 
-def gazetteer_words(learnt: bool = True) -> list[tuple[str, int]]:
-    """The gazetteer's segmentation words; ``learnt=False`` leaves out the institution names
-    that only the corpus-learnt entries (``learnt.yaml``, or the gazetteer's last ``learn``)
-    give, keeping regions, countries and the hand-kept ``institutions.yaml``."""
+def gazetteer_words() -> list[tuple[str, int]]:
+    """The hand-kept gazetteer's segmentation words (regions, countries, ``institutions.yaml``)."""
     from ..gazetteer import load_gazetteer
 
     gaz = load_gazetteer()
-    words = gaz.segmentation_words()
-    if learnt:
-        return words
     regions, inst = gaz.region_surfaces(), gaz.institution_surfaces()
-    return [(w, f) for w, f in words
-            if w in regions or w not in inst or inst[w].source == "institutions.yaml"]
-
-
-@functools.lru_cache(maxsize=1)
-def jieba_tables() -> tuple[dict[str, str], dict[str, int]]:
-    """(word -> POS tag, word -> frequency) of jieba's main dictionary, the same entries as
-    ``jieba.posseg.dt.word_tag_tab`` and the non-zero ones of ``jieba.dt.FREQ``, read from its
-    ``dict.txt`` without importing or initialising ``jieba`` (which costs ~1 s of dictionary
-    and model loading, twice with posseg).  Empty tables if jieba's files are not installed."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("jieba")
-    locs = list(spec.submodule_search_locations or ()) if spec else []
-    path = Path(locs[0]) / "dict.txt" if locs else None
-    tags: dict[str, str] = {}
-    freq: dict[str, int] = {}
-    if path is None or not path.exists():
-        return tags, freq
-    data = path.read_text(encoding="utf-8")
-    fields = data.split()
-    if len(fields) == 3 * data.count("\n") and len(fields) % 3 == 0:   # "word freq tag" lines
-        words = fields[0::3]
-        return dict(zip(words, fields[2::3])), dict(zip(words, map(int, fields[1::3])))
-    for line in data.splitlines():
-        parts = line.split()
-        if len(parts) >= 2:
-            freq[parts[0]] = int(parts[1])
-            if len(parts) >= 3:
-                tags[parts[0]] = parts[2]
-    return tags, freq
+    return sorted((w, f) for w, f in gaz.segmentation_words()
+                  if w in regions or w not in inst or inst[w].source == "institutions.yaml")
 
 
 class ViewDoc(Doc):
@@ -202,21 +144,38 @@ copyreg.pickle(ViewDoc, _doc_module.pickle_doc)  # pickles (to workers) as a pla
 
 
 class JiebaTokenizer:
-    def __init__(self, vocab: Vocab, segmenter: str = "rjieba", use_gazetteer: bool = True,
-                 user_words: Iterable[tuple[str, int]] | None = None):
+    def __init__(self, vocab: Vocab, use_gazetteer: bool = True,
+                 user_words: Iterable[tuple[str, int]] | None = None, join_wraps: bool | None = None):
         self.vocab = vocab
-        self.segmenter = segmenter
         self.use_gazetteer = use_gazetteer
-        if user_words is None:
-            user_words = gazetteer_words(learnt=False) if use_gazetteer else []
-        self.user_words = [(w, int(f)) for w, f in user_words]
-        self._seg = get_segmenter(segmenter, self.user_words)
+        self.join_wraps = join_wraps
+        self._user_words = None if user_words is None else [(str(w), int(f)) for w, f in user_words]
+
+    @property
+    def user_words(self) -> list[tuple[str, int]]:
+        if self._user_words is None:
+            self._user_words = gazetteer_words() if self.use_gazetteer else []
+        return self._user_words
+
+    def words(self, text: str) -> list[str]:
+        """The segmenter's words of ``text`` (already normalised)."""
+        return _words_for(self.user_words)(text)
 
     def __call__(self, text: str) -> Doc:
-        words = self._seg.words(text)
+        return self.make(text)
+
+    def make(self, text: str, source: str = "<text>", doc_id: str | None = None,
+             join_wraps: bool | None = None) -> Doc:
+        """The Doc of one document's ``text`` (as read from ``source``): normalised, segmented,
+        no component run yet.  ``join_wraps`` overrides the tokenizer's setting."""
+        view = normalise(text, join_wraps=self.join_wraps if join_wraps is None else join_wraps)
+        words = self.words(view.text)
         doc = ViewDoc(self.vocab, words=words, spaces=[False] * len(words))
-        doc._view_text = text
-        return doc
+        doc._view_text = view.text
+        doc._.view = view
+        doc._.source = source
+        doc._.doc_id = doc_id or make_doc_id(source, text)
+        return init_doc(doc)
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:
@@ -224,14 +183,13 @@ class JiebaTokenizer:
 
     # serialisation, as spacy.lang.zh.ChineseTokenizer
     def _cfg(self) -> dict:
-        return {"segmenter": self.segmenter, "use_gazetteer": self.use_gazetteer,
+        return {"use_gazetteer": self.use_gazetteer, "join_wraps": self.join_wraps,
                 "user_words": [list(x) for x in self.user_words]}
 
     def _set(self, cfg: dict) -> "JiebaTokenizer":
-        self.segmenter = cfg.get("segmenter", self.segmenter)
         self.use_gazetteer = cfg.get("use_gazetteer", self.use_gazetteer)
-        self.user_words = [(w, int(f)) for w, f in cfg.get("user_words", [])]
-        self._seg = get_segmenter(self.segmenter, self.user_words)
+        self.join_wraps = cfg.get("join_wraps", self.join_wraps)
+        self._user_words = [(w, int(f)) for w, f in cfg.get("user_words", [])]
         return self
 
     def to_bytes(self, **kwargs) -> bytes:
@@ -250,8 +208,8 @@ class JiebaTokenizer:
 
 
 @spacy.registry.tokenizers("zhpolicy.JiebaTokenizer.v1")
-def create_tokenizer(segmenter: str = "rjieba", gazetteer_words: bool = True):
+def create_tokenizer(gazetteer_words: bool = True, join_wraps: bool | None = None):
     def make(nlp):
-        return JiebaTokenizer(nlp.vocab, segmenter=segmenter, use_gazetteer=gazetteer_words)
+        return JiebaTokenizer(nlp.vocab, use_gazetteer=gazetteer_words, join_wraps=join_wraps)
 
     return make

