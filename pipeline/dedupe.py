@@ -25,7 +25,7 @@ from collections import defaultdict
 import numpy as np
 
 from .components.chrome import ChromeMarker, body_text
-from .normalise import _FULLWIDTH_TABLE, to_simplified
+from .normalise import normalise_chars
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -67,7 +67,7 @@ class NearDuplicateIndex:
         punctuation."""
         if self._marker is None:
             self._marker = ChromeMarker()
-        view = to_simplified(text).translate(_FULLWIDTH_TABLE)
+        view = normalise_chars(text)
         return _NOT_WORD.sub("", body_text(view, self._marker))
 
     def fingerprint(self, body: str) -> tuple[str, np.ndarray] | None:

@@ -7,9 +7,11 @@ view span ``[s, e)`` maps back with :meth:`View.to_text`.
 """
 from __future__ import annotations
 
-import re
+import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from .patterns import LINE_FINAL, LINE_OPENER, STOP_OR_SEMICOLON
 
 # Full-width forms FF01-FF5E map to ASCII 21-7E; U+3000 (ideographic space) to a space.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}          # digits
@@ -19,13 +21,6 @@ _FULLWIDTH.update({0xFF0E: ord("."), 0xFF05: ord("%"), 0xFF0B: ord("+"), 0xFF0D:
                    0xFF5E: ord("~"), 0xFF0F: ord("/"), 0xFF1D: ord("="), 0xFF1C: ord("<"),
                    0xFF1E: ord(">")})
 _FULLWIDTH_TABLE = str.maketrans({chr(k): chr(v) for k, v in _FULLWIDTH.items()})
-
-_SENTENCE_END = set("。！？；：…!?;:」』”）)】")
-_MARKER_START = re.compile(
-    r"[ \t\u3000]*(?:[一二三四五六七八九十]+[、是]|第[一二三四五六七八九十]+[，,、是]|"
-    r"[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[①-⑳]|[-—]\s*\d+\s*[-—])"
-)
-
 
 @lru_cache(maxsize=1)
 def _t2s():
@@ -49,6 +44,27 @@ def to_simplified(text: str) -> str:
     return "".join(out)
 
 
+def normalise_chars(text: str) -> str:
+    """Simplified script and half-width digits, letters and number signs; the same length."""
+    return to_simplified(text).translate(_FULLWIDTH_TABLE)
+
+
+def split_at_joins(lines: list[tuple[int, int]], text: str, joins: list[int] | None) -> list[tuple[int, int]]:
+    """Lines of the view ``text`` as the original had them: a line that holds joined wraps
+    (``View.joins``) and no sentence end is cut back at the joins."""
+    if not joins:
+        return lines
+    out = []
+    for s, e in lines:
+        i, j = bisect.bisect_right(joins, s), bisect.bisect_left(joins, e)
+        if i == j or STOP_OR_SEMICOLON.search(text, s, e):
+            out.append((s, e))
+            continue
+        cuts = [s, *joins[i:j], e]
+        out.extend((a, b) for a, b in zip(cuts, cuts[1:]) if b > a)
+    return out
+
+
 def is_hard_wrapped(text: str) -> bool:
     """True when most non-empty lines are long and end mid-sentence (PDF-extracted text)."""
     lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
@@ -57,7 +73,7 @@ def is_hard_wrapped(text: str) -> bool:
     long = [ln for ln in lines if len(ln) >= 20]
     if len(long) < 0.4 * len(lines):
         return False
-    mid = sum(1 for ln in long if ln[-1] not in _SENTENCE_END)
+    mid = sum(1 for ln in long if ln[-1] not in LINE_FINAL)
     return mid >= 0.4 * len(long)
 
 
@@ -80,14 +96,12 @@ class View:
 
     def to_view(self, pos: int) -> int:
         """The first view index whose source index is >= pos (for mapping gold offsets)."""
-        import bisect
-
         return bisect.bisect_left(self.offsets, pos)
 
 
 def normalise(text: str, *, join_wraps: bool | None = None) -> View:
     """Build the view of ``text``.  ``join_wraps=None`` detects hard-wrapped text."""
-    view = to_simplified(text).translate(_FULLWIDTH_TABLE)
+    view = normalise_chars(text)
     if join_wraps is None:
         join_wraps = is_hard_wrapped(text)
     if not join_wraps:
@@ -107,9 +121,9 @@ def normalise(text: str, *, join_wraps: bool | None = None) -> View:
         stripped = line.rstrip()
         join = (
             len(stripped) >= 15
-            and stripped[-1] not in _SENTENCE_END
+            and stripped[-1] not in LINE_FINAL
             and nxt.strip() != ""
-            and not _MARKER_START.match(nxt)
+            and not LINE_OPENER.match(nxt)
             and not nxt.startswith(("\u3000", "  "))
         )
         if join:

@@ -25,12 +25,10 @@ from __future__ import annotations
 import json
 import platform
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
-import yaml
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -41,6 +39,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from . import CONFIGS
 from .patterns import TASK_MARKER
+from .settings import ConfigError, read_config
 from .zh import Surfaces
 
 FORMAT_VERSION = 2
@@ -51,18 +50,11 @@ _TITLE_END = re.compile(r"[。；;！!？?\n]|[:：](?!\d)")
 
 
 # ------------------------------------------------------------------ configuration
-@lru_cache(maxsize=8)
-def _load_yaml(path: str, mtime: float) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
-
-
 def load_config(path: Path | str | None = None) -> dict:
     """``configs/themes.yaml`` (cached while the file is unchanged)."""
-    p = Path(path or DEFAULT_CONFIG)
-    cfg = _load_yaml(str(p), p.stat().st_mtime)
+    cfg = read_config(path, "themes.yaml")
     if not cfg.get("themes"):
-        raise ValueError(f"{p}: no 'themes' section")
+        raise ConfigError(f"{path or DEFAULT_CONFIG}: no 'themes' section")
     return cfg
 
 
@@ -72,8 +64,7 @@ def theme_codes(config: dict | None = None) -> tuple[str, ...]:
 
 def load_examples(path: Path | str | None = None) -> tuple[list[str], list[list[str]]]:
     """Texts and ordered theme lists of ``configs/theme_examples.yaml``."""
-    p = Path(path or DEFAULT_EXAMPLES)
-    data = _load_yaml(str(p), p.stat().st_mtime)
+    data = read_config(path, "theme_examples.yaml")
     items = data.get("examples") or []
     return [str(x["text"]) for x in items], [list(x["themes"]) for x in items]
 

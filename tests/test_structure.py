@@ -9,7 +9,8 @@ import pytest
 
 from conftest import bare_nlp
 from pipeline.components.chrome import ChromeMarker
-from pipeline.components.structure import StructureParser, cn_number
+from pipeline.components.structure import StructureParser
+from pipeline.patterns import cn_number
 from pipeline.evaluate import iou, match
 from pipeline.api import make_doc
 

@@ -20,27 +20,17 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import CONFIGS
 from ..extensions import init_doc
+from ..normalise import split_at_joins
+from ..patterns import LINE, STOP_OR_SEMICOLON
+from ..settings import read_config
 
-_LINE = re.compile(r"[^\n]+")
 _SPACE = re.compile(r"\s+")
-_SENTENCE = re.compile(r"[。！？；]")
 _CLAUSE_OR_YEAR = re.compile(r"[。！？；，,]|(?:19|20)\d\d|〔")
 _NOT_NAV = re.compile(r"[\d，,（）()《》“”]")
-
-
-@lru_cache(maxsize=4)
-def load_config(path: str | None = None) -> dict:
-    p = Path(path) if path else CONFIGS / "structure.yaml"
-    return yaml.safe_load(p.read_text(encoding="utf-8"))
 
 
 def _alt(patterns: list[str]) -> str:
@@ -54,7 +44,7 @@ def make_chrome(nlp: Language, name: str, config_path: str | None):
 
 class ChromeMarker:
     def __init__(self, config_path: str | None = None):
-        cfg = load_config(config_path)["chrome"]
+        cfg = read_config(config_path, "structure.yaml", "chrome")
         lead = r"^[ \t\u3000\xa0]*"
         self.line_start = re.compile(lead + _alt(cfg["line_start"]))
         self.line_contains = re.compile(_alt(cfg["line_contains"]))
@@ -88,7 +78,7 @@ class ChromeMarker:
         positions where a hard wrap of the original text was joined: a joined line with no
         sentence end in it (a page head or foot glued together: logo + navigation +
         breadcrumb, or footer lines) is judged line by line as the original had it."""
-        lines = split_joined([(m.start(), m.end()) for m in _LINE.finditer(text)], text, breaks)
+        lines = split_at_joins([(m.start(), m.end()) for m in LINE.finditer(text)], text, breaks)
         dups = self.duplicates(text, lines)
         out = [dict(r) for r in dups]
         di = 0
@@ -96,7 +86,7 @@ class ChromeMarker:
         head = True          # still above the first body sentence
         last_sentence = -1   # below the last body sentence: the page foot
         for k in range(len(lines) - 1, -1, -1):
-            if _SENTENCE.search(text, *lines[k]):
+            if STOP_OR_SEMICOLON.search(text, *lines[k]):
                 last_sentence = lines[k][0]
                 break
         for s, e in lines:
@@ -115,7 +105,7 @@ class ChromeMarker:
                     chrome.append([s + a, s + b, False])
                 # a block that ends inside a kept line (chrome tail) is never extended
                 chrome[-1][2] = b < len(line.rstrip())
-            elif head and _SENTENCE.search(line):
+            elif head and STOP_OR_SEMICOLON.search(line):
                 head = False
         if chrome:
             self._extend_over_logo(text, lines, chrome[0])
@@ -144,7 +134,7 @@ class ChromeMarker:
         end = len(line.rstrip())
         if self.page.match(line):
             return lead, end
-        if self.line_start.match(line) or (len(stripped) <= 160 and not _SENTENCE.search(stripped)
+        if self.line_start.match(line) or (len(stripped) <= 160 and not STOP_OR_SEMICOLON.search(stripped)
                                            and self.line_contains.search(line)):
             return lead, end
         f = self.file_link.match(line)
@@ -155,7 +145,7 @@ class ChromeMarker:
             return (lead if not line[:m.start()].strip() else m.start()), end
         if self._is_nav(stripped, head or foot):
             return lead, end
-        if head and len(stripped) <= self.site_max and not _SENTENCE.search(stripped) \
+        if head and len(stripped) <= self.site_max and not STOP_OR_SEMICOLON.search(stripped) \
                 and self.site_end.search(stripped):
             return lead, end
         if head and len(stripped) <= self.site_max * 2 and "|" in stripped:
@@ -165,7 +155,7 @@ class ChromeMarker:
         return None
 
     def _is_nav(self, stripped: str, head: bool) -> bool:
-        if _SENTENCE.search(stripped) or _NOT_NAV.search(stripped):
+        if STOP_OR_SEMICOLON.search(stripped) or _NOT_NAV.search(stripped):
             return False
         sep = self.nav_sep_bar if ("|" in stripped or "｜" in stripped) else self.nav_sep
         items = [x for x in sep.split(stripped) if x]
@@ -186,7 +176,7 @@ class ChromeMarker:
         changed sentence) are tolerated; beyond that the run ends and the pending lines are
         looked at again as the possible start of a new run."""
         if lines is None:
-            lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
+            lines = [(m.start(), m.end()) for m in LINE.finditer(text)]
         keyed, line_of = [], []          # content lines only (long enough to compare)
         for i, (s, e) in enumerate(lines):
             key = _SPACE.sub("", text[s:e])
@@ -252,22 +242,6 @@ class ChromeMarker:
         if i not in done:
             done.add(i)
             occ.setdefault(key, []).append(i)
-
-
-def split_joined(lines: list[tuple[int, int]], text: str, breaks: list[int] | None):
-    """Split the lines that hold joined wraps (``View.joins``) and no sentence end back into
-    the original's lines."""
-    if not breaks:
-        return lines
-    out = []
-    for s, e in lines:
-        i, j = bisect.bisect_right(breaks, s), bisect.bisect_left(breaks, e)
-        if i == j or _SENTENCE.search(text, s, e):
-            out.append((s, e))
-            continue
-        cuts = [s, *breaks[i:j], e]
-        out.extend((a, b) for a, b in zip(cuts, cuts[1:]) if b > a)
-    return out
 
 
 def body_text(text: str, marker: ChromeMarker | None = None) -> str:

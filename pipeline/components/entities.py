@@ -36,7 +36,7 @@ from spacy.tokens import Doc
 
 from .. import CONFIGS
 from ..extensions import gold_records_of, init_doc
-from ..normalise import _FULLWIDTH_TABLE, to_simplified
+from ..normalise import normalise_chars
 from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tables
 
 CJK = "\u4e00-\u9fff"
@@ -65,7 +65,7 @@ PRIO = {"DOCUMENT": 0, "LEARNT": 1, "SCHOOL": 2, "ORG": 3, "PROGRAMME": 4, "PERS
 
 def normalise_surface(s: str) -> str:
     """A gold surface as it appears in the view: simplified, half-width, wraps removed."""
-    return to_simplified(s).translate(_FULLWIDTH_TABLE).replace("\n", "").replace("\r", "")
+    return normalise_chars(s).replace("\n", "").replace("\r", "")
 
 
 @Language.factory("zhpolicy_entities", default_config={"config": None})

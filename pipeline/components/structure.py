@@ -39,58 +39,19 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..extensions import init_doc
-from .chrome import load_config, split_joined
+from ..patterns import (CLAUSE_BREAK, CN_DATE, DATE, FULL_STOP, LEAD_SPACE, LINE, LIST_MARKER, MARKER_STYLES,
+                        YEAR, cn_number, cn_year)
+from ..normalise import split_at_joins
+from ..settings import read_config
 
-_CN = "一二三四五六七八九十"
-_LEAD = r"[ \t\u3000\xa0]*"
-_MARKER = re.compile(
-    rf"^{_LEAD}(?P<m>"
-    rf"(?P<cn_dun>[{_CN}]{{1,3}})(?:、|[．.](?!\d))(?![{_CN}]{{1,2}}(?:年级|等奖|级|类|批|期|、))"
-    rf"|[（(](?P<cn_paren>[{_CN}]{{1,3}})[)）]"
-    rf"|(?P<cn_shi>[{_CN}]{{1,3}})是(?=\S)"
-    rf"|第(?P<di>[{_CN}]{{1,3}})(?:[，,、：:]|是)"
-    rf"|(?P<ar_dot>\d{{1,2}})[.．](?!\d)"
-    rf"|(?P<ar_dun>\d{{1,2}})、"
-    rf"|[（(](?P<ar_paren>\d{{1,2}})[)）]"
-    rf"|(?P<ar_half>\d{{1,2}})[)）]"
-    rf"|(?P<circ>[①-⑳])"
-    rf"|(?P<paren_circ>[⑴-⒇])"
-    rf"|(?P<dot_circ>[⒈-⒛])"
-    rf")[ \t\u3000]*",
-    re.M)
-_STYLES = ("cn_dun", "cn_paren", "cn_shi", "di", "ar_dot", "ar_dun", "ar_paren", "ar_half", "circ",
-           "paren_circ", "dot_circ")
 # a row of a flattened table: a number, then >= 2 more cells separated by spaces/tabs/bars
-_ROW = re.compile(rf"^{_LEAD}(?P<n>\d{{1,3}})(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
+_ROW = re.compile(rf"^{LEAD_SPACE}(?P<n>\d{{1,3}})(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
                   r"(?P<rest>[^\s|｜。][^\n。]*?(?:(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
                   r"[^\s|｜][^\n。]*?){1,})[ \t\u3000]*$", re.M)
 _CELL_SPLIT = re.compile(r"[ \t\u3000]*[|｜][ \t\u3000]*|[ \t\u3000]+")
-_LINE = re.compile(r"[^\n]+")
-_YEAR = re.compile(r"((?:19|20)\d\d)年")
-_SENT_END = re.compile(r"[。！？]")
-_CLAUSE = re.compile(r"[。！？，,；;]")
 _TITLE_END = re.compile(r"[。！？\n]")
-_DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_CN_DIGIT.update({"零": 0, "○": 0})
-
-
-def cn_number(s: str) -> int | None:
-    """一 -> 1, 十二 -> 12, 二十 -> 20, 二十三 -> 23; digits pass through."""
-    for first, last in (("①", "⑳"), ("⑴", "⒇"), ("⒈", "⒛")):
-        if s and first <= s[0] <= last:
-            return ord(s[0]) - ord(first) + 1
-    if s.isascii() and s.isdigit():
-        return int(s)
-    if not s or any(c not in _CN for c in s):
-        return None
-    if "十" not in s:
-        return _CN_DIGIT.get(s) if len(s) == 1 else None
-    tens, _, ones = s.partition("十")
-    t = _CN_DIGIT.get(tens, 0) if tens else 1
-    o = _CN_DIGIT.get(ones, 0) if ones else 0
-    return t * 10 + o
+_NON_SPACE = re.compile(r"\S")
+_PARA_END = re.compile(r"[。！？；：:!?;…”」』）)]\s*$")
 
 
 @Language.factory("zhpolicy_structure", default_config={"config_path": None})
@@ -100,7 +61,7 @@ def make_structure(nlp: Language, name: str, config_path: str | None):
 
 class StructureParser:
     def __init__(self, config_path: str | None = None):
-        cfg = load_config(config_path)["structure"]
+        cfg = read_config(config_path, "structure.yaml", "structure")
         self.title_kind = re.compile(cfg["title_kind"])
         self.summary_cue = re.compile(cfg["summary_cues"])
         self.plan_cue = re.compile(cfg["plan_cues"])
@@ -117,12 +78,12 @@ class StructureParser:
         init_doc(doc)
         text = doc.text
         ignored = sorted(doc._.ignored or [], key=lambda r: r["start"])
-        lines = [(m.start(), m.end()) for m in _LINE.finditer(text)
+        lines = [(m.start(), m.end()) for m in LINE.finditer(text)
                  if m.group().strip() and not _inside(ignored, m.start(), m.end())]
         # the title is looked for in the original's lines: joining a PDF's hard wraps may
         # have glued the title to the date line below it
         joins = doc._.view.joins if doc._.view is not None else None
-        meta, title_line = self.meta(text, split_joined(lines, text, joins))
+        meta, title_line = self.meta(text, split_at_joins(lines, text, joins))
         doc._.meta = meta
         headings = self.part_headings(text, lines, title_line)
         doc._.parts = self.parts(text, headings, meta.get("title"))
@@ -143,8 +104,8 @@ class StructureParser:
         cands = []
         for s, e in lines[:60]:
             line = text[s:e].strip()
-            if 6 <= len(line) <= 80 and not _SENT_END.search(line) and _YEAR.search(line) \
-                    and self.title_kind.search(line) and not _MARKER.match(line):
+            if 6 <= len(line) <= 80 and not FULL_STOP.search(line) and YEAR.search(line) \
+                    and self.title_kind.search(line) and not LIST_MARKER.match(line):
                 cands.append((s, e, line))
         if cands:
             plain = [c for c in cands if not re.search(r"关于.{0,40}的?通知$", c[2])]
@@ -154,29 +115,29 @@ class StructureParser:
         elif lines:
             for s, e in lines[:10]:
                 line = text[s:e].strip()
-                if 4 <= len(line) <= 60 and not _CLAUSE.search(line):
+                if 4 <= len(line) <= 60 and not CLAUSE_BREAK.search(line):
                     title, title_line = line, (s, e)
                     break
         date = None
         for s, e in lines[:80]:
             m = self.date_cue.search(text, s, e)
             if m:
-                d = _DATE.search(text, m.end(), e)
+                d = DATE.search(text, m.end(), e)
                 if d:
                     date = _iso(*d.groups())
                     break
         if date is None:
             for s, e in lines:
                 line = text[s:e].strip()
-                if len(line) > 40 or _SENT_END.search(line):
+                if len(line) > 40 or FULL_STOP.search(line):
                     continue
-                d = _DATE.search(line)
+                d = DATE.search(line)
                 if d and (d.start() > 0 or line.endswith("日") or len(line) <= 12):
                     date = _iso(*d.groups())
                     break
-                c = _CN_DATE.search(line)
+                c = CN_DATE.search(line)
                 if c:
-                    y = "".join(str(_CN_DIGIT[ch]) for ch in c.group(1))
+                    y = cn_year(c.group(1))
                     date = _iso(y, cn_number(c.group(2)), cn_number(c.group(3)))
                     break
         publisher = None
@@ -186,7 +147,7 @@ class StructureParser:
                 publisher = m.group("v")
                 break
         if title:
-            y = _YEAR.search(title)
+            y = YEAR.search(title)
             prefix = title[:y.start()] if y else ""
             prefix = re.sub(r"关于(印发)?$", "", prefix)
             if prefix and self.org_suffix.search(prefix) and \
@@ -202,15 +163,15 @@ class StructureParser:
             if title_line and s == title_line[0]:
                 continue
             raw = text[s:e]
-            m = _MARKER.match(raw)
+            m = LIST_MARKER.match(raw)
             line = raw[m.end():] if m else raw.strip()
             line = line.strip()
-            if not line or len(line) > self.part_max or _CLAUSE.search(line):
+            if not line or len(line) > self.part_max or CLAUSE_BREAK.search(line):
                 continue
             su, pl = self.summary_cue.search(line), self.plan_cue.search(line)
             if bool(su) == bool(pl) or not (m or self.part_strong.search(line)):
                 continue
-            y = _YEAR.search(line)
+            y = YEAR.search(line)
             out.append((s + len(raw) - len(raw.lstrip()), "summary" if su else "plan",
                         int(y.group(1)) if y else None, bool(m)))
         return out
@@ -223,7 +184,7 @@ class StructureParser:
                 tkind = "summary" if su else "plan"
             elif su and pl:              # 2023年工作总结和2024年工作打算: the first named comes first
                 first_kind = "summary" if su.start() < pl.start() else "plan"
-            y = _YEAR.search(title)
+            y = YEAR.search(title)
             tyear = int(y.group(1)) if y else None
         n = len(text)
         if not headings:
@@ -261,11 +222,11 @@ class StructureParser:
         """Marker items (paragraph starts) and table-header positions."""
         items = []
         line_starts = {s for s, _ in lines}
-        for m in _MARKER.finditer(text):
+        for m in LIST_MARKER.finditer(text):
             if m.start() not in line_starts:
                 continue
-            style = m.lastgroup if m.lastgroup in _STYLES else next(
-                g for g in _STYLES if m.group(g) is not None)
+            style = m.lastgroup if m.lastgroup in MARKER_STYLES else next(
+                g for g in MARKER_STYLES if m.group(g) is not None)
             items.append({"style": style, "start": m.start("m"), "body": m.end(),
                           "num": cn_number(m.group(style))})
         # flattened table rows: >= 2 numbered rows with the same number of cells in a block
@@ -438,7 +399,7 @@ class StructureParser:
         if len(it["children"]) < 2:
             return False
         own = text[it["body"]:it["own_end"]].strip()
-        return 0 < len(own) <= self.heading_max and "\n" not in own and not _SENT_END.search(own)
+        return 0 < len(own) <= self.heading_max and "\n" not in own and not FULL_STOP.search(own)
 
     @staticmethod
     def _mid_sentence_break(text: str, ignored: list[dict], r: dict) -> bool:
@@ -454,7 +415,7 @@ class StructureParser:
     def _inline_item(text: str, it: dict) -> bool:
         """Title and text on the marker's line: a sentence end followed by more text."""
         first = text[it["body"]:it["own_end"]].strip().partition("\n")[0]
-        m = _SENT_END.search(first)
+        m = FULL_STOP.search(first)
         return m is not None and bool(first[m.end():].strip())
 
     def _titled_body(self, text: str, it: dict) -> bool:
@@ -462,7 +423,7 @@ class StructureParser:
         own = text[it["body"]:it["own_end"]].strip()
         first, _, rest = own.partition("\n")
         first = first.strip()
-        return bool(rest.strip()) and 0 < len(first) <= self.heading_max and not _SENT_END.search(first)
+        return bool(rest.strip()) and 0 < len(first) <= self.heading_max and not FULL_STOP.search(first)
 
     def _pure_heading(self, text: str, it: dict) -> bool:
         """A heading line (short, at most one sentence end, at its end), possibly followed by
@@ -470,7 +431,7 @@ class StructureParser:
         own = text[it["body"]:it["own_end"]].strip()
         first, _, rest = own.partition("\n")
         first = first.strip()
-        if not (0 < len(first) <= self.heading_max) or _SENT_END.search(first[:-1]):
+        if not (0 < len(first) <= self.heading_max) or FULL_STOP.search(first[:-1]):
             return False
         if not rest.strip():
             return True
@@ -509,15 +470,11 @@ def _trim(text: str, ignored: list[dict], s: int, e: int) -> int:
 
 
 def _paragraph_lines(text: str, ignored: list[dict], s: int, e: int):
-    for m in _LINE.finditer(text, s, e):
+    for m in LINE.finditer(text, s, e):
         if m.group().strip() and not _inside(ignored, m.start(), m.end()) and \
                 not _inside(ignored, m.start() + len(m.group()) - len(m.group().lstrip()),
                             m.start() + len(m.group().rstrip())):
             yield m
-
-
-_NON_SPACE = re.compile(r"\S")
-_PARA_END = re.compile(r"[。！？；：:!?;…”」』）)]\s*$")
 
 
 def _paragraph_spans(text: str, ignored: list[dict], s: int, e: int):
@@ -538,7 +495,7 @@ def _paragraph_spans(text: str, ignored: list[dict], s: int, e: int):
 
 def _all_ignored(text: str, ignored: list[dict], s: int, e: int) -> bool:
     """Every non-blank line in [s, e) lies in an ignored region."""
-    for m in _LINE.finditer(text, s, e):
+    for m in LINE.finditer(text, s, e):
         if m.group().strip() and not _inside(ignored, m.start() + len(m.group()) - len(m.group().lstrip()),
                                              m.start() + len(m.group().rstrip())):
             return False
