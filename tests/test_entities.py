@@ -243,26 +243,46 @@ def test_learnt_short_region_needs_word_boundaries(nlp):
 
 
 # ------------------------------------------------------------------ speed-ups keep results
-def test_anchored_university_search_finds_what_a_full_scan_finds(ner):
+def test_anchored_university_search_finds_what_a_full_scan_finds(nlp, ner):
     """The university abbreviations are searched only near their anchor character; that must
     give exactly the matches of a scan at every position (adjacent, overlapping and
     three-character kinds, text edges)."""
     texts = ["北师大与华东师大、西南政法大学和哈工大理工大学交流，浙海大大学生，大连理工大",
              "师大附中", "大", "云南民大体大农大医大大大", "与川农大合作，赴西农大、华农大调研"]
+    from pipeline.components.entities import _DocumentPass
+
     for t in texts:
+        reading = _DocumentPass(ner, make_doc(nlp, t))
         full = [m.span() for m in ner.re_univ_abbrev.finditer(t)]
-        assert [m.span() for m in ner._univ_matches(t)] == full
-    assert any(m.span() for m in ner._univ_matches(texts[0]))
+        assert [m.span() for m in reading._univ_matches(t)] == full
+    assert any(m.span() for m in _DocumentPass(ner, make_doc(nlp, texts[0]))._univ_matches(texts[0]))
 
 
 def test_cached_walks_follow_the_documents_regions(nlp, ner):
-    """Walk-back results are cached; the same sentence in two documents must give the same
-    entities whichever document comes first."""
+    """Walk-back results are cached per document; the same sentence in two documents must give
+    the same entities whichever document comes first."""
     a = "推进贵阳市观山湖区世纪城小学建设。"
     b = "支持兰州市城关区雁滩小学和天水市麦积区甘泉镇中心小学发展。"
     first = [ents(nlp, ner, t) for t in (a, b, a)]
     assert first[0] == first[2]
     assert labels_of(first[1], "SCHOOL")
+
+
+def test_one_component_serves_many_threads(nlp, ner):
+    """The component keeps no per-document state: 8 threads at once on different reports give
+    what each report gives alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["新野县教育局工作总结\n新野一中新校区主体完工。", "推进贵阳市观山湖区世纪城小学建设。",
+             "会同县卫健局开展校园卫生检查。", "宜阳县锦屏镇中心小学教师李春梅获评全国优秀教师。"] * 4
+    docs = [make_doc(nlp, t) for t in texts]
+    alone = [ents(nlp, ner, t) for t in texts]
+    before = dict(vars(ner))
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda d: [(d.text[e["start"]:e["end"]], e["label"])
+                                            for e in sorted(ner(d)._.entities, key=lambda e: e["start"])], docs))
+    assert together == alone
+    assert vars(ner).keys() == before.keys() and all(vars(ner)[k] is before[k] for k in before)
 
 
 # ------------------------------------------------------------------ held-out generalisation

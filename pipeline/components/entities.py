@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 import srsly
-import yaml
 from spacy.language import Language
 from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc
@@ -37,6 +36,7 @@ from spacy.tokens import Doc
 from .. import CONFIGS
 from ..extensions import gold_records_of, init_doc
 from ..normalise import normalise_chars
+from ..settings import read_config
 from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tables
 
 CJK = "\u4e00-\u9fff"
@@ -44,20 +44,11 @@ _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
 _CN_DIGITS = set("一二三四五六七八九十百千万两零〇")
 _PROG_CUT = re.compile(f"\\d+[年月日届期轮批次]|[^{CJK}A-Za-z+]")
 _VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d(?![\d.%])")
-_PROG_BAD = re.compile("改扩建|迁建|扩建|新建|维修|改造|利用|开展|盯紧|”")
-_NOT_IN_GIVEN = set("的了是在和与及等个名位年月日省市县区镇乡村校")
-_COMMON_TAGS = {"n", "v", "vn", "a", "d", "ad", "an", "p", "c", "u", "uj", "m", "f", "r", "l", "i", "b", "q"}
 _ALL_OF = re.compile("^[全各本该每我][省市县区镇乡村校]$")
 _SCHOOL_END = re.compile("(?:学校|中学|(?<!中)小学|幼儿园)$")
-_PROG_BAD_FIRST = {"各", "该", "本", "我", "其", "这", "那", "此", "每", "全市", "全县", "全区", "各地", "各级", "相关", "有关"}
-_FUNCTION_TAGS = {"f", "p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "r", "m", "y", "e", "o"}
 _CJK_RUN = re.compile(f"[{CJK}]+")
 _CJK_CHAR = re.compile(f"[{CJK}]")
-_AWARD_VERB = re.compile("荣获|获评|被评为|当选|获得")
-_SCHOOL_BAD_NEXT1 = frozenset(("生", "段", "龄", "部"))  # 中学生, 小学段, 学龄, 中学部
-_SCHOOL_BAD_NEXT2 = frozenset(("教育", "教师", "阶段", "学段", "老师", "课程", "校长"))
 _LAST_NON_CJK = re.compile(f"[^{CJK}](?=[{CJK}]*\\Z)")
-_COUNT_WORD = re.compile("^[一二三四五六七八九十百千万两几多数\\d]+[所个名位家项批类级种套间座支]$")
 
 # priorities: lower wins among equally long overlapping candidates
 PRIO = {"DOCUMENT": 0, "LEARNT": 1, "SCHOOL": 2, "ORG": 3, "PROGRAMME": 4, "PERSON": 5, "REGION": 6}
@@ -76,7 +67,7 @@ def make_entities(nlp: Language, name: str, config: str | None = None):
 class EntityRecognizer:
     def __init__(self, config_path: Path | str | None = None, use_gazetteer: bool = True):
         path = Path(config_path) if config_path else CONFIGS / "entities.yaml"
-        self.cfg = c = yaml.safe_load(path.read_text(encoding="utf-8"))
+        self.cfg = c = read_config(path, "entities.yaml")
         self.stop_words = set(c["stop_words"])
         self.stop_chars = set(c["stop_chars"]) | set("省市县区镇乡村轮期届批")
         self.stop_tags = set(c["stop_tags"])
@@ -147,6 +138,15 @@ class EntityRecognizer:
         self.prog_generic = set(c["programme_unquoted_generic"])
         self.prog_national_heads = set(c.get("programme_unquoted_national_heads") or ())
         self.prog_national_prefix = c.get("programme_national_prefix", "国家")
+        self.re_prog_bad = re.compile(_alt(c["programme_bad_words"]))
+        self.prog_bad_first = frozenset(c["programme_bad_first"])
+        self.prog_bad_endings = tuple(c["programme_bad_endings"])
+        self.region_bad_endings = tuple(c["region_bad_core_endings"])
+        self.org_short_bad_prev = frozenset(c["org_short_bad_prev"])
+        self.school_bad_next1 = frozenset(c["school_bad_next_chars"])
+        self.school_bad_next2 = frozenset(c["school_bad_next_words"])
+        self.re_count_word = re.compile(f"^[一二三四五六七八九十百千万两几多数\\d]+[{re.escape(c['count_measure_words'])}]$")
+        self.function_tags = frozenset(c["function_tags"])
         # PERSON
         self.surnames = set(c["surnames"])
         self.compound_surnames = set(c["compound_surnames"])
@@ -155,6 +155,9 @@ class EntityRecognizer:
         self.re_person_intro = re.compile(f"(?:{_alt(c['person_intro_before'])})")
         self.person_after_verbs = tuple(sorted(c["person_after_verbs"], key=len, reverse=True))
         self.person_not_given = set(c["person_not_given"])
+        self.not_in_given = frozenset(c["person_not_in_given"])
+        self.common_tags = frozenset(c["person_common_tags"])
+        self.re_award = re.compile(_alt(c["person_award_verbs"]))
         # DOCUMENT
         self.re_document = re.compile(r"《([^《》\n]{1,80})》")
         # gazetteer and learnt surfaces
@@ -165,54 +168,38 @@ class EntityRecognizer:
         if use_gazetteer:
             self._load_gazetteer()
         # nationally known short names of universities (清华, 北大), with the linking rules
-        link_cfg = yaml.safe_load((CONFIGS / "gazetteer" / "linking.yaml").read_text(encoding="utf-8")) or {}
+        link_cfg = read_config(CONFIGS / "gazetteer" / "linking.yaml", "gazetteer/linking.yaml")
         self.school_short_names = set(link_cfg.get("school_short_names") or {})
         self.learnt: dict[str, str] = {}
-        self.doc_regions: set[str] = set()
-        # _walk_back and _specific results by their arguments; valid while doc_regions and learnt are unchanged
-        self._walk_cache: dict[tuple, int | bool] = {}
-        self.tok_starts = self.tok_ends = None
         self.learnt_quoted_pos: set[str] = set()
         self.learnt_quoted_neg: set[str] = set()
-        self._region_ends: dict[int, int] = {}
         self._build_automata()
 
     # ------------------------------------------------------------------ resources
     def _load_gazetteer(self) -> None:
-        try:
-            from ..gazetteer import load_gazetteer  # type: ignore
+        from ..gazetteer import load_gazetteer
 
-            self.gaz = load_gazetteer()
-            surf = self.gaz.region_surfaces()
-            tab, freq = _jieba_tables()
-            for s in surf:
-                s = normalise_surface(s)
-                if len(s) < 2 or s in self.region_never:
-                    continue
+        self.gaz = load_gazetteer()
+        for s in self.gaz.region_surfaces():
+            s = normalise_surface(s)
+            if len(s) >= 2 and s not in self.region_never:
                 self.region_surfaces.add(s)
-            # county/city names whose bare short form the gazetteer drops as an ordinary word
-            # (南部县 -> 南部, 保康县 -> 保康): the short form is a name only in a document that
-            # writes the full name (see _doc_aliases)
-            self.dropped_short = {
-                name: short for name, short in self.gaz.dropped_short_forms().items()
-                if short not in self.region_surfaces and short not in self.region_short_stop
-                and short not in self.stop_words}
-            try:
-                for s, inst in self.gaz.institution_surfaces().items():
-                    if len(s) >= 3:
-                        self.institutions[normalise_surface(s)] = inst.label
-            except Exception:
-                pass
-        except Exception:
-            self.gaz = None
+        # county/city names whose bare short form the gazetteer drops as an ordinary word
+        # (南部县 -> 南部, 保康县 -> 保康): the short form is a name only in a document that
+        # writes the full name (see _doc_aliases)
+        self.dropped_short = {
+            name: short for name, short in self.gaz.dropped_short_forms().items()
+            if short not in self.region_surfaces and short not in self.region_short_stop
+            and short not in self.stop_words}
+        for s, inst in self.gaz.institution_surfaces().items():
+            if len(s) >= 3:
+                self.institutions[normalise_surface(s)] = inst.label
         self.region_surfaces |= self.countries
 
     def _build_automata(self) -> None:
         # one automaton for gazetteer regions and known names: the text is scanned once
         self.known_labels = {**{w: "SCHOOL" for w in self.school_short_names}, **self.institutions, **self.learnt}
         self.ac_surfaces = Surfaces(self.region_surfaces | set(self.known_labels))
-        self._hits_text: str | None = None
-        self._hits: list[tuple[int, int, str]] = []
 
     def learn(self, records: list[dict]) -> None:
         """Surfaces of gold entities (and quoted strings gold leaves untagged) from ``records``
@@ -244,7 +231,6 @@ class EntityRecognizer:
                     neg.add(normalise_surface(m.group(1)))
         neg -= pos
         self.learnt = learnt
-        self._walk_cache = {}
         self.learnt_quoted_pos = pos
         self.learnt_quoted_neg = neg
         self._build_automata()
@@ -266,9 +252,82 @@ class EntityRecognizer:
         self.learnt = dict(data["names"])
         self.learnt_quoted_pos = set(data["quoted_programmes"])
         self.learnt_quoted_neg = set(data["quoted_not_named"])
-        self._walk_cache = {}
         self._build_automata()
         return self
+
+    def __call__(self, doc: Doc) -> Doc:
+        init_doc(doc)
+        chosen = resolve(_DocumentPass(self, doc).candidates())
+        # ignored regions, merged and sorted, so each entity is checked by one bisection
+        # (the same test as ``in_ignored``)
+        merged: list[list[int]] = []
+        for a, b in sorted((r["start"], r["end"]) for r in doc._.ignored or ()):
+            if b <= a:
+                continue
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        ig_starts = [a for a, _ in merged]
+        ents = doc._.entities
+        for s, e, lab in chosen:
+            i = bisect.bisect_left(ig_starts, e) - 1
+            if i >= 0 and merged[i][1] > s:
+                continue
+            ents.append({"start": s, "end": e, "label": lab})
+        return doc
+
+
+class _DocumentPass:
+    """One document's reading by an :class:`EntityRecognizer` (``rules``): the per-document
+    state (text, token boundaries, the region short forms this document implies, caches)
+    lives here, so the component itself is never changed by a call."""
+
+    def __init__(self, rules: EntityRecognizer, doc: Doc):
+        self.rules = rules
+        self.text = text = doc.text
+        self.doc_regions: set[str] = set()
+        # _walk_back and _specific results by their arguments (valid for this document's regions)
+        self._walk_cache: dict[tuple, int | bool] = {}
+        self._hits_text: str | None = None
+        self._hits: list[tuple[int, int, str]] = []
+        self._region_ends: dict[int, int] = {}
+        if len(doc):
+            # token boundaries as byte masks over the text (mask[i] == 1: a token starts/ends at i)
+            # (IDX and SPACY only: a token ends where the next begins, less its trailing space;
+            # LENGTH would cost a lexeme lookup per token)
+            arr = doc.to_array([IDX, SPACY]).astype(np.int64)
+            idx = arr[:, 0]
+            ends = np.empty_like(idx)
+            ends[:-1] = idx[1:]
+            ends[-1] = len(text)
+            ends -= arr[:, 1]
+            st = np.zeros(len(text) + 1, dtype=np.uint8)
+            en = np.zeros(len(text) + 1, dtype=np.uint8)
+            st[idx] = 1
+            en[ends] = 1
+            self.tok_starts, self.tok_ends = st.tobytes(), en.tobytes()
+        else:
+            self.tok_starts = self.tok_ends = bytes(len(text) + 1)
+
+    def candidates(self) -> list[tuple[int, int, str, int]]:
+        """Every candidate (start, end, label, priority) of the document, overlaps included."""
+        text = self.text
+        self._set_doc_regions(self._doc_aliases(text))
+        cands: list[tuple[int, int, str, int]] = []
+        self._documents(text, cands)
+        self._known(text, cands)
+        self._regions(text, cands)
+        # where REGION candidates end (-> their earliest start): a school's or body's name may
+        # open with the divisions that contain it (襄阳市昭明小学, 某县某镇中心小学, 某市教育局)
+        for s, e, lab, _ in cands:
+            if lab == "REGION" and s < self._region_ends.get(e, e):
+                self._region_ends[e] = s
+        self._schools(text, cands)
+        self._orgs(text, cands)
+        self._programmes(text, cands)
+        self._persons(text, cands)
+        return cands
 
     # ------------------------------------------------------------------ helpers
     def _tag(self, tok: str) -> tuple[str | None, int]:
@@ -276,7 +335,7 @@ class EntityRecognizer:
         return tab.get(tok), freq.get(tok, 0) or 0
 
     def _is_region_word(self, tok: str) -> bool:
-        return tok in self.region_surfaces or tok in self.doc_regions
+        return tok in self.rules.region_surfaces or tok in self.doc_regions
 
     def _set_doc_regions(self, regions: set[str]) -> None:
         if regions != self.doc_regions:
@@ -315,20 +374,20 @@ class EntityRecognizer:
         return n
 
     def _is_stop_token(self, tok: str, use_tags: bool) -> bool:
-        if tok in self.stop_words:
+        if tok in self.rules.stop_words:
             return True
         if len(tok) == 1:
-            return tok in self.stop_chars
+            return tok in self.rules.stop_chars
         if self._is_region_word(tok) or _ORDINAL.match(tok):
             return False
-        if _COUNT_WORD.match(tok):
+        if self.rules.re_count_word.match(tok):
             return True
         # 全面推行, 新创建: a word glued to a boundary word
-        if len(tok) > 2 and (self.re_stop_prefix.match(tok) or self.re_stop_suffix.search(tok)):
+        if len(tok) > 2 and (self.rules.re_stop_prefix.match(tok) or self.rules.re_stop_suffix.search(tok)):
             return True
         if use_tags:
             tag, freq = self._tag(tok)
-            if tag in self.stop_tags and freq >= self.stop_tag_min_freq:
+            if tag in self.rules.stop_tags and freq >= self.rules.stop_tag_min_freq:
                 return True
         return False
 
@@ -350,13 +409,13 @@ class EntityRecognizer:
             return False
         run = 0
         for t in toks:
-            if self._is_region_word(t) or _ORDINAL.match(t) or t in self.learnt:
+            if self._is_region_word(t) or _ORDINAL.match(t) or t in self.rules.learnt:
                 return True
             if len(t) == 1:
-                if t in self.stop_chars or t in _CN_DIGITS:
+                if t in self.rules.stop_chars or t in _CN_DIGITS:
                     run = 0
                     continue
-                if t not in self.generic_chars and self._tag(t)[0] not in _FUNCTION_TAGS:
+                if t not in self.rules.generic_chars and self._tag(t)[0] not in self.rules.function_tags:
                     run += 1
                     if run >= 2:
                         return True
@@ -365,10 +424,10 @@ class EntityRecognizer:
             if t in generic:
                 continue
             tag, freq = self._tag(t)
-            if tag in self.proper_tags or (tag is None and not freq):
+            if tag in self.rules.proper_tags or (tag is None and not freq):
                 return True
             # a rare two-character word of jieba's dictionary is usually a place (岗背, 水东)
-            if len(t) == 2 and freq < self.rare_freq and not (set(t) & _CN_DIGITS):
+            if len(t) == 2 and freq < self.rules.rare_freq and not (set(t) & _CN_DIGITS):
                 return True
         return False
 
@@ -378,7 +437,7 @@ class EntityRecognizer:
         belongs to, and the whole is one entity (no nesting).  A foreign country stays
         outside (瑞典 + 耶夫勒大学: the country is not part of the name)."""
         ends = self._region_ends
-        while start in ends and ends[start] < start and not self.re_foreign.fullmatch(text, ends[start], start):
+        while start in ends and ends[start] < start and not self.rules.re_foreign.fullmatch(text, ends[start], start):
             start = ends[start]
         return start
 
@@ -390,25 +449,25 @@ class EntityRecognizer:
 
     # ------------------------------------------------------------------ detectors
     def _documents(self, text, out):
-        for m in self.re_document.finditer(text):
+        for m in self.rules.re_document.finditer(text):
             out.append((m.start(1), m.end(1), "DOCUMENT", PRIO["DOCUMENT"]))
 
     def _surface_hits(self, text: str) -> list[tuple[int, int, str]]:
         """Every occurrence of a gazetteer region or known name in ``text`` (one scan per text)."""
         if self._hits_text is not text:
-            self._hits = self.ac_surfaces.find(text)
+            self._hits = self.rules.ac_surfaces.find(text)
             self._hits_text = text
         return self._hits
 
     def _known(self, text, out):
-        labels = self.known_labels
+        labels = self.rules.known_labels
         if not labels:
             return
         for st, en, s in self._surface_hits(text):
             lab = labels.get(s)
             if lab is None:
                 continue
-            if (lab in ("REGION", "PERSON") or s in self.school_short_names) and self.tok_starts is not None and \
+            if (lab in ("REGION", "PERSON") or s in self.rules.school_short_names) and self.tok_starts is not None and \
                     (not self.tok_starts[st] or not self.tok_ends[en]):
                 continue  # a learnt short name inside another word (新和 in 创新和)
             out.append((st, en, lab, PRIO["LEARNT"]))
@@ -416,16 +475,16 @@ class EntityRecognizer:
     def _regions(self, text, out):
         # gazetteer / learnt short forms / document aliases
         found = []
-        regions = self.region_surfaces
+        regions = self.rules.region_surfaces
         found.extend(h for h in self._surface_hits(text) if h[2] in regions)
         if self.doc_regions:
             found.extend(Surfaces(self.doc_regions).find(text))
         tab, freq = _jieba_tables()
         for s, e, surf in found:
-            if surf in self.region_never:
+            if surf in self.rules.region_never:
                 continue
             if self.tok_starts is not None:
-                if surf in self.countries:
+                if surf in self.rules.countries:
                     # a country opening an adjective in 式 is still named (中国式现代化), not one
                     # inside a word (精英国际) or a compound noun (新中国史)
                     if not self.tok_starts[s] or not self.tok_ends[e] and text[e:e + 1] != "式":
@@ -435,8 +494,8 @@ class EntityRecognizer:
                         continue
                 elif not self.tok_starts[s] or not self.tok_ends[e]:
                     continue
-            if surf[-1] not in "省市县区州旗盟镇乡村道" and surf not in self.countries:
-                if surf in self.region_short_stop:
+            if surf[-1] not in "省市县区州旗盟镇乡村道" and surf not in self.rules.countries:
+                if surf in self.rules.region_short_stop:
                     continue
                 nxt = text[e:e + 1]
                 # a bare short form followed by a level char is the full name's job
@@ -447,19 +506,19 @@ class EntityRecognizer:
         barrier = 0
         towns = []
         # county level and above: the gazetteer knows every full name
-        for m in (self.re_region if self.gaz is None else self.re_region_town).finditer(text):
+        for m in (self.rules.re_region if self.rules.gaz is None else self.rules.re_region_town).finditer(text):
             sfx = m.group()
             p, q = m.span()
-            if text[p:p + 2] in self.region_blockers or text[p:p + 3] in self.region_blockers:
+            if text[p:p + 2] in self.rules.region_blockers or text[p:p + 3] in self.rules.region_blockers:
                 continue
-            if text[p - 1:q] in self.region_word_blockers or text[p - 2:q] in self.region_word_blockers:
+            if text[p - 1:q] in self.rules.region_word_blockers or text[p - 2:q] in self.rules.region_word_blockers:
                 continue
             listed = False
-            if sfx in "镇乡" and p >= 2 and text[p - 1] == sfx and text[p - 2] not in self.stop_chars:
+            if sfx in "镇乡" and p >= 2 and text[p - 1] == sfx and text[p - 2] not in self.rules.stop_chars:
                 start = p - 2  # 壶镇镇: the name itself ends in the suffix
                 listed = True
             else:
-                start = self._walk_back(text, p, self.region_max[sfx], barrier, use_tags=True)
+                start = self._walk_back(text, p, self.rules.region_max[sfx], barrier, use_tags=True)
                 # an item of an enumeration (北界镇、石练镇、大柘镇等): the core runs from the
                 # separator, whatever its words are
                 # only a separator within 4 characters matters (1-3 character items); a bounded
@@ -467,20 +526,20 @@ class EntityRecognizer:
                 lo4 = max(0, p - 4)
                 d = max(text.rfind("、", lo4, p), text.rfind("，", lo4, p), text.rfind(",", lo4, p))
                 one = (p - d - 1 == 1 and sfx in "镇乡" and text[d:d + 1] == "、" and text[q:q + 1] in ("、", "等")
-                       and text[d + 1] not in self.stop_chars and text[d + 1] not in self.generic_chars)
+                       and text[d + 1] not in self.rules.stop_chars and text[d + 1] not in self.rules.generic_chars)
                 if 0 <= d and (2 <= p - d - 1 <= 3 or one) and text[q:q + 1] in ("、", "等", "，", ",", "和", "及") \
                         and _CJK_RUN.fullmatch(text[d + 1:p]) and d + 1 >= barrier \
                         and (one or not any(len(t) == 1 and self._is_stop_token(t, True) for t in _cut(text[d + 1:p]))):
                     # (an item opening with a preposition is a phrase: 以城带乡、以公带民)
                     start, listed = d + 1, True
             core = text[start:p]
-            if (len(core) < 2 and not listed) or core in self.region_generic:
+            if (len(core) < 2 and not listed) or core in self.rules.region_generic:
                 continue
-            if any(core.endswith(g) for g in ("城区", "山区", "园区", "社区", "景区", "示范", "实验")):
+            if core.endswith(self.rules.region_bad_endings):
                 continue
             if not listed and not self._region_core_ok(core):
                 continue
-            if core + sfx in self.region_never:
+            if core + sfx in self.rules.region_never:
                 continue
             if sfx == "村" and not listed and text[q:q + 1] not in ("、", "等", "，", ",", "。", "的", "和", "及", ""):
                 continue
@@ -489,12 +548,12 @@ class EntityRecognizer:
             if sfx in ("镇", "乡", "街道") and len(core) >= 2:
                 towns.append(core)
         # a town named in full once may be named bare elsewhere (金塘镇 ... 金塘等海岛)
-        towns = {t for t in towns if t not in self.region_short_stop and t not in self.region_surfaces}
+        towns = {t for t in towns if t not in self.rules.region_short_stop and t not in self.rules.region_surfaces}
         if towns:
             for s0, e0, t in Surfaces(towns).find(text):
-                if text[e0:e0 + 1] in ("镇", "乡", "街") or text[e0:e0 + 1] in self.school_tail_chars:
+                if text[e0:e0 + 1] in ("镇", "乡", "街") or text[e0:e0 + 1] in self.rules.school_tail_chars:
                     continue
-                if self.re_landform.match(text, e0):
+                if self.rules.re_landform.match(text, e0):
                     continue  # a lake, mountain or river named after the town is no division
                 if self.tok_starts is not None and (not self.tok_starts[s0] or not self.tok_ends[e0]):
                     continue
@@ -505,23 +564,23 @@ class EntityRecognizer:
         common words (乡镇, 城乡, 山区)."""
         for t in _cut(core):
             if len(t) == 1:
-                if t in self.stop_chars or t in self.generic_chars or t in _CN_DIGITS or t in self.region_generic:
+                if t in self.rules.stop_chars or t in self.rules.generic_chars or t in _CN_DIGITS or t in self.rules.region_generic:
                     continue
                 tag, freq = self._tag(t)
-                if tag in ("v", "p", "c", "d") and freq >= self.stop_tag_min_freq:
+                if tag in ("v", "p", "c", "d") and freq >= self.rules.stop_tag_min_freq:
                     continue  # a common verb is no evidence of a name (以城带乡)
                 return True
-            if t in self.region_generic:
+            if t in self.rules.region_generic:
                 continue
             tag, freq = self._tag(t)
-            if tag in self.proper_tags or tag is None or freq < 200:
+            if tag in self.rules.proper_tags or tag is None or freq < 200:
                 return True
         return False
 
     def _schools(self, text, out):
-        bad_next1 = _SCHOOL_BAD_NEXT1
-        bad_next2 = _SCHOOL_BAD_NEXT2
-        for m in self.re_school.finditer(text):
+        bad_next1 = self.rules.school_bad_next1
+        bad_next2 = self.rules.school_bad_next2
+        for m in self.rules.re_school.finditer(text):
             p, q = m.span()
             g = m.group()
             nxt = text[q:q + 2]
@@ -539,22 +598,22 @@ class EntityRecognizer:
                 # 浙江广厦建设职业技术大学, 丽水开放技师学院: a boundary word right before the
                 # suffix is part of the name when a name stands before it
                 w = _cut(text[max(0, p - 4):p])
-                if w and len(w[-1]) >= 2 and w[-1] not in self.school_hard_stops:
+                if w and len(w[-1]) >= 2 and w[-1] not in self.rules.school_hard_stops:
                     s2 = self._walk_back(text, p - len(w[-1]), 12, 0, use_tags=True)
-                    if s2 < p - len(w[-1]) and self._specific(text[s2:p - len(w[-1])], self.school_generic, self.school_evaluative):
+                    if s2 < p - len(w[-1]) and self._specific(text[s2:p - len(w[-1])], self.rules.school_generic, self.rules.school_evaluative):
                         start = s2
             if start > 0 and text[start - 1] in "省市县区" and (start < 2 or text[start - 2] in "，,、。；;：:（( \n"):
                 start -= 1
             core = text[start:p]
             # a country other than China does not prefix a school's name (瑞典耶夫勒大学)
-            ctry = self.re_foreign.match(core)
+            ctry = self.rules.re_foreign.match(core)
             if ctry is not None and len(core) > ctry.end():
                 start += ctry.end()
                 core = core[ctry.end():]
-            c = self.re_campus.match(text, q)
+            c = self.rules.re_campus.match(text, q)
             # a school with a named campus or branch is a named school (草堂小学西区分校)
             if not (c and c.group()[-2:] in ("分校", "校区") and len(core) >= 2) and \
-                    not self._specific(core, self.school_generic, self.school_evaluative):
+                    not self._specific(core, self.rules.school_generic, self.rules.school_evaluative):
                 # a region + a specific kind of school is a name (某市特殊教育学校, 某县某镇中心小学);
                 # a region + a bare 学校/中学/小学 or + an evaluative word is not
                 if core or len(g) < 4 or self._region_chain_start(text, start) == start:
@@ -562,7 +621,7 @@ class EntityRecognizer:
             if c:
                 q = c.end()
             out.append((self._region_chain_start(text, start), q, "SCHOOL", PRIO["SCHOOL"]))
-        for m in self.re_school_abbrev.finditer(text):
+        for m in self.rules.re_school_abbrev.finditer(text):
             p, q = m.span()
             start = next((p - n for n in (4, 3, 2) if p - n >= 0 and self._is_region_word(text[p - n:p])), None)
             if start is None:
@@ -570,12 +629,12 @@ class EntityRecognizer:
             core = text[start:p]
             if len(core) < 2:
                 continue
-            if not (self._has_region_prefix(core) or self._specific(core, self.school_generic)):
+            if not (self._has_region_prefix(core) or self._specific(core, self.rules.school_generic)):
                 continue
             tail = m.group()
             if tail in ("师范", "外国语", "实验") :
                 continue
-            c = self.re_campus.match(text, q)
+            c = self.rules.re_campus.match(text, q)
             if c:
                 q = c.end()
             out.append((start, q, "SCHOOL", PRIO["SCHOOL"]))
@@ -585,7 +644,7 @@ class EntityRecognizer:
                 continue
             # the place part is one char (浙, 杭, 北) or a two-char word; keep the shortest
             # prefix that follows a boundary
-            if e - s == 4 and (text[s] in self.stop_chars or self._tag(text[s])[0] in ("v", "p", "c", "d")):
+            if e - s == 4 and (text[s] in self.rules.stop_chars or self._tag(text[s])[0] in ("v", "p", "c", "d")):
                 s += 1
             out.append((s, e, "SCHOOL", PRIO["SCHOOL"]))
 
@@ -593,12 +652,12 @@ class EntityRecognizer:
         """``re_univ_abbrev.finditer(text)``, but the pattern is tried only a few characters
         before each occurrence of the anchor every match contains (``university_abbrev_anchor``,
         e.g. 大), instead of at every position."""
-        if self.univ_anchor is None:
-            yield from self.re_univ_abbrev.finditer(text)
+        if self.rules.univ_anchor is None:
+            yield from self.rules.re_univ_abbrev.finditer(text)
             return
-        rx, back, last = self.re_univ_abbrev, self.univ_anchor_back, 0
+        rx, back, last = self.rules.re_univ_abbrev, self.rules.univ_anchor_back, 0
         tried = -1
-        for a in self.univ_anchor.finditer(text):
+        for a in self.rules.univ_anchor.finditer(text):
             for pos in range(max(a.start() - back, last, tried + 1), a.start() + 1):
                 tried = pos
                 m = rx.match(text, pos)
@@ -608,28 +667,27 @@ class EntityRecognizer:
                     break
 
     def _orgs(self, text, out):
-        for m in self.re_org_standalone.finditer(text):
+        for m in self.rules.re_org_standalone.finditer(text):
             s, e = m.span()
             if m.group() == "中共" and text[e:e + 1] in ("中", "党", "浙", "江"):
                 continue
             out.append((s, e, "ORG", PRIO["ORG"]))
-        bad_prev = ("城", "都", "超", "全", "各", "本", "该", "社", "园", "景", "山", "学", "校", "地", "辖",
-                    "郊", "片", "设", "分", "外", "我")
-        for m in self.re_org_short.finditer(text):
+        bad_prev = self.rules.org_short_bad_prev
+        for m in self.rules.re_org_short.finditer(text):
             s, e = m.span()
             if s > 0 and text[s - 1] in bad_prev:
                 continue
             if text[s + 1:e] in ("政府",) and text[e:e + 1] in ("采", "购", "性", "投"):
                 continue
             out.append((s, e, "ORG", PRIO["ORG"]))
-        for m in self.re_org.finditer(text):
+        for m in self.rules.re_org.finditer(text):
             p, q = m.span()
             sfx = m.group()
             if sfx[-1] in "局委厅" and text[q:q + 1] in ("长", "级", "面", "势", "部", "限", "员", "托", "屈"):
                 continue
             if sfx == "中心" and text[q:q + 1] in ("城", "区", "校", "镇", "组", "任", "工", "环", "思", "小", "幼", "学"):
                 continue
-            if sfx == "中心" and text.endswith(self.org_centre_roles, 0, p):
+            if sfx == "中心" and text.endswith(self.rules.org_centre_roles, 0, p):
                 continue  # 某市经济副中心, 区域中心: a role a place plays, not a body
             start = self._walk_back(text, p, 18, 0, use_tags=False)
             # a quoted name inside a body's name: 丽水市“云和木玩游戏教育”研究发展联盟
@@ -643,23 +701,23 @@ class EntityRecognizer:
             # a boundary word glued to a level short form (会同 + 县财政局, 联合 + 市教育局):
             # the word reading wins, even where word + level character is also a county's name
             for k in (3, 2):
-                if p - start > k and text[start:start + k] in self.stop_words and text[start + k] in "省市县区":
+                if p - start > k and text[start:start + k] in self.rules.stop_words and text[start + k] in "省市县区":
                     start += k
                     break
             core = text[start:p]
-            if not core or core in self.org_generic:
+            if not core or core in self.rules.org_generic:
                 continue
             level = core[0] in "省市县区" and core[1:2] not in ("级", "域", "际", "属", "直", "内", "外", "场", "民")
             if level or self._has_region_prefix(core):
                 if len(core) < 2 and sfx in ("局", "委", "厅"):
                     continue
                 out.append((start, q, "ORG", PRIO["ORG"]))
-            elif sfx in self.org_strong and len(core) >= 6:
+            elif sfx in self.rules.org_strong and len(core) >= 6:
                 s2, pos = start, start
                 for tok in _cut(core):  # 以适当方式听取家长委员会: the name starts after the last verb
                     pos += len(tok)
                     tag, freq = self._tag(tok)
-                    if tag in ("v", "vd", "d", "ad", "p", "c", "r") and freq >= self.stop_tag_min_freq:
+                    if tag in ("v", "vd", "d", "ad", "p", "c", "r") and freq >= self.rules.stop_tag_min_freq:
                         s2 = pos
                 if p - s2 >= 6 and not text[s2:p].startswith(("区域", "跨区", "校际", "县级", "市级", "省级")):
                     out.append((s2, q, "ORG", PRIO["ORG"]))
@@ -669,36 +727,36 @@ class EntityRecognizer:
         if i == 0 or not _CJK_CHAR.match(text[i - 1]):
             return True
         for n in (1, 2, 3, 4):
-            if text[max(0, i - n):i] in self.stop_words:
+            if text[max(0, i - n):i] in self.rules.stop_words:
                 return True
         return False
 
     def _slogan(self, content: str) -> bool:
-        return self.re_slogan_any.search(content) is not None
+        return self.rules.re_slogan_any.search(content) is not None
 
     def _programmes(self, text, out):
-        for m in self.re_quote.finditer(text):
+        for m in self.rules.re_quote.finditer(text):
             s, e = m.span()
             content = m.group(1)
-            if content in self.learnt_quoted_neg and content not in self.learnt_quoted_pos:
+            if content in self.rules.learnt_quoted_neg and content not in self.rules.learnt_quoted_pos:
                 continue
             if content.isdigit():
                 continue  # a quoted number (a hotline, “12345”) names nothing
             slogan = self._slogan(content)
-            counting = self.re_counting_any.search(content) is not None
-            h = self.re_head.match(text, e)
+            counting = self.rules.re_counting_any.search(content) is not None
+            h = self.rules.re_head.match(text, e)
             if h is not None:
                 mod = h.group(1)
-                bad_mod = bool(mod) and (any(w in mod for w in ("的", "和", "与", "及", "等")) or self.re_intro.search(mod) or (
-                    counting and content not in self.learnt_quoted_pos) or ("," in content or "，" in content))
+                bad_mod = bool(mod) and (any(w in mod for w in ("的", "和", "与", "及", "等")) or self.rules.re_intro.search(mod) or (
+                    counting and content not in self.rules.learnt_quoted_pos) or ("," in content or "，" in content))
                 if not bad_mod and not (mod and text[h.end():h.end() + 1] in ("师",)):
                     out.append((s, h.end(), "PROGRAMME", PRIO["PROGRAMME"]))
                     continue
-            if content in self.learnt_quoted_pos:
+            if content in self.rules.learnt_quoted_pos:
                 out.append((s, e, "PROGRAMME", PRIO["PROGRAMME"]))
                 continue
-            follow = self.re_follow.match(text, e) is not None
-            ending = self.re_content_end.search(content) is not None
+            follow = self.rules.re_follow.match(text, e) is not None
+            ending = self.rules.re_content_end.search(content) is not None
             if follow or ending or ("·" in content or "•" in content):
                 if slogan and not follow and not ending:
                     continue
@@ -706,23 +764,23 @@ class EntityRecognizer:
                     continue
                 out.append((s, e, "PROGRAMME", PRIO["PROGRAMME"]))
         # unquoted names ending in a programme head, after an introducing verb or a clause start
-        for m in self.re_prog_head.finditer(text):
+        for m in self.rules.re_prog_head.finditer(text):
             p, q = m.span()
             if text[q:q + 1] in ("师", "学", "院", "技", "部", "书", "中"):
                 continue
-            lo = max(0, p - self.prog_max - 6)
+            lo = max(0, p - self.rules.prog_max - 6)
             window = text[lo:p]
             if "." in window:  # a version number belongs to the name (教育信息化2.0行动计划)
                 window = _VERSION.sub(lambda v: "版" * len(v.group()), window)
             start = lo
             for b in _PROG_CUT.finditer(window):
                 start = lo + b.end()
-            for i in self.re_intro.finditer(text, start, p):
+            for i in self.rules.re_intro.finditer(text, start, p):
                 start = i.end()
-            if m.group() in self.prog_national_heads:
+            if m.group() in self.rules.prog_national_heads:
                 # 平台 names a programme only as a named national one (国家…平台); the name
                 # starts at 国家 whatever verb comes before it
-                k = text.rfind(self.prog_national_prefix, start, p)
+                k = text.rfind(self.rules.prog_national_prefix, start, p)
                 if k < 0:
                     continue
                 start = k
@@ -736,18 +794,18 @@ class EntityRecognizer:
                     and text[start + 1:start + 2] not in ("级", "域", "委", "政"):
                 start += 1  # 深化市、县创新型后备人才培养计划
             core = text[start:p]
-            if len(core) < self.prog_min or len(core) > self.prog_max:
+            if len(core) < self.rules.prog_min or len(core) > self.rules.prog_max:
                 continue
-            if core in self.prog_generic or core.startswith(self.prog_level_generic) or any(core.endswith(g) for g in (
-                    "学习", "培训", "招生", "工作", "年度", "采购", "投资", "预算", "维修", "改造", "实施")):
+            if core in self.rules.prog_generic or core.startswith(self.rules.prog_level_generic) \
+                    or core.endswith(self.rules.prog_bad_endings):
                 continue
-            if _PROG_BAD.search(core):
+            if self.rules.re_prog_bad.search(core):
                 continue
             toks = _cut(core)
-            if all(t in self.prog_generic for t in toks):
+            if all(t in self.rules.prog_generic for t in toks):
                 continue
             tag, freq = self._tag(toks[0])
-            if tag in ("v", "vd", "d", "ad", "p", "c", "r") and freq >= self.stop_tag_min_freq or toks[0] in _PROG_BAD_FIRST:
+            if tag in ("v", "vd", "d", "ad", "p", "c", "r") and freq >= self.rules.stop_tag_min_freq or toks[0] in self.rules.prog_bad_first:
                 continue
             out.append((start, q, "PROGRAMME", PRIO["PROGRAMME"] + 1))
 
@@ -761,21 +819,21 @@ class EntityRecognizer:
                 cand = text[s:p]
                 if not _CJK_RUN.fullmatch(cand):
                     continue
-                if cand[:2] in self.compound_surnames and n == 3 or cand[0] in self.surnames:
-                    given = cand[1:] if cand[:2] not in self.compound_surnames else cand[2:]
-                    if given in self.person_not_given or any(ch in _NOT_IN_GIVEN for ch in given):
+                if cand[:2] in self.rules.compound_surnames and n == 3 or cand[0] in self.rules.surnames:
+                    given = cand[1:] if cand[:2] not in self.rules.compound_surnames else cand[2:]
+                    if given in self.rules.person_not_given or any(ch in self.rules.not_in_given for ch in given):
                         continue
                     if len(given) == 2 and self._tag(given)[1] >= 1000:
                         continue
-                    if n == 3 and cand[1:] in self.person_not_given:
+                    if n == 3 and cand[1:] in self.rules.person_not_given:
                         continue
-                    if n == 3 and (text[s - 1:s] in self.surnames and p - s == 3) and \
+                    if n == 3 and (text[s - 1:s] in self.rules.surnames and p - s == 3) and \
                             self._tag(cand[:2])[0] not in (None, "nr"):
                         continue
                     return s
             return None
 
-        for m in self.re_person_after.finditer(text):
+        for m in self.rules.re_person_after.finditer(text):
             p = m.start()
             s = name_before(p)
             if s is None:
@@ -784,13 +842,13 @@ class EntityRecognizer:
             prev = text[s - 1:s]
             cand = text[s:p]
             tag = self._tag(cand)[0]
-            if tag in _COMMON_TAGS:
+            if tag in self.rules.common_tags:
                 continue
             if prev and _CJK_CHAR.match(prev) and self._tag(text[s - 1:p])[0] is not None:
                 continue
             out.append((s, p, "PERSON", PRIO["PERSON"]))
         # a name right after an institution and before an award verb: 某某小学王某某荣获
-        for m in _AWARD_VERB.finditer(text):
+        for m in self.rules.re_award.finditer(text):
             p = m.start()
             s = name_before(p)
             if s is None or s == 0 or text[s - 1] not in "校学园院局司会所部心":
@@ -799,23 +857,23 @@ class EntityRecognizer:
                 continue
             out.append((s, p, "PERSON", PRIO["PERSON"]))
         # title before the name: 市委书记胡海锋接见
-        for m in self.re_person_before.finditer(text):
+        for m in self.rules.re_person_before.finditer(text):
             q = m.end()
             for n in (3, 2):
                 cand = text[q:q + n]
-                if len(cand) < n or cand[0] not in self.surnames or not _CJK_RUN.fullmatch(cand):
+                if len(cand) < n or cand[0] not in self.rules.surnames or not _CJK_RUN.fullmatch(cand):
                     continue
                 rest = text[q + n:q + n + 4]
-                if rest.startswith(self.person_after_verbs):
+                if rest.startswith(self.rules.person_after_verbs):
                     if self._tag(cand)[0] in (None, "nr", "nrt", "nrfg"):
                         out.append((q, q + n, "PERSON", PRIO["PERSON"]))
                         break
         # introducing verb: 聘请庄西真等11位专家 / 讲好葛云飞等…故事
-        for m in self.re_person_intro.finditer(text):
+        for m in self.rules.re_person_intro.finditer(text):
             q = m.end()
             for n in (3, 2):
                 cand = text[q:q + n]
-                if len(cand) == n and cand[0] in self.surnames and text[q + n:q + n + 1] == "等" \
+                if len(cand) == n and cand[0] in self.rules.surnames and text[q + n:q + n + 1] == "等" \
                         and _CJK_RUN.fullmatch(cand):
                     out.append((q, q + n, "PERSON", PRIO["PERSON"]))
                     break
@@ -824,12 +882,12 @@ class EntityRecognizer:
     def _doc_aliases(self, text: str) -> set[str]:
         """Short forms of regions written in full in this document (遂昌县 -> 遂昌)."""
         al: set[str] = set()
-        if self.gaz is not None:
+        if self.rules.gaz is not None:
             # the gazetteer knows every county-level short form, except those that are also
             # ordinary words: they are names where the document writes the full name
-            if self.dropped_short:
+            if self.rules.dropped_short:
                 for _, _, surf in self._surface_hits(text):
-                    short = self.dropped_short.get(surf)
+                    short = self.rules.dropped_short.get(surf)
                     if short is not None:
                         al.add(short)
             return al
@@ -837,66 +895,10 @@ class EntityRecognizer:
             core = m.group(1)
             st = self._walk_back(text, m.start(1) + len(core), 4, 0, use_tags=True)
             core = text[st:m.start(1) + len(m.group(1))]
-            if len(core) >= 2 and core not in self.region_short_stop and core not in self.region_generic \
-                    and self._specific(core, self.region_generic):
+            if len(core) >= 2 and core not in self.rules.region_short_stop and core not in self.rules.region_generic \
+                    and self._specific(core, self.rules.region_generic):
                 al.add(core)
         return al
-
-    def __call__(self, doc: Doc) -> Doc:
-        init_doc(doc)
-        text = doc.text
-        self._set_doc_regions(set())
-        if len(doc):
-            # token boundaries as byte masks over the text (mask[i] == 1: a token starts/ends at i)
-            # (IDX and SPACY only: a token ends where the next begins, less its trailing space;
-            # LENGTH would cost a lexeme lookup per token)
-            arr = doc.to_array([IDX, SPACY]).astype(np.int64)
-            idx = arr[:, 0]
-            ends = np.empty_like(idx)
-            ends[:-1] = idx[1:]
-            ends[-1] = len(text)
-            ends -= arr[:, 1]
-            st = np.zeros(len(text) + 1, dtype=np.uint8)
-            en = np.zeros(len(text) + 1, dtype=np.uint8)
-            st[idx] = 1
-            en[ends] = 1
-            self.tok_starts, self.tok_ends = st.tobytes(), en.tobytes()
-        else:
-            self.tok_starts = self.tok_ends = bytes(len(text) + 1)
-        self._set_doc_regions(self._doc_aliases(text))
-        cands: list[tuple[int, int, str, int]] = []
-        self._documents(text, cands)
-        self._known(text, cands)
-        self._regions(text, cands)
-        # where REGION candidates end (-> their earliest start): a school's or body's name may
-        # open with the divisions that contain it (襄阳市昭明小学, 某县某镇中心小学, 某市教育局)
-        self._region_ends = {}
-        for s, e, lab, _ in cands:
-            if lab == "REGION" and s < self._region_ends.get(e, e):
-                self._region_ends[e] = s
-        self._schools(text, cands)
-        self._orgs(text, cands)
-        self._programmes(text, cands)
-        self._persons(text, cands)
-        chosen = resolve(cands)
-        # ignored regions, merged and sorted, so each entity is checked by one bisection
-        # (the same test as ``in_ignored``)
-        merged: list[list[int]] = []
-        for a, b in sorted((r["start"], r["end"]) for r in doc._.ignored or ()):
-            if b <= a:
-                continue
-            if merged and a <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], b)
-            else:
-                merged.append([a, b])
-        ig_starts = [a for a, _ in merged]
-        ents = doc._.entities
-        for s, e, lab in chosen:
-            i = bisect.bisect_left(ig_starts, e) - 1
-            if i >= 0 and merged[i][1] > s:
-                continue
-            ents.append({"start": s, "end": e, "label": lab})
-        return doc
 
 
 def resolve(cands: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
