@@ -43,7 +43,7 @@ def test_seed_and_gold_copy_are_duplicates(index, gold_dir):
 def test_different_gold_reports_are_not_duplicates(index, gold_dir):
     for p in sorted(gold_dir.glob("*.txt")):
         assert index.check_and_add(p.stem, p.read_text(encoding="utf-8")) is None
-    assert len(index) == 4
+    assert len(index) == len(list(gold_dir.glob("*.txt")))
 
 
 def test_tolerates_chrome_header_wraps_and_a_few_edits(index):

@@ -467,7 +467,7 @@ class _DocumentPass:
             lab = labels.get(s)
             if lab is None:
                 continue
-            if (lab in ("REGION", "PERSON") or s in self.rules.school_short_names) and self.tok_starts is not None and \
+            if (lab in ("REGION", "PERSON") or len(s) <= 3 or s in self.rules.school_short_names) and \
                     (not self.tok_starts[st] or not self.tok_ends[en]):
                 continue  # a learnt short name inside another word (新和 in 创新和)
             out.append((st, en, lab, PRIO["LEARNT"]))

@@ -114,13 +114,11 @@ def _words_for(user_words: list[tuple[str, int]]) -> _Words:
 
 
 def gazetteer_words() -> list[tuple[str, int]]:
-    """The hand-kept gazetteer's segmentation words (regions, countries, ``institutions.yaml``)."""
+    """The gazetteer's segmentation words: regions, countries and the registries' institutions
+    (never names learnt from gold, which the linker keeps in models/)."""
     from ..gazetteer import load_gazetteer
 
-    gaz = load_gazetteer()
-    regions, inst = gaz.region_surfaces(), gaz.institution_surfaces()
-    return sorted((w, f) for w, f in gaz.segmentation_words()
-                  if w in regions or w not in inst or inst[w].source == "institutions.yaml")
+    return sorted(load_gazetteer().segmentation_words())
 
 
 class ViewDoc(Doc):
