@@ -67,7 +67,8 @@ def _fmt(x) -> str:
 
 def _print_report(rep: dict) -> None:
     ents = rep["entities"]
-    t = Table(title=f"Entities ({rep['documents']} documents{', leave-one-out' if rep['leave_one_out'] else ''})")
+    loo = {"document": ", leave one document out", "province": ", leave one province out"}.get(rep["leave_one_out"], "")
+    t = Table(title=f"Entities ({rep['documents']} documents{loo})")
     for col in ("label", "strict P", "strict R", "strict F1", "lenient P", "lenient R", "lenient F1", "gold", "pred"):
         t.add_column(col, justify="right" if col != "label" else "left")
     rows = list(ents["per_label"].items()) + [("micro", ents["micro"])]
@@ -113,7 +114,8 @@ def evaluate(
     pred: Optional[Path] = typer.Option(None, "--pred", help="Score these JSONL records instead of running the pipeline."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
     errors: bool = typer.Option(False, "--errors", help="List misses and false alarms with their context."),
-    leave_one_out: bool = typer.Option(False, "--leave-one-out", help="Rebuild corpus-derived parts without each document before scoring it."),
+    leave_one_out: bool = typer.Option(False, "--leave-one-out", help="Refit the learned parts without each document before scoring it."),
+    leave_province_out: bool = typer.Option(False, "--leave-province-out", help="Refit the learned parts without every report of the document's province (manifest.tsv) before scoring it."),
 ):
     """Score the pipeline against gold annotations (ANNOTATION.md section 6)."""
     from .evaluate import evaluate as run_eval
@@ -122,7 +124,8 @@ def evaluate(
         _error(f"{gold_dir}: not a folder")
         raise typer.Exit(2)
     try:
-        rep = run_eval(gold_dir, pred, leave_one_out=leave_one_out, keep_errors=errors,
+        rep = run_eval(gold_dir, pred, leave_one_out=leave_one_out or leave_province_out,
+                       leave_out="province" if leave_province_out else "document", keep_errors=errors,
                        progress=(lambda name: err_console.print(f"scoring {name}", highlight=False))
                        if sys.stderr.isatty() else None)
     except (FileNotFoundError, KeyError, json.JSONDecodeError) as err:

@@ -239,14 +239,40 @@ def load_gold(gold_dir: Path | str) -> list[tuple[Path, dict]]:
     return pairs
 
 
+def load_manifest(gold_dir: Path | str) -> dict[str, dict]:
+    """Report name -> its row of ``manifest.tsv`` (province, level, kind, format ...), read from
+    the gold folder or the folder above it (``corpus/manifest.tsv``); empty when there is none."""
+    for folder in (Path(gold_dir), Path(gold_dir).parent):
+        path = folder / "manifest.tsv"
+        if path.is_file():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            head = lines[0].split("\t")
+            return {row[0]: dict(zip(head, row)) for row in (ln.split("\t") for ln in lines[1:] if ln.strip())}
+    return {}
+
+
+def folds(gold: list[tuple[Path, dict]], by: str) -> list[str]:
+    """The fold of each gold report: its own name (``by="document"``) or its province from the
+    manifest (``by="province"``; a report the manifest does not name is a fold of its own)."""
+    if by == "document":
+        return [txt.stem for txt, _ in gold]
+    if by != "province":
+        raise ValueError(f"folds by 'document' or 'province', not {by!r}")
+    manifest = load_manifest(gold[0][0].parent) if gold else {}
+    return [manifest.get(txt.stem, {}).get("province") or txt.stem for txt, _ in gold]
+
+
 def _pred_key(rec: dict) -> str:
     return Path(rec.get("source") or rec.get("doc_id") or "").stem
 
 
 def evaluate(gold_dir: Path | str, pred_file: Path | str | None = None, *,
-             leave_one_out: bool = False, keep_errors: bool = False,
+             leave_one_out: bool = False, leave_out: str = "document", keep_errors: bool = False,
              with_baseline: bool = True, progress: Callable[[str], None] | None = None) -> dict:
-    """Score the pipeline (or the records in ``pred_file``) against ``gold_dir``."""
+    """Score the pipeline (or the records in ``pred_file``) against ``gold_dir``.  With
+    ``leave_one_out`` every learned part is refitted without the report's fold first: the
+    report itself (``leave_out="document"``) or every report of its province
+    (``leave_out="province"``, from ``manifest.tsv``)."""
     gold = load_gold(gold_dir)
     tally = Tally()
     per_doc = {}
@@ -269,12 +295,14 @@ def evaluate(gold_dir: Path | str, pred_file: Path | str | None = None, *,
 
         nlp = load()
         themes = nlp.get_pipe("themes") if "themes" in nlp.pipe_names else None
-        all_gold = [g for _, g in gold]
+        fold_of = folds(gold, leave_out)
+        trained_for = None
         for k, (txt, g) in enumerate(gold):
             if progress:
                 progress(txt.name)
-            if leave_one_out:
-                train(nlp, [r for r in all_gold if r is not g])
+            if leave_one_out and trained_for != fold_of[k]:
+                train(nlp, [r for (_, r), f in zip(gold, fold_of) if f != fold_of[k]])
+                trained_for = fold_of[k]
             text = read_file(txt)
             doc = nlp(make_doc(nlp, text, str(txt), g.get("doc_id")))
             pred = to_record(doc)
@@ -287,7 +315,7 @@ def evaluate(gold_dir: Path | str, pred_file: Path | str | None = None, *,
             tally.add(g, pred, base_tasks, keep_errors=keep_errors)
     out = tally.report()
     out["documents"] = len(gold)
-    out["leave_one_out"] = leave_one_out
+    out["leave_one_out"] = leave_out if leave_one_out else False
     if per_doc:
         out["per_document"] = per_doc
     if keep_errors:
