@@ -14,15 +14,17 @@ number, in this order:
 - qualifiers earlier in the sentence: a sub-area subject (市本级…), a light-verb topic clause
   (开展…监测,抽测学生…), a named past year (``_context_*``).
 
-It is a mixin: the host (``TargetExtractor``) provides ``self._text`` (the normalised view),
-``self.rx`` (the mention regex), ``self._clause_start`` / ``self._sent_start``,
-``self._paragraph_year`` and ``self.year_cue`` (read by ``_kind`` too), and calls
-``self._indicator_init(cfg["indicator"])`` with the ``indicator:`` block of configs/units.yaml.
-Vocabulary lives there; nothing here names a place or a report.
+It is a mixin: the host (``TargetExtractor``) provides ``self.rx`` (the mention regex) and
+``self.year_cue`` (read by ``_kind`` too), and calls ``self._indicator_init(cfg["indicator"])``
+with the ``indicator:`` block of configs/units.yaml.  Everything about the document comes in
+as ``ctx``, a :class:`Reading` made for one call and kept by no one.  Vocabulary lives in
+configs/units.yaml; nothing here names a place or a report.
 """
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 
 from ..zh import CN_DIGITS as _CN_DIGITS, alt as _alt, posseg as _posseg
 
@@ -30,6 +32,46 @@ _YEAR_LEAD = re.compile(r"^(?:(?:19|20)\d\d年(?:度|底|末)?|到|至)+")
 _YEAR_IN = re.compile(r"(?:19|20)\d\d年度?")
 _YEAR_TAIL = re.compile(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$")
 _PRE_LEAD = re.compile(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*")
+
+
+@dataclass
+class Reading:
+    """One document as the targets stage reads it: made at the start of each call of the
+    component, handed to everything that reads a mention, dropped at the end of the call (no
+    component keeps it, so one component can serve many documents at once).
+
+    ``clause_ends`` / ``sentence_ends``: where clauses and sentences end (a page-number line
+    inside a sentence ends neither); ``quoted``: quoted spans, in order; ``paragraph_years``:
+    line start -> (end of its opening "2023年，", that year) for the lines that open so;
+    ``default_kind``: what most of the document sounds like, filled in when first asked."""
+    text: str
+    clause_ends: list[int]
+    sentence_ends: list[int]
+    quoted: list[tuple[int, int]]
+    paragraph_years: dict[int, tuple[int, int]]
+    default_kind: str | None = None
+
+    def __post_init__(self) -> None:
+        self.quote_starts = [s for s, _ in self.quoted]
+
+    def clause_start(self, pos: int) -> int:
+        i = bisect.bisect_left(self.clause_ends, pos) - 1
+        return self.clause_ends[i] + 1 if i >= 0 else 0
+
+    def sentence_start(self, pos: int) -> int:
+        i = bisect.bisect_left(self.sentence_ends, pos) - 1
+        return self.sentence_ends[i] + 1 if i >= 0 else 0
+
+    def in_quotes(self, s: int, e: int) -> bool:
+        """Whether [s, e) lies inside a quoted span (that starts before s)."""
+        i = bisect.bisect_right(self.quote_starts, s) - 1
+        return i >= 0 and self.quoted[i][1] >= e and self.quoted[i][0] < s
+
+    def paragraph_year(self, pos: int) -> int | None:
+        """The year a paragraph opens with (2023年，全市…), before ``pos``: in a plan, a past
+        year's paragraph reports that year's results, sentence after sentence."""
+        opening = self.paragraph_years.get(self.text.rfind("\n", 0, pos) + 1)
+        return opening[1] if opening is not None and opening[0] <= pos else None
 
 
 class IndicatorReader:
@@ -91,12 +133,12 @@ class IndicatorReader:
     _POST_TAIL = re.compile(r"^(?:[ \u3000]|以上|以下|左右|以内|余|多)+")
     _NOISE = re.compile(r"(?:\n[ \u3000]*[-—–][ \u3000]?\d{1,4}[ \u3000]?[-—–][ \u3000]*(?=\n)|[\s“”\"‘’《》「」])+")
 
-    def _indicator(self, t: dict, cs: int, prev: dict | None) -> str | None:
+    def _indicator(self, ctx: Reading, t: dict, cs: int, prev: dict | None) -> str | None:
         """What is counted: the clause before the number (新增幼儿园学位[8100个]) or, when the
         number comes first (新增[80所]结对学校, [6所]幼儿园通过评估), the verb before it and
         the noun phrase after it, a trailing verb phrase turned into a 的-modifier."""
-        text = self._text
-        each = self._respectively(t, cs)
+        text = ctx.text
+        each = self._respectively(ctx, t, cs)
         if each:
             return each
         pre_start = cs
@@ -151,7 +193,7 @@ class IndicatorReader:
              if pre.endswith(self.generic_nouns) else None)
         q = _posseg(pre[: -len(g)]) if g and len(pre) > len(g) else ()
         if (g and (not q or (len(q) == 1 and q[0][1][0] == "v")) and prev is not None and prev.get("indicator")
-                and prev["start"] >= self._sent_start(t["start"])
+                and prev["start"] >= ctx.sentence_start(t["start"])
                 and not any(w in pre for w in self.institutions)):
             inst = [w for w in self.institutions if w in prev["indicator"]]
             if inst:
@@ -159,7 +201,7 @@ class IndicatorReader:
                 return (pre[: -len(g)] + w + g)[-self.ind_max:]
         # 实施教育项目116个,完成投资[18.4亿元]: money for the things counted just before
         if (t["unit"] == "元" and 1 < len(pre) <= 4 and prev is not None and prev.get("indicator")
-                and prev["unit"] != "元" and prev["start"] >= self._sent_start(t["start"])):
+                and prev["unit"] != "元" and prev["start"] >= ctx.sentence_start(t["start"])):
             np_ = self._np_of(prev["indicator"])
             if len(np_) <= 10 and np_.endswith(self.money_heads):
                 return (np_ + pre)[-self.ind_max:]
@@ -173,7 +215,7 @@ class IndicatorReader:
                     return (np_ + mw[0][0] + mw[-1][0])[-self.ind_max:]
         # 覆盖率达[80%], 完成率[146.78%]: a bare rate names its subject in the clause before
         if 1 < len(pre) <= 4 and pre.endswith(self.rate_words):
-            head = self._subject_before(t, cs, prev)
+            head = self._subject_before(ctx, t, cs, prev)
             if head and not head.endswith(self.rate_words):
                 return (head + pre)[-self.ind_max:]
         if pre in self.last_year_words and prev is not None and prev.get("indicator"):
@@ -206,9 +248,9 @@ class IndicatorReader:
             pre_words = _posseg(pre) if pre else []
             lead = pre if pre_words and (pre_words[-1][1][0] == "v" or self._verbs_only(pre_words)) else ""
             lead = lead or self._people_place_lead(pre, pre_words)
-            lead = self._post_lead(t, pre, lead, vp)
+            lead = self._post_lead(ctx, t, pre, lead, vp)
             if not lead and np_:                 # 新增A、B[2个]专业: the verb opening the list
-                listed = self._people_list_lead(pre, t)
+                listed = self._people_list_lead(ctx, pre, t)
                 lead = listed if listed != pre else lead
             np_, vp = self._post_head(t, np_, vp)
             phrase = ""
@@ -239,7 +281,7 @@ class IndicatorReader:
                 return prev["indicator"]
             return None
         pre = self._drop_subject(pre)
-        pre = self._people_verb_only(pre, t, cs)
+        pre = self._people_verb_only(ctx, pre, t, cs)
         pre = self._people_subject_verb(pre, t)
         pre = self._people_frame_event(pre, raw)
         pre = self._people_mid_frame(pre)
@@ -248,12 +290,12 @@ class IndicatorReader:
 
     _EACH = re.compile(r"分别|各自")
 
-    def _respectively(self, t: dict, cs: int) -> str | None:
+    def _respectively(self, ctx: Reading, t: dict, cs: int) -> str | None:
         """小学、初中巩固率分别达到[99.6%]、[98.9%] -> 小学巩固率, 初中巩固率: a list of
         subjects sharing one head, then 分别 and as many values, gives the i-th value the i-th
         subject.  The subjects are parallel: the first is as long as the last one's own part
         (what precedes the shared head), the rest of the first item is a prefix for all."""
-        text = self._text
+        text = ctx.text
         seg = text[cs:t["start"]]
         m = None
         for m in self._EACH.finditer(seg):
@@ -300,29 +342,29 @@ class IndicatorReader:
         return (len(words) > 1 and words[0][1] == "v" and sum(len(w) for w, _ in words) <= 6
                 and all(f[0] in "vp" for _, f in words))
 
-    def _subject_before(self, t: dict, cs: int, prev: dict | None) -> str:
+    def _subject_before(self, ctx: Reading, t: dict, cs: int, prev: dict | None) -> str:
         """The head the previous clause of the same sentence talks about: the previous
         mention's indicator, or else that clause's text."""
-        ss = self._sent_start(t["start"])
+        ss = ctx.sentence_start(t["start"])
         if prev is not None and prev["start"] >= ss and prev.get("indicator"):
             head = prev["indicator"]
             for suf in (self.inc_suffix, self.dec_suffix):
                 if head.endswith(suf):
                     head = head[: -len(suf)]
             return head
-        head = self._clause_before(t, cs)
+        head = self._clause_before(ctx, t, cs)
         if not head:
             return ""
         head = self._drop_frame(self._clean(self.ind_drop.sub("", head)))
         return head if len(head) <= 16 else ""
 
-    def _clause_before(self, t: dict, cs: int) -> str:
+    def _clause_before(self, ctx: Reading, t: dict, cs: int) -> str:
         """The clause before the one starting at ``cs``, in the same sentence as ``t``, without
         noise ("" when ``cs`` opens the sentence)."""
-        ss = self._sent_start(t["start"])
+        ss = ctx.sentence_start(t["start"])
         if cs - 1 <= ss:
             return ""
-        return self._NOISE.sub("", self._text[max(ss, self._clause_start(cs - 1)):cs - 1])
+        return self._NOISE.sub("", ctx.text[max(ss, ctx.clause_start(cs - 1)):cs - 1])
 
     def _drop_frame(self, pre: str) -> str:
         """依托定海区社区学院新增老年教育学位 -> 新增老年教育学位: a leading frame (preposition
@@ -562,16 +604,16 @@ class IndicatorReader:
                 return rest[: -len(w)]
         return rest if words[-1][1] == "vn" else ""
 
-    def _after_count(self, pos: int) -> bool:
+    def _after_count(self, ctx: Reading, pos: int) -> bool:
         """Whether a number with its unit ends right at ``pos``."""
         a = max(0, pos - 12)
-        return any(m.end() == pos - a for m in self.rx.finditer(self._text[a:pos]))
+        return any(m.end() == pos - a for m in self.rx.finditer(ctx.text[a:pos]))
 
-    def _post_shared_verb(self, t: dict, pre: str) -> str:
+    def _post_shared_verb(self, ctx: Reading, t: dict, pre: str) -> str:
         """完成了10个学校8个党总支[42个]支部的换届选举: a count right after another one shares
         the verb that opens the clause."""
-        cs = self._clause_start(t["start"])
-        head = self._text[cs:t["start"] - len(pre)]
+        cs = ctx.clause_start(t["start"])
+        head = ctx.text[cs:t["start"] - len(pre)]
         if not self.rx.search(head):
             return ""
         words = _posseg(head)
@@ -617,8 +659,8 @@ class IndicatorReader:
 
     _LIST_SEP = re.compile(r"[、+]")
 
-    def _post_lead(self, t: dict, pre: str, lead: str, vp: str) -> str:
-        lead = self._post_lead_list(t, pre, lead, vp)
+    def _post_lead(self, ctx: Reading, t: dict, pre: str, lead: str, vp: str) -> str:
+        lead = self._post_lead_list(ctx, t, pre, lead, vp)
         if not lead and "每" in pre:
             lead = self._post_each(pre)
         return self.post_lead_drop.sub("", lead) if lead and len(lead) > 3 else lead
@@ -632,14 +674,14 @@ class IndicatorReader:
             return ""
         return tail
 
-    def _post_lead_list(self, t: dict, pre: str, lead: str, vp: str) -> str:
+    def _post_lead_list(self, ctx: Reading, t: dict, pre: str, lead: str, vp: str) -> str:
         """The verb before the number, without the list it closes (…建设、开展[百所]学校结对帮扶
         -> 开展; 农业、护理、教育[3个]专业硕士点: a list in apposition is no verb)."""
-        joined = pre.endswith(("、", *self.post_and)) and self._after_count(t["start"] - len(pre))
+        joined = pre.endswith(("、", *self.post_and)) and self._after_count(ctx, t["start"] - len(pre))
         if not lead and (vp or joined) and (
                 not pre or joined or not any(f[0] == "v" for _, f in _posseg(pre))):
-            return self._post_shared_verb(t, pre)
-        if not self._LIST_SEP.search(pre) or not (lead or self._text[t["start"] - 1:t["start"]] == "等"):
+            return self._post_shared_verb(ctx, t, pre)
+        if not self._LIST_SEP.search(pre) or not (lead or ctx.text[t["start"] - 1:t["start"]] == "等"):
             return lead
         parts = self._LIST_SEP.split(pre)
         words = _posseg(parts[-1]) if parts[-1] else ()
@@ -766,12 +808,12 @@ class IndicatorReader:
             return ""
         return pivot + vp + "的" + who
 
-    def _people_verb_only(self, pre: str, t: dict, cs: int) -> str:
+    def _people_verb_only(self, ctx: Reading, pre: str, t: dict, cs: int) -> str:
         """推进教师交流轮岗，全年交流[104名]: a bare verb counting people takes the people and
         the full verb from the clause before, where that verb follows them."""
         if t["unit"] not in self.people_units or len(pre) > 3 or len(_posseg(pre)) != 1:
             return pre
-        pc = self._clause_before(t, cs)
+        pc = self._clause_before(ctx, t, cs)
         i = pc.rfind(pre)
         if i < 2:
             return pre
@@ -798,10 +840,10 @@ class IndicatorReader:
             return None
         return role + self.people_role_join.format(who)
 
-    def _people_list_lead(self, pre: str, t: dict) -> str:
+    def _people_list_lead(self, ctx: Reading, pre: str, t: dict) -> str:
         """新增A、B[2个]专业, 开工建设A、B等[8个]项目: a list before a leading number is an
         apposition of the noun after it; only the verb that opens the clause is kept."""
-        if "、" not in pre and not self._text[:t["start"]].rstrip().endswith("等"):
+        if "、" not in pre and not ctx.text[:t["start"]].rstrip().endswith("等"):
             return pre
         words = _posseg(pre)
         pos, a, b = 0, -1, -1
@@ -817,15 +859,15 @@ class IndicatorReader:
         return pre[a:b] if a >= 0 else ""
 
     # ----------------------------------------------- qualifiers from earlier in the sentence
-    def _context(self, ind: str | None, t: dict, cs: int, prev: dict | None,
+    def _context(self, ctx: Reading, ind: str | None, t: dict, cs: int, prev: dict | None,
                  parent: dict | None, part: dict | None = None) -> str | None:
         """Qualifiers of the indicator that sit earlier in the sentence than the number's
         clause."""
         if not ind:
             return ind
-        ind = self._context_level(ind, t, cs, prev, parent)
-        ind = self._context_topic(ind, t, cs, prev)
-        ind = self._context_year(ind, t, part)
+        ind = self._context_level(ctx, ind, t, cs, prev, parent)
+        ind = self._context_topic(ctx, ind, t, cs, prev)
+        ind = self._context_year(ctx, ind, t, part)
         return self._people_count(ind, t)
 
     def _people_count(self, ind: str, t: dict) -> str:
@@ -835,7 +877,7 @@ class IndicatorReader:
             return ind
         return (ind + self.people_count_noun)[-self.ind_max:]
 
-    def _context_topic(self, ind: str, t: dict, cs: int, prev: dict | None) -> str:
+    def _context_topic(self, ctx: Reading, ind: str, t: dict, cs: int, prev: dict | None) -> str:
         """开展义务教育质量监测,[抽测学生]3.6万名: a clause with no number that opens with a
         light verb names the topic the next clause counts in; its noun phrase, less a generic
         action noun (工程, 专项整治 …), qualifies the indicator (实施名师培养工程,遴选培养对象
@@ -845,11 +887,11 @@ class IndicatorReader:
             return ind
         if len(ind) > 9 and not ind.endswith(self.rate_words):
             return ind                          # no bare count (see below)
-        text = self._text
-        ss = self._sent_start(t["start"])
+        text = ctx.text
+        ss = ctx.sentence_start(t["start"])
         if cs - 1 <= ss or text[cs - 1] not in ",，":
             return ind
-        pcs, pce = max(ss, self._clause_start(cs - 1)), cs - 1
+        pcs, pce = max(ss, ctx.clause_start(cs - 1)), cs - 1
         clause = self._topic_clause(text[pcs:pce])
         if not clause.startswith(self.ctx_topic_verbs) and not self.rx.search(text, pcs, pce):
             new = self._context_subject(ind, clause, text[cs:t["start"]])
@@ -861,7 +903,7 @@ class IndicatorReader:
                 return ind
         if not clause.startswith(self.ctx_topic_verbs) and pcs - 1 > ss and text[pcs - 1] in ",，":
             # one clause further back: 推进…课程改革,组建…联盟,[新增试点园]106所
-            pcs, pce = max(ss, self._clause_start(pcs - 1)), pcs - 1
+            pcs, pce = max(ss, ctx.clause_start(pcs - 1)), pcs - 1
             clause = self._topic_clause(text[pcs:pce])
         if not clause.startswith(self.ctx_topic_verbs) or self.rx.search(text, pcs, pce):
             return ind
@@ -943,7 +985,7 @@ class IndicatorReader:
                 clause = self.ctx_topic_adv.sub("", clause[m.start():])
         return clause
 
-    def _context_year(self, ind: str, t: dict, part: dict | None) -> str:
+    def _context_year(self, ctx: Reading, ind: str, t: dict, part: dict | None) -> str:
         """公办园在园幼儿占比由2021年的[53.6%]提高到60%: in a plan, a value of a named past year
         is that year's indicator (2021年公办园在园幼儿占比); the goal after it is not."""
         m = _YEAR_IN.match(ind)
@@ -955,13 +997,13 @@ class IndicatorReader:
             pyear = int(part.get("year"))
         except (TypeError, ValueError):
             return ind
-        ss = self._sent_start(t["start"])
-        sent = self._text[ss:t["start"]]
+        ss = ctx.sentence_start(t["start"])
+        sent = ctx.text[ss:t["start"]]
         last = None
         for last in self.year_cue.finditer(sent):
             pass
         if last is None:                        # 2023年，全市…: a paragraph of a past year
-            py = self._paragraph_year(t["start"])
+            py = ctx.paragraph_year(t["start"])
             return (f"{py}年" + ind)[-self.ind_max:] if py is not None and py < pyear else ind
         if int(last.group(1)) >= pyear:
             return ind
@@ -969,21 +1011,21 @@ class IndicatorReader:
             return (last.group(1) + "年" + ind)[-self.ind_max:]
         return ind
 
-    def _context_level(self, ind: str, t: dict, cs: int, prev: dict | None,
+    def _context_level(self, ctx: Reading, ind: str, t: dict, cs: int, prev: dict | None,
                        parent: dict | None) -> str:
         """全市开展前期项目51个,实施类项目134个 -> 全市实施类项目: a level word opening an
         earlier clause of the sentence (or this clause, before an earlier mention) is the
         subject of the mentions that follow it, up to a 其中 (a part of its parent); 其中市本级…
         opens a new subject, and its mentions are no parts of the one before."""
-        text = self._text
-        ss = self._sent_start(t["start"])
+        text = ctx.text
+        ss = ctx.sentence_start(t["start"])
         if self.ctx_level_rx is None or not self.ctx_level_rx.search(text, ss, t["start"]):
             return ind
         c = cs
         if prev is None or prev["start"] < cs:      # the first mention of its clause
             if cs - 1 <= ss:
                 return ind
-            c = max(ss, self._clause_start(cs - 1))
+            c = max(ss, ctx.clause_start(cs - 1))
         for _ in range(4):
             head = text[c:c + 12].lstrip(" \u3000\n")
             sub = head.startswith(self.sub_cue)
@@ -997,7 +1039,7 @@ class IndicatorReader:
             if head.startswith(self.ctx_levels):
                 w = next(w for w in self.ctx_levels if head.startswith(w))
                 if sub and parent is not None:
-                    ind = self._indicator(t, cs, prev) or ind
+                    ind = self._indicator(ctx, t, cs, prev) or ind
                 if w in ind:
                     return ind
                 if any(x in ind for x in self.ctx_levels):
@@ -1005,5 +1047,5 @@ class IndicatorReader:
                 return (w + ind)[-self.ind_max:]
             if c - 1 <= ss:
                 break
-            c = max(ss, self._clause_start(c - 1))
+            c = max(ss, ctx.clause_start(c - 1))
         return ind
