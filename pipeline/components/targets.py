@@ -5,7 +5,10 @@ numerals, 万/亿 multipliers, 余/多/约/近 approximations, ranges, 百分之
 money, areas, measure words); Python then only looks at each hit: is it an ordinal, a name,
 a quoted slogan, a date?  Whether it is a floor or a ceiling (comparator) and whether it is
 a goal or a result (kind) are read from the clause around it; what is counted (indicator) is
-read by ``indicator.IndicatorReader``, which this stage mixes in.
+read by ``indicator.IndicatorReader``, which this stage builds once and holds as
+``self.indicators``.  Each call reads its document into an ``indicator.Reading`` (the view
+text, quoted spans, clause and sentence ends, paragraph years, default kind) that every step
+is handed; the component keeps nothing of a document, so one instance serves many threads.
 A flattened table (header line with column units, then rows of cells) gives one target per
 numeric cell, unit and scale from its column header.
 
@@ -116,7 +119,7 @@ def _as_float(d: Decimal) -> float:
     return float(int(f)) if f == int(f) else f
 
 
-class TargetExtractor(IndicatorReader):
+class TargetExtractor:
     def __init__(self, config: Path | str | None = None):
         cfg = _load_config(config)
         self.cfg = cfg
@@ -162,7 +165,7 @@ class TargetExtractor(IndicatorReader):
         self.actual_cue = re.compile("|".join(f"(?:{r})" for r in k["actual_cues"]))
         self.year_cue = re.compile(k["year_cue"])
         self.report_cue = re.compile("|".join(f"(?:{r})" for r in k["report_cues"]))
-        self._indicator_init(cfg["indicator"])
+        self.indicators = IndicatorReader(cfg["indicator"], self.rx, self.year_cue)
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
         self.header_unit = re.compile(t["unit_in_header"])
@@ -464,20 +467,8 @@ class TargetExtractor(IndicatorReader):
             t["kind"] = self._kind(ctx, t, part)
             # indicator --------------------------------------------------
             if not t.get("_table"):
-                ss = ctx.sentence_start(t["start"])
-                if parent is not None and parent["start"] < ss:
-                    parent = None
-                k = text.rfind(self.sub_cue, ss, t["start"])
-                if k >= 0 and prev is not None and ss <= prev["start"] and prev["end"] <= k:
-                    parent = prev                  # 实施项目11个,其中[新建项目4个]、…
-                ind = self._indicator(ctx, t, cs, prev)
-                ind = self._people_list_verb(ind, prev, gap)
-                if not t.pop("_share", False) and parent is not None:   # a share names its whole
-                    ind = self._as_part_of(ind, parent, t)
-                elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
-                    ind = self._sibling(ind, prev)
-                ind = self._context(ctx, ind, t, cs, prev, parent, part)
-                t["indicator"] = ind
+                parent = self.indicators.parent(ctx, t, prev, parent)
+                t["indicator"] = self.indicators.read(ctx, t, prev, parent, part)
             prev = t
 
     def _comparator(self, text: str, seg: str, end: int) -> tuple[str, str | None]:
