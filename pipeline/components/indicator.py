@@ -30,11 +30,12 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from ..zh import CN_DIGITS as _CN_DIGITS, alt as _alt, posseg as _posseg
+from ..patterns import CN_DIGITS as _CN_DIGITS, PAGE_NUMBER_LINE, YEAR_DIGITS
+from ..zh import alt as _alt, posseg as _posseg
 
-_YEAR_LEAD = re.compile(r"^(?:(?:19|20)\d\d年(?:度|底|末)?|到|至)+")
-_YEAR_IN = re.compile(r"(?:19|20)\d\d年度?")
-_YEAR_TAIL = re.compile(r"(?:20\d\d|19\d\d)年(?:的|底|末)?$")
+_YEAR_LEAD = re.compile(rf"^(?:{YEAR_DIGITS}年(?:度|底|末)?|到|至)+")
+_YEAR_IN = re.compile(rf"{YEAR_DIGITS}年度?")
+_YEAR_TAIL = re.compile(rf"{YEAR_DIGITS}年(?:的|底|末)?$")
 _PRE_LEAD = re.compile(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*")
 
 
@@ -82,7 +83,7 @@ _OPEN = re.compile(r"[(（][^()（）]*$")
 _POST_END = re.compile(r"[，,；;。！？!?：:、\n(（)）《》\d]|以上|以下|左右|以内")
 _QUOTE_MARKS = re.compile(r"[“”\"‘’「」]")
 _POST_TAIL = re.compile(r"^(?:[ \u3000]|以上|以下|左右|以内|余|多)+")
-_NOISE = re.compile(r"(?:\n[ \u3000]*[-—–][ \u3000]?\d{1,4}[ \u3000]?[-—–][ \u3000]*(?=\n)|[\s“”\"‘’《》「」])+")
+_NOISE = re.compile(rf"(?:{PAGE_NUMBER_LINE.pattern}|[\s“”\"‘’《》「」])+")
 _EACH = re.compile(r"分别|各自")
 _PLACE_SUFFIX = frozenset("省市县区州盟旗镇乡")
 _QUOTED = re.compile(r"“([^“”]*)”|\"([^\"]*)\"|‘([^‘’]*)’|「([^「」]*)」")

@@ -25,14 +25,14 @@ from typing import Any
 
 import cn2an
 import numpy as np
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import CONFIGS
 from ..extensions import init_doc
+from ..patterns import CLAUSE_END, CN_DIGITS as _CN_DIGITS, PAGE_NUMBER_LINE, SENTENCE_END, YEAR
+from ..settings import read_config
+from ..zh import alt as _alt
 from .indicator import IndicatorReader, Reading
-from ..zh import CN_DIGITS as _CN_DIGITS, alt as _alt
 
 _CN_NUM = f"[{_CN_DIGITS}十百千][{_CN_DIGITS}十百千万亿]*"
 _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -42,11 +42,7 @@ _GAP = r"(?:\n[ \t\u3000]*)?"           # a hard wrap between number and unit
 
 _QUOTES = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"|‘[^‘’\n]{1,30}’|「[^「」\n]{1,30}」"
                      r"|《[^《》\n]{1,80}》|〔[^〔〕\n]{1,12}〕|\[[^\[\]\n]{1,12}\]")
-_CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
-_SENT_END = re.compile(r"[；;。！？!?\n]")
 _BAD_CN = re.compile(f"[{_CN_DIGITS}][{_CN_DIGITS}]")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
-_PAGE_LINE = re.compile(r"\n[ \u3000]*[-—–][ \u3000]?\d{1,4}[ \u3000]?[-—–][ \u3000]*(?=\n)")
 _PRIVATE = ("_nstart", "_table", "_cmp_before")
 _CN_BEFORE = _CN_DIGITS + "十百千万亿"
 
@@ -67,12 +63,6 @@ def _positions(rx: re.Pattern, text: str) -> list[int]:
     then cumulative lengths (numpy)."""
     lens = np.fromiter(map(len, rx.split(text)), dtype=np.int64)
     return (np.cumsum(lens[:-1] + 1) - 1).tolist()
-
-
-def _load_config(path: Path | str | None) -> dict:
-    p = Path(path) if path else CONFIGS / "units.yaml"
-    with open(p, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
 
 
 def cn_value(s: str) -> Decimal | None:
@@ -121,7 +111,7 @@ def _as_float(d: Decimal) -> float:
 
 class TargetExtractor:
     def __init__(self, config: Path | str | None = None):
-        cfg = _load_config(config)
+        cfg = read_config(config, "units.yaml")
         self.cfg = cfg
         self.scaled = {k: (v[0], Decimal(str(v[1]))) for k, v in cfg["scaled_units"].items()}
         self.measure = set(cfg["measure_words"])
@@ -181,10 +171,10 @@ class TargetExtractor:
         quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
         # a PDF page number line (\n- 4 -\n) inside a sentence ends neither clause nor sentence
         page_nl = set()
-        for m in _PAGE_LINE.finditer(text):
+        for m in PAGE_NUMBER_LINE.finditer(text):
             page_nl.update((m.start(), m.end()))
-        clause = _positions(_CLAUSE_END, text)
-        sent = _positions(_SENT_END, text)
+        clause = _positions(CLAUSE_END, text)
+        sent = _positions(SENTENCE_END, text)
         if page_nl:
             clause = [i for i in clause if i not in page_nl]
             sent = [i for i in sent if i not in page_nl]
@@ -499,11 +489,11 @@ class TargetExtractor:
         if pkind == "summary":
             if self.target_cue.search(sent):
                 return "target"
-            if pyear and any(int(y) > pyear for y in _YEAR.findall(sent)):
+            if pyear and any(int(y) > pyear for y in YEAR.findall(sent)):
                 return "target"
             return "actual"
         if pkind == "plan":
-            if pyear and _YEAR.search(sent):
+            if pyear and YEAR.search(sent):
                 # a past year naming this number: 由2021年的53.6%, 2021年，…新增2160个
                 ym = list(self.year_cue.finditer(sent))
                 last = ym[-1]
@@ -524,7 +514,7 @@ class TargetExtractor:
         return self._doc_kind(ctx)
 
     # a line that opens with a year (2023年，全市…), at every line start
-    _PARA_YEAR = re.compile(r"(?m)^[ \t\u3000]*((?:19|20)\d\d)年(?:度|底|末|以来|全年)?[,，]")
+    _PARA_YEAR = re.compile(rf"(?m)^[ \t\u3000]*{YEAR.pattern}(?:度|底|末|以来|全年)?[,，]")
 
     def _doc_kind(self, ctx: Reading) -> str:
         if ctx.default_kind is None:
@@ -565,7 +555,7 @@ class TargetExtractor:
                 continue
             w = m.group()
             kind = "summary" if w in self.part_summary else "plan"
-            years = [(y.start(), int(y.group(1))) for y in _YEAR.finditer(line)]
+            years = [(y.start(), int(y.group(1))) for y in YEAR.finditer(line)]
             wpos = line.index(w)
             before = [y for p, y in years if p < wpos]
             year = before[-1] if before else (years[0][1] if years else None)
