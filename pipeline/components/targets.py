@@ -65,6 +65,11 @@ def _positions(rx: re.Pattern, text: str) -> list[int]:
     return (np.cumsum(lens[:-1] + 1) - 1).tolist()
 
 
+# what cn2an raises for a numeral it cannot read: ValueError, and KeyError in "smart" mode
+# (零十零); anything else is a real error and is not caught
+_CN2AN_REFUSES = (ValueError, KeyError)
+
+
 def cn_value(s: str) -> Decimal | None:
     """A Chinese numeral as a Decimal; None for digit-by-digit strings (二〇二一, 一二)."""
     if _BAD_CN.search(s.replace("零", "")) or "〇" in s:
@@ -73,10 +78,10 @@ def cn_value(s: str) -> Decimal | None:
         s = "一" + s
     try:
         v = cn2an.cn2an(s, "strict")
-    except Exception:
+    except _CN2AN_REFUSES:
         try:
             v = cn2an.cn2an(s, "smart")
-        except Exception:
+        except _CN2AN_REFUSES:
             return None
     return Decimal(str(v))
 
