@@ -22,7 +22,10 @@ Inside, three readers share one compiled vocabulary (``_Vocabulary``), in this o
 - ``_Qualifiers``: qualifiers earlier in the sentence: a sub-area subject (市本级…), a light-verb
   topic clause (开展…监测,抽测学生…), a subject clause, a named past year, 人数.
 
-Vocabulary lives in configs/units.yaml; nothing here names a place or a report.
+Vocabulary (word lists, cue words, the words of the year, share and change patterns) lives in
+the ``indicator:`` block of configs/units.yaml; the code keeps the grammar: punctuation, the
+shared families of ``pipeline.patterns`` and the particles a phrase is built with (的, 等, 了,
+每, 年 after a year's digits).  Nothing here names a place or a report.
 """
 from __future__ import annotations
 
@@ -32,12 +35,6 @@ from dataclasses import dataclass
 
 from ..patterns import CN_DIGITS as _CN_DIGITS, PAGE_NUMBER_LINE, YEAR_DIGITS
 from ..zh import alt as _alt, posseg as _posseg
-
-_YEAR_LEAD = re.compile(rf"^(?:{YEAR_DIGITS}年(?:度|底|末)?|到|至)+")
-_YEAR_IN = re.compile(rf"{YEAR_DIGITS}年度?")
-_YEAR_TAIL = re.compile(rf"{YEAR_DIGITS}年(?:的|底|末)?$")
-_PRE_LEAD = re.compile(r"^[、)）\]】]*(?:以上|以下|以内|左右)?[、,，)）]*")
-
 
 @dataclass
 class Reading:
@@ -79,16 +76,13 @@ class Reading:
         return opening[1] if opening is not None and opening[0] <= pos else None
 
 
-_OPEN = re.compile(r"[(（][^()（）]*$")
-_POST_END = re.compile(r"[，,；;。！？!?：:、\n(（)）《》\d]|以上|以下|左右|以内")
+# the grammar of punctuation around a number (the words are in configs/units.yaml)
+_OPEN = re.compile(r"[(（][^()（）]*$")                # a parenthesis still open
 _QUOTE_MARKS = re.compile(r"[“”\"‘’「」]")
-_POST_TAIL = re.compile(r"^(?:[ \u3000]|以上|以下|左右|以内|余|多)+")
 _NOISE = re.compile(rf"(?:{PAGE_NUMBER_LINE.pattern}|[\s“”\"‘’《》「」])+")
-_EACH = re.compile(r"分别|各自")
-_PLACE_SUFFIX = frozenset("省市县区州盟旗镇乡")
 _QUOTED = re.compile(r"“([^“”]*)”|\"([^\"]*)\"|‘([^‘’]*)’|「([^「」]*)」")
 _LIST_SEP = re.compile(r"[、+]")
-_AFTER_LEAD = re.compile(r"^[\u4e00-\u9fff]{1,3}后将?")
+_SHARE_UNITS = ("%", "‰")
 
 
 def _verbs_only(words) -> bool:
@@ -117,14 +111,34 @@ class _Vocabulary:
     def __init__(self, ind: dict) -> None:
         self.ind_lead = re.compile("^(?:" + _alt(ind["strip_leading"]) + ")+")
         self.ind_trail = re.compile("(?:" + _alt(ind["strip_trailing"]) + ")+$")
-        self.inc = re.compile(f"(?:比|较)?(?:上年|去年|上一年|上学年|往年)?(?:{_alt(ind['increase_words'])})了?$")
-        self.dec = re.compile(f"(?:比|较)?(?:上年|去年|上一年|上学年|往年)?(?:{_alt(ind['decrease_words'])})了?$")
+        since = f"(?:{_alt(ind['change_compare'])})?(?:{_alt(ind['change_periods'])})?"
+        self.inc = re.compile(f"{since}(?:{_alt(ind['increase_words'])})了?$")
+        self.dec = re.compile(f"{since}(?:{_alt(ind['decrease_words'])})了?$")
         self.inc_words = tuple(ind["increase_words"])
         self.dec_words = tuple(ind["decrease_words"])
         self.inc_suffix = ind["increase_suffix"]
         self.dec_suffix = ind["decrease_suffix"]
         self.ind_max = int(ind["max_len"])
         self.last_year_words = set(ind["last_year_words"])
+        self.last_year_prefix = ind["last_year_prefix"]
+        self.year_lead = re.compile(
+            rf"^(?:{YEAR_DIGITS}年(?:{_alt(ind['year_lead_suffixes'])})?|{_alt(ind['year_lead_words'])})+")
+        self.year_tail = re.compile(rf"{YEAR_DIGITS}年(?:{_alt(ind['year_tail_suffixes'])})?$")
+        self.year_inside = re.compile(rf"{YEAR_DIGITS}年(?:{_alt(ind['year_inside_suffixes'])})?")
+        closers = _alt(ind["number_closers"])
+        self.closer_chars = "".join(sorted(set("".join(ind["number_closers"]))))
+        self.pre_lead = re.compile(rf"^[、)）\]】]*(?:{closers})?[、,，)）]*")
+        self.post_end = re.compile(rf"[，,；;。！？!?：:、\n(（)）《》\d]|{closers}")
+        self.post_tail = re.compile(rf"^(?:[ \u3000]|{_alt(ind['number_closers'] + ind['number_marks'])})+")
+        self.borrow_heads = frozenset(ind["borrow_head_chars"])
+        self.money_unit = ind["money_unit"]
+        self.share_verb = ind["share_verb"]
+        self.share_noun = ind["share_noun"]
+        self.share_of_previous = ind["share_of_previous"]
+        self.each = re.compile(_alt(ind["respectively_words"]))
+        self.each_value_joins = ("、", ",", "，", *ind["respectively_value_joins"])
+        self.each_subject_joins = tuple(ind["respectively_subject_joins"])
+        self.place_suffixes = frozenset(ind["place_suffixes"])
         self.rate_words = tuple(ind["rate_words"])
         self.sub_cue = ind["sub_cue"]
         self.money_heads = tuple(ind["money_heads"])
@@ -140,22 +154,27 @@ class _Vocabulary:
         self.bare_heads = frozenset(ind.get("bare_heads", ()))
         self.post_and = tuple(sorted(ind.get("post_coordinators", ()), key=len, reverse=True))
         self.post_work = tuple(ind.get("post_work_nouns", ()))
-        self.post_vp_max = int(ind.get("post_vp_max", 14))
+        self.post_vp_max = int(ind["post_vp_max"])
         self.post_lead_drop = re.compile(_alt(ind.get("post_lead_drop") or ["\0"]))
         self.post_heads = {k: tuple(v) for k, v in (ind.get("post_count_heads") or {}).items()}
         self.people_units = frozenset(ind.get("people_units", ()))
         self.subject_heads = tuple(ind.get("subject_heads", ())) or ("\0",)
         self.people_pivot_verbs = tuple(sorted(ind.get("people_pivot_verbs", ()), key=len, reverse=True))
         self.people_count_verbs = tuple(ind.get("people_count_verbs", ())) or ("\0",)
-        self.people_count_noun = ind.get("people_count_noun", "人数")
-        self.people_event_rx = re.compile(r"^(?:在|于)(.{2,20}?)(?:中|上|里|期间)(.{1,4})$")
+        self.people_count_noun = ind["people_count_noun"]
+        self.people_heads = tuple(ind["people_heads"])
+        self.people_times_units = frozenset(ind["people_times_units"])
+        self.people_event_open = tuple(ind["people_event_open"])
+        self.people_event_rx = re.compile(
+            f"^(?:{_alt(ind['people_event_open'])})(.{{2,20}}?)(?:{_alt(ind['people_event_close'])})(.{{1,4}})$")
         self.people_mid_frames = tuple(ind.get("people_mid_frames", ()))
         self.people_unit_heads = dict(ind.get("people_unit_heads", {}))
-        self.people_coord = tuple(ind.get("people_coord", ("和", "及")))
-        self.people_share_rx = re.compile("^(.*?)(?:" + _alt(ind.get("people_share_words", ["占"])) + ")(.+)$")
-        self.people_whole_tail = re.compile("(?:" + _alt(ind.get("people_whole_tails", ["总数"])) + ")$")
-        self.people_role_rx = re.compile("^([^的]{2,10}?)(?:" + _alt(ind.get("people_role_verbs", ["为"])) + ")(.{2,})$")
-        self.people_role_join = ind.get("people_role_join", "{}")
+        self.people_coord = tuple(ind["people_coord"])
+        self.people_share_rx = re.compile("^(.*?)(?:" + _alt(ind["people_share_words"]) + ")(.+)$")
+        self.people_whole_tail = re.compile("(?:" + _alt(ind["people_whole_tails"]) + ")$")
+        self.people_role_rx = re.compile("^([^的]{2,10}?)(?:" + _alt(ind["people_role_verbs"]) + ")(.{2,})$")
+        self.people_role_join = ind["people_role_join"]
+        self.ctx_once_done = re.compile(f"^[\u4e00-\u9fff]{{1,3}}(?:{_alt(ind['context_once_done'])})")
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
         self.ctx_level_rx = re.compile(_alt(self.ctx_levels)) if self.ctx_levels else None
         self.ctx_topic_verbs = tuple(sorted(ind.get("context_topic_verbs", ()), key=len, reverse=True))
@@ -179,12 +198,12 @@ class _NumberFirst:
         before it), or None when they name nothing."""
         text = ctx.text
         post = text[t["end"]:t["end"] + 40]
-        post = _YEAR_IN.sub("", _POST_TAIL.sub("", post))
-        is_share = t["unit"] in ("%", "‰")
+        post = self.vocab.year_inside.sub("", self.vocab.post_tail.sub("", post))
+        is_share = t["unit"] in _SHARE_UNITS
         post_q = post
         post = _QUOTE_MARKS.sub("", post).lstrip("的")   # 建成[5个]“智安校园”示范点
         post_full = post
-        post = _POST_END.split(post, 1)[0]
+        post = self.vocab.post_end.split(post, 1)[0]
         post = _NOISE.sub("", post)
         if not post or not "\u4e00" <= post[0] <= "\u9fff":
             return None
@@ -215,7 +234,7 @@ class _NumberFirst:
         if is_share and np_:
             # 共同体覆盖[80%]以上的农村学校: the verb before the share is its 的-modifier
             mod = lead + "的" if lead and post_q.startswith("的") and not share_vp else ""
-            phrase = mod + np_ + share_vp + "比例"
+            phrase = mod + np_ + share_vp + self.vocab.share_noun
         elif np_ and vp:
             phrase = lead + vp + "的" + np_
         elif np_ in self.vocab.bare_heads and pre and not lead and not vp:
@@ -270,7 +289,7 @@ class _NumberFirst:
         elif vp and full.startswith(np_ + vp) and end < len(full) and not vp.startswith("的"):
             m = self.mentions.match(full, end)             # 20位专家开讲[20次]讲堂: a count inside
             if m is not None:
-                vp += _POST_END.split(full[m.end():], 1)[0]
+                vp += self.vocab.post_end.split(full[m.end():], 1)[0]
         if vp.startswith("的"):                     # 42个支部的集中换届选举工作
             vp = self._post_of_act(vp[1:]) or vp
         if not vp:
@@ -362,7 +381,7 @@ class _NumberFirst:
             m = self.mentions.match(rest)
             if m is None or m.start() != 0:
                 return vp
-            nxt = _POST_END.split(rest[m.end():], 1)[0]
+            nxt = self.vocab.post_end.split(rest[m.end():], 1)[0]
             pos = 0
             for w, f in _posseg(nxt):
                 if f[0] in "vpdcu" and f != "vn":
@@ -370,7 +389,7 @@ class _NumberFirst:
                 pos += len(w)
             return nxt[pos:] if 0 < pos < len(nxt) else vp
         for _ in range(4):
-            piece = _POST_END.split(rest, 1)[0]
+            piece = self.vocab.post_end.split(rest, 1)[0]
             words = _posseg(piece)
             if (not words or words[0][1][0] == "v" or piece[0].isdigit()
                     or words[0][1][0] == "m" and vp[-1:] not in _CN_DIGITS):   # 一、二等奖
@@ -451,7 +470,7 @@ class _NumberFirst:
             return ""
         pivot = next((v for v in self.vocab.people_pivot_verbs if pre.startswith(v)), "")
         who = pre[len(pivot):]
-        if not pivot or len(who) < 2 or not who.endswith(tuple(self.vocab.unit_heads.get("人", ()))):
+        if not pivot or len(who) < 2 or not who.endswith(self.vocab.people_heads):
             return ""
         if any(f[0] == "v" and f != "vn" for _, f in _posseg(who)):
             return ""
@@ -494,8 +513,8 @@ class _ClauseBefore:
         if each:
             return each, False
         pre, raw = self._before(ctx, t, cs, prev)
-        if raw == "占" and prev is not None and prev.get("indicator"):
-            return prev["indicator"] + "占比", False
+        if raw == self.vocab.share_verb and prev is not None and prev.get("indicator"):
+            return prev["indicator"] + self.vocab.share_of_previous, False
         coord = self._people_coord(pre, raw, prev)
         if coord:
             return coord[-self.vocab.ind_max:], False
@@ -513,7 +532,7 @@ class _ClauseBefore:
         if prev is not None and prev["end"] > cs:
             pre_start = prev["end"]
         pre = text[pre_start:t["start"]]
-        pre = _PRE_LEAD.sub("", pre)
+        pre = self.vocab.pre_lead.sub("", pre)
         pre = _NOISE.sub("", pre)
         k = _OPEN.search(pre)           # a parenthesis opened before the number
         if k:
@@ -548,8 +567,8 @@ class _ClauseBefore:
                 return base + change
             return (pre + change)[-self.vocab.ind_max:] if pre else None
         # 优良率达到50%以上、合格率96%以上: borrow the head of the previous indicator
-        if (prev is not None and prev.get("indicator") and 1 < len(pre) <= 4 and pre[-1] in "率比数量"
-                and text[prev["end"]:t["start"]].lstrip("以上下内左右 ").startswith(("、", ",", "，"))
+        if (prev is not None and prev.get("indicator") and 1 < len(pre) <= 4 and pre[-1] in self.vocab.borrow_heads
+                and text[prev["end"]:t["start"]].lstrip(self.vocab.closer_chars + " ").startswith(("、", ",", "，"))
                 and len(prev["indicator"]) > len(pre) and prev["indicator"][-1] == pre[-1]):
             return prev["indicator"][: -len(pre)] + pre
         # 新建幼儿园项目9个,新增学位[2610个]: places of the kind of school just counted
@@ -564,14 +583,14 @@ class _ClauseBefore:
                 w = max(inst, key=lambda x: (prev["indicator"].rfind(x), len(x)))
                 return (pre[: -len(g)] + w + g)[-self.vocab.ind_max:]
         # 实施教育项目116个,完成投资[18.4亿元]: money for the things counted just before
-        if (t["unit"] == "元" and 1 < len(pre) <= 4 and prev is not None and prev.get("indicator")
-                and prev["unit"] != "元" and prev["start"] >= ctx.sentence_start(t["start"])):
+        if (t["unit"] == self.vocab.money_unit and 1 < len(pre) <= 4 and prev is not None and prev.get("indicator")
+                and prev["unit"] != self.vocab.money_unit and prev["start"] >= ctx.sentence_start(t["start"])):
             np_ = _np_of(prev["indicator"])
             if len(np_) <= 10 and np_.endswith(self.vocab.money_heads):
                 return (np_ + pre)[-self.vocab.ind_max:]
         # 完成教育项目投资[4.37亿元] -> 教育项目完成投资: the projects first, as when they
         # were counted just before (实施教育项目116个,完成投资…)
-        if t["unit"] == "元" and pre.endswith(self.vocab.money_nouns):
+        if t["unit"] == self.vocab.money_unit and pre.endswith(self.vocab.money_nouns):
             mw = _posseg(pre)
             if len(mw) >= 3 and mw[0][1] == "v" and mw[-1][0] in self.vocab.money_nouns:
                 np_ = pre[len(mw[0][0]):-len(mw[-1][0])]
@@ -583,7 +602,7 @@ class _ClauseBefore:
             if head and not head.endswith(self.vocab.rate_words):
                 return (head + pre)[-self.vocab.ind_max:]
         if pre in self.vocab.last_year_words and prev is not None and prev.get("indicator"):
-            return "上年" + prev["indicator"]
+            return self.vocab.last_year_prefix + prev["indicator"]
         # the number comes first: a noun phrase follows it
         post = self.number_first.read(ctx, t, pre)
         if post:
@@ -609,7 +628,7 @@ class _ClauseBefore:
         text = ctx.text
         seg = text[cs:t["start"]]
         m = None
-        for m in _EACH.finditer(seg):
+        for m in self.vocab.each.finditer(seg):
             pass
         if m is None or m.start() < 3:
             return None
@@ -621,11 +640,11 @@ class _ClauseBefore:
         if self.vocab.ind_trail.sub("", _NOISE.sub("", text[cs + m.end():first])):
             return None                         # 甲、乙分别新增学位…: the head follows 分别
         gap = text[rest:t["start"]] if i else ""
-        if i and gap.strip(" \u3000\n以上下内左右") not in ("、", ",", "，", "和", "及"):
+        if i and gap.strip(" \u3000\n" + self.vocab.closer_chars) not in self.vocab.each_value_joins:
             return None
         front = _NOISE.sub("", seg[:m.start()])
         front = self._clean(self._drop_frame(self._clean(self.vocab.ind_drop.sub("", front))))
-        sep = "、" if "、" in front else next((c for c in ("和", "及", "与") if front.count(c) == 1), "")
+        sep = "、" if "、" in front else next((c for c in self.vocab.each_subject_joins if front.count(c) == 1), "")
         if not sep:
             return None
         items = front.split(sep)
@@ -698,7 +717,7 @@ class _ClauseBefore:
                 if f[0] not in "nlj":
                     break
                 named = (named or f in ("ns", "nr", "nt", "nz")     # 有条件的小学: no one school
-                         or len(w) >= 3 and w[-1] in _PLACE_SUFFIX)    # 毕节市/n
+                         or len(w) >= 3 and w[-1] in self.vocab.place_suffixes)    # 毕节市/n
                 pos += len(w)
         return pre
 
@@ -708,11 +727,11 @@ class _ClauseBefore:
             m = self.vocab.ind_lead.match(pre)
             if m:
                 pre = pre[m.end():]
-            m = _YEAR_LEAD.match(pre)
+            m = self.vocab.year_lead.match(pre)
             if m:
                 pre = pre[m.end():]
             pre = self.vocab.ind_trail.sub("", pre)
-            pre = _YEAR_TAIL.sub("", pre)
+            pre = self.vocab.year_tail.sub("", pre)
             if pre == old:
                 break
         return pre
@@ -720,14 +739,14 @@ class _ClauseBefore:
     def _share_of(self, pre: str, raw: str, t: dict, prev: dict | None) -> tuple[str, str] | None:
         """骨干教师不低于交流总数的[20%], 占符合条件教师的[16.8%] after 交流轮岗教师[104名]: a
         share of a whole, as (its part, its whole); a bare 占 takes the mention before as part."""
-        if t["unit"] not in ("%", "‰") or not raw.rstrip().endswith("的"):
+        if t["unit"] not in _SHARE_UNITS or not raw.rstrip().endswith("的"):
             return None
         m = self.vocab.people_share_rx.match(pre)
         if not m:
             return None
         part, whole = m.group(1), self.vocab.people_whole_tail.sub("", m.group(2))
         if not part:
-            if not raw.lstrip().startswith("占") or prev is None or not prev.get("indicator"):
+            if not raw.lstrip().startswith(self.vocab.share_verb) or prev is None or not prev.get("indicator"):
                 return None
             part = prev["indicator"]
         return part, whole
@@ -737,7 +756,8 @@ class _ClauseBefore:
         whole."""
         if part.endswith(self.vocab.rate_words):        # 认定数字家校比例不低于总数的10%
             return part
-        return part + "占" + whole + "比例" if len(whole) >= 2 else None
+        v = self.vocab
+        return part + v.share_verb + whole + v.share_noun if len(whole) >= 2 else None
 
     def _people_coord(self, pre: str, raw: str, prev: dict | None) -> str | None:
         """表彰优秀集体[40个]和个人[199名]: a bare noun joined by 和/及 to the mention before
@@ -779,7 +799,7 @@ class _ClauseBefore:
     def _people_frame_event(self, pre: str, raw: str) -> str:
         """在全省技能大赛中获奖[17项] -> 全省技能大赛获奖: a verb with no object after a
         dropped 在…中 frame is about the event the frame names."""
-        if "在" not in raw and "于" not in raw:
+        if not any(w in raw for w in self.vocab.people_event_open):
             return pre
         m = self.vocab.people_event_rx.match(self._clean(self.vocab.ind_drop.sub("", raw)))
         if not m or len(m.group(1)) < 3 or not pre.endswith(m.group(2)):
@@ -790,9 +810,9 @@ class _ClauseBefore:
     def _people_subject_verb(self, pre: str, t: dict) -> str:
         """中小学生参加红色研学[9600人次] -> 参加红色研学的中小学生: people who do something
         are counted as the people, the verb phrase their 的-modifier."""
-        if t["unit"] not in self.vocab.people_units and t["unit"] != "人次":
+        if t["unit"] not in self.vocab.people_units and t["unit"] not in self.vocab.people_times_units:
             return pre
-        heads = tuple(self.vocab.unit_heads.get("人", ()))
+        heads = self.vocab.people_heads
         pivot = next((v for v in self.vocab.people_pivot_verbs if pre.startswith(v)), "")
         body = pre[len(pivot):]                  # 吸引高校毕业生留襄就业创业: V + who + what
         pos, subj = 0, -1
@@ -924,7 +944,7 @@ class _Qualifiers:
         right after a clause with no number that opens with its subject (the nouns before the
         first verb; 某校迁建工程 -> 某校迁建) is that subject's; so is what a work adds once
         done (…工程主体结顶,建成后将[新增校舍]…)."""
-        m = _AFTER_LEAD.match(ind)
+        m = self.vocab.ctx_once_done.match(ind)
         core = ind[m.end():] if m else ind
         fv = next((w for w in self.vocab.frame_verbs if core.startswith(w)), "")
         if len(core) - len(fv) > 4 or len(core) - len(fv) < 2 or len(clause) < 6 or ind not in pre:
@@ -965,7 +985,7 @@ class _Qualifiers:
     def _context_year(self, ctx: Reading, ind: str, t: dict, part: dict | None) -> str:
         """公办园在园幼儿占比由2021年的[53.6%]提高到60%: in a plan, a value of a named past year
         is that year's indicator (2021年公办园在园幼儿占比); the goal after it is not."""
-        m = _YEAR_IN.match(ind)
+        m = self.vocab.year_inside.match(ind)
         if m:                                   # copied from the previous mention
             ind = ind[m.end():] or ind
         if not part or part.get("kind") != "plan" or t.get("kind") != "actual":
@@ -1012,7 +1032,7 @@ class _Qualifiers:
                 k = text.rfind(self.vocab.sub_cue, c, t["start"])
                 if k >= 0 and not re.search(r"[)）]", text[k:t["start"]]):
                     return ind                      # parts after 其中 have their parent
-            head = _YEAR_LEAD.sub("", head)
+            head = self.vocab.year_lead.sub("", head)
             if head.startswith(self.vocab.ctx_levels):
                 w = next(w for w in self.vocab.ctx_levels if head.startswith(w))
                 if sub and parent is not None:
@@ -1073,7 +1093,7 @@ class IndicatorReader:
         """A mention after 其中 counts a part of its parent: 新建项目 under 实施教育基建项目 is
         新建教育基建项目; 研究生学历 (名) under 招聘新教师 is 研究生学历新教师."""
         pind = parent.get("indicator")
-        if not ind or not pind or parent.get("unit") != t.get("unit") and t["unit"] in ("%", "‰"):
+        if not ind or not pind or parent.get("unit") != t.get("unit") and t["unit"] in _SHARE_UNITS:
             return ind
         np_ = _np_of(pind)
         if np_ in ind or pind.endswith(self.vocab.people_count_noun) and ind.endswith(self.vocab.people_count_verbs):

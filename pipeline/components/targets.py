@@ -12,7 +12,10 @@ is handed; the component keeps nothing of a document, so one instance serves man
 A flattened table (header line with column units, then rows of cells) gives one target per
 numeric cell, unit and scale from its column header.
 
-Vocabulary lives in ``configs/units.yaml``; nothing here names a place or a report.
+Vocabulary (units, measure words, cue words, range separators, table header units …) lives in
+``configs/units.yaml``, read through ``pipeline.settings.read_config``; the code keeps the
+grammar of numerals (digits, 十百千万亿, 百分之, 点, 第) and the shared families of
+``pipeline.patterns``.  Nothing here names a place or a report.
 """
 from __future__ import annotations
 
@@ -123,7 +126,7 @@ class TargetExtractor:
         units = _alt(list(self.scaled) + list(self.measure)) + r"|[ \t\u3000](?=[%‰])[ \t\u3000]*[%‰]"
         apx_b = _alt(cfg["approx_before"])
         apx_i = "[" + "".join(cfg["approx_inside"]) + "]"
-        sep = r"~|～|-|—|–|至|到"
+        sep = _alt(cfg["range_separators"])
         pct_cn = f"[{_CN_DIGITS}十百点]+"
         # the lookahead lets the regex engine skip every position that cannot start a number
         first = "0-9" + _CN_DIGITS + "十百千" + "".join(sorted({w[0] for w in cfg["approx_before"]}))
@@ -138,6 +141,8 @@ class TargetExtractor:
             f"(?=[{first}])(?P<apx>{apx_b})?(?P<n>{_AR_NUM})(?P<i>{apx_i})?(?P<m>[万亿])(?P<ib>{apx_i})?"
             f"(?![\\d\u4e00-\u9fff%‰])")
         self.money_cue = re.compile(_alt(cfg["money_words"]))
+        self.money_unit = cfg["money_unit"]
+        self.cohort_units = frozenset(cfg["cohort_units"])
         bad_cont: dict[str, list[str]] = {}
         for w in cfg["bad_continuations"]:
             bad_cont.setdefault(w[0], []).append(w)
@@ -155,14 +160,19 @@ class TargetExtractor:
         self.cmp_before = re.compile(_alt(self.cmp_word))
         self.ge_after = tuple(sorted(c["ge_after"], key=len, reverse=True))
         self.le_after = tuple(sorted(c["le_after"], key=len, reverse=True))
+        self.cmp_carried_by = frozenset(c["carried_by"])
         k = cfg["kind"]
         self.target_cue = re.compile("|".join(f"(?:{r})" for r in k["target_cues"]))
         self.actual_cue = re.compile("|".join(f"(?:{r})" for r in k["actual_cues"]))
         self.year_cue = re.compile(k["year_cue"])
         self.report_cue = re.compile("|".join(f"(?:{r})" for r in k["report_cues"]))
+        # a line that opens with a year (2023年，全市…), found at every line start at once
+        self.paragraph_year = re.compile(
+            rf"(?m)^[ \t\u3000]*{YEAR.pattern}(?:{_alt(k['paragraph_year_suffixes'])})?[,，]")
         self.indicators = IndicatorReader(cfg["indicator"], self.rx, self.year_cue)
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
+        self.header_units = dict(t["header_units"])
         self.header_unit = re.compile(t["unit_in_header"])
         self.unit_alt = re.compile(f"^(?:{units})$")
         pc = cfg["parts"]
@@ -183,7 +193,7 @@ class TargetExtractor:
         if page_nl:
             clause = [i for i in clause if i not in page_nl]
             sent = [i for i in sent if i not in page_nl]
-        years = {m.start(): (m.end(), int(m.group(1))) for m in self._PARA_YEAR.finditer(text)}
+        years = {m.start(): (m.end(), int(m.group(1))) for m in self.paragraph_year.finditer(text)}
         return Reading(text, clause, sent, quoted, years)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -286,7 +296,7 @@ class TargetExtractor:
             bad = self.bad_cont.get(unit_s[0])
             if bad and text.startswith(bad, ustart):
                 return None
-            if unit_s == "届" and v >= 1900:
+            if unit_s in self.cohort_units and v >= 1900:
                 return None
             if unit_s in self.scaled:
                 unit, scale = self.scaled[unit_s]
@@ -322,7 +332,7 @@ class TargetExtractor:
             if v is None:
                 continue
             out.append({"start": s, "end": e, "value": _as_float(v * _MULT[m.group("m")]),
-                        "value_high": None, "unit": "元",
+                        "value_high": None, "unit": self.money_unit,
                         "approx": bool(m.group("apx") or m.group("i") or m.group("ib")),
                         "comparator": "=", "kind": None, "indicator": None, "task_id": None,
                         "_nstart": m.end("apx") if m.group("apx") else s})
@@ -392,8 +402,8 @@ class TargetExtractor:
                     unit, scale = self.scaled[u]
                 elif u in self.measure:
                     unit, scale = u, Decimal(1)
-                elif u == "人数" or u == "人":
-                    unit, scale = "人", Decimal(1)
+                elif u in self.header_units:
+                    unit, scale = self.header_units[u], Decimal(1)
             if unit:
                 n_unit += 1
             cols.append({"name": name, "unit": unit, "scale": scale,
@@ -452,7 +462,7 @@ class TargetExtractor:
                 t["comparator"], src = self._comparator(text, seg, t["end"])
                 t["_cmp_before"] = src == "before"
                 if (src is None and prev is not None and gap is not None
-                        and gap.strip() in ("、", "和", "及", "与") and prev.get("_cmp_before")):
+                        and gap.strip() in self.cmp_carried_by and prev.get("_cmp_before")):
                     t["comparator"] = prev["comparator"]
                     t["_cmp_before"] = True
                 # kind -------------------------------------------------------
@@ -517,9 +527,6 @@ class TargetExtractor:
         if self.report_cue.search(sent):
             return "actual"
         return self._doc_kind(ctx)
-
-    # a line that opens with a year (2023年，全市…), at every line start
-    _PARA_YEAR = re.compile(rf"(?m)^[ \t\u3000]*{YEAR.pattern}(?:度|底|末|以来|全年)?[,，]")
 
     def _doc_kind(self, ctx: Reading) -> str:
         if ctx.default_kind is None:
