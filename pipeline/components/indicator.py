@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from ..patterns import CN_DIGITS as _CN_DIGITS, PAGE_NUMBER_LINE, YEAR_DIGITS
 from ..zh import alt as _alt, posseg as _posseg
 
+
 @dataclass
 class Reading:
     """One document as the targets stage reads it: made at the start of each call of the
@@ -549,6 +550,9 @@ class _ClauseBefore:
         return pre, raw
 
     def _rest(self, ctx: Reading, t: dict, cs: int, prev: dict | None, pre: str, raw: str) -> str | None:
+        """Past the lists, coordinations and shares: a change (增幅/降幅), a head borrowed from
+        the mention before, then the words after the number, then the clause itself less its
+        subject, frames and people constructions."""
         text = ctx.text
         change = None
         tail = pre[:-1] if pre.endswith("了") else pre     # both patterns end word + 了?

@@ -118,6 +118,11 @@ def _as_float(d: Decimal) -> float:
 
 
 class TargetExtractor:
+    """The targets stage: ``TargetExtractor(config)`` compiles configs/units.yaml (or the file
+    ``config``) once, ``component(doc)`` appends the document's targets to ``doc._.targets``
+    and ``fallback_parts(text)`` gives the heading-based parts.  What is built here is read
+    only; a call's own state is the ``Reading`` it makes, so calls may run at the same time."""
+
     def __init__(self, config: Path | str | None = None):
         cfg = read_config(config, "units.yaml")
         self.cfg = cfg
