@@ -37,8 +37,9 @@ def cn_year(s: str) -> str:
 
 
 # ------------------------------------------------------------------ years and dates
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
-DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+YEAR_DIGITS = r"(?:19|20)\d\d"                   # a year's four digits, to build patterns with
+YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})年")
+DATE = re.compile(rf"({YEAR_DIGITS})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})")
 CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 
 # ------------------------------------------------------------------ sentences, clauses, lines

@@ -404,3 +404,71 @@ def test_hard_wrapped_pdf_text(run):
     assert {t["text"] for t in got} >= {"３．６亿元", "１２００个", "2500个", "７０％", "95%",
                                         "２个百分点", "90%", "96%", "20课时"}
     assert _one(got, "90%")["indicator"] == "中职毕业生对口就业率"
+
+
+# eight made-up reports, each reading differently: no parts (cues, then what the document
+# sounds like), a plan with a past year's paragraph, quoted names, 其中-parts, a page-number
+# line, a flattened table, 分别-lists, ranges and money
+THREAD_TEXTS = [
+    ("全县已建成标准化学校36所，累计培训教师1.2万人次。学前教育毛入园率93.5%。"
+     "全年完成了校舍改造，新建食堂14个。", None),
+    ("某市教育局2025年工作要点\n2024年，全市新建学校9所，新增学位1.1万个；本科上线率较上年提高1.8个百分点。\n"
+     "力争新增公办学位1.6万个以上，义务教育巩固率保持在99%以上。\n", "plan"),
+    ("打造“青禾课堂”示范点15个，推行“一校一品”。评选“最美教师”20名，其中乡村教师12名、青年教师8名。", None),
+    ("开发本土文化\n- 7 -\n校本课程11门。全年投资2.6亿，经费3500万余用于改造。", None),
+    ("序号 学校名称 总投资(万元) 新增学位(个)\n1 东江实验学校 8800 1260\n2 西岭幼儿园 2100 270\n", None),
+    ("全州小学、初中巩固率分别达到99.2%、98.7%。城镇、农村班额分别控制在45人、40人以内。", None),
+    ("某区2024年工作总结\n每校配备心理教师二至四名，每月送教下乡3至5次，到2026年谋划项目18个。\n", "summary"),
+    ("全省实施改薄项目260个，其中省本级开展前期项目7个，实施类项目12个，计划投资5.4亿元。"
+     "选派骨干教师52名到乡村学校支教。", None),
+]
+
+
+def test_one_instance_serves_eight_threads_at_once():
+    """The component keeps no per-document state: eight threads sharing one instance, each on
+    its own text, get exactly the targets each text gets alone."""
+    import sys
+    import threading
+
+    from conftest import bare_nlp
+    from pipeline.api import make_doc
+    from pipeline.components.targets import TargetExtractor
+
+    nlp = bare_nlp()
+    comp = TargetExtractor()
+
+    def doc_of(text, kind):
+        doc = make_doc(nlp, text)
+        if kind is not None:
+            doc._.parts = [{"start": 0, "end": len(doc.text), "kind": kind, "year": 2025 if kind == "plan" else 2024}]
+        return doc
+
+    alone = [comp(doc_of(t, k))._.targets for t, k in THREAD_TEXTS]
+    assert all(alone)
+    rounds = 8
+    docs = [[doc_of(t, k) for _ in range(rounds)] for t, k in THREAD_TEXTS]
+    got: list[list] = [[] for _ in THREAD_TEXTS]
+    errors: list[Exception] = []
+    start = threading.Barrier(len(THREAD_TEXTS))
+
+    def work(i):
+        try:
+            start.wait()
+            for doc in docs[i]:
+                got[i].append(comp(doc)._.targets)
+        except Exception as err:            # reported below, in the test's own thread
+            errors.append(err)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)             # switch threads as often as the interpreter can
+    try:
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(len(THREAD_TEXTS))]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    for i, targets in enumerate(alone):
+        assert got[i] == [targets] * rounds, THREAD_TEXTS[i][0]

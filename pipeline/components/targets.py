@@ -5,11 +5,17 @@ numerals, 万/亿 multipliers, 余/多/约/近 approximations, ranges, 百分之
 money, areas, measure words); Python then only looks at each hit: is it an ordinal, a name,
 a quoted slogan, a date?  Whether it is a floor or a ceiling (comparator) and whether it is
 a goal or a result (kind) are read from the clause around it; what is counted (indicator) is
-read by ``indicator.IndicatorReader``, which this stage mixes in.
+read by ``indicator.IndicatorReader``, which this stage builds once and holds as
+``self.indicators``.  Each call reads its document into an ``indicator.Reading`` (the view
+text, quoted spans, clause and sentence ends, paragraph years, default kind) that every step
+is handed; the component keeps nothing of a document, so one instance serves many threads.
 A flattened table (header line with column units, then rows of cells) gives one target per
 numeric cell, unit and scale from its column header.
 
-Vocabulary lives in ``configs/units.yaml``; nothing here names a place or a report.
+Vocabulary (units, measure words, cue words, range separators, table header units …) lives in
+``configs/units.yaml``, read through ``pipeline.settings.read_config``; the code keeps the
+grammar of numerals (digits, 十百千万亿, 百分之, 点, 第) and the shared families of
+``pipeline.patterns``.  Nothing here names a place or a report.
 """
 from __future__ import annotations
 
@@ -22,14 +28,14 @@ from typing import Any
 
 import cn2an
 import numpy as np
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import CONFIGS
 from ..extensions import init_doc
-from .indicator import IndicatorReader
-from ..zh import CN_DIGITS as _CN_DIGITS, alt as _alt
+from ..patterns import CLAUSE_END, CN_DIGITS as _CN_DIGITS, PAGE_NUMBER_LINE, SENTENCE_END, YEAR
+from ..settings import read_config
+from ..zh import alt as _alt
+from .indicator import IndicatorReader, Reading
 
 _CN_NUM = f"[{_CN_DIGITS}十百千][{_CN_DIGITS}十百千万亿]*"
 _AR_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -39,11 +45,7 @@ _GAP = r"(?:\n[ \t\u3000]*)?"           # a hard wrap between number and unit
 
 _QUOTES = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"|‘[^‘’\n]{1,30}’|「[^「」\n]{1,30}」"
                      r"|《[^《》\n]{1,80}》|〔[^〔〕\n]{1,12}〕|\[[^\[\]\n]{1,12}\]")
-_CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
-_SENT_END = re.compile(r"[；;。！？!?\n]")
 _BAD_CN = re.compile(f"[{_CN_DIGITS}][{_CN_DIGITS}]")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
-_PAGE_LINE = re.compile(r"\n[ \u3000]*[-—–][ \u3000]?\d{1,4}[ \u3000]?[-—–][ \u3000]*(?=\n)")
 _PRIVATE = ("_nstart", "_table", "_cmp_before")
 _CN_BEFORE = _CN_DIGITS + "十百千万亿"
 
@@ -66,10 +68,9 @@ def _positions(rx: re.Pattern, text: str) -> list[int]:
     return (np.cumsum(lens[:-1] + 1) - 1).tolist()
 
 
-def _load_config(path: Path | str | None) -> dict:
-    p = Path(path) if path else CONFIGS / "units.yaml"
-    with open(p, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+# what cn2an raises for a numeral it cannot read: ValueError, and KeyError in "smart" mode
+# (零十零); anything else is a real error and is not caught
+_CN2AN_REFUSES = (ValueError, KeyError)
 
 
 def cn_value(s: str) -> Decimal | None:
@@ -80,10 +81,10 @@ def cn_value(s: str) -> Decimal | None:
         s = "一" + s
     try:
         v = cn2an.cn2an(s, "strict")
-    except Exception:
+    except _CN2AN_REFUSES:
         try:
             v = cn2an.cn2an(s, "smart")
-        except Exception:
+        except _CN2AN_REFUSES:
             return None
     return Decimal(str(v))
 
@@ -116,16 +117,21 @@ def _as_float(d: Decimal) -> float:
     return float(int(f)) if f == int(f) else f
 
 
-class TargetExtractor(IndicatorReader):
+class TargetExtractor:
+    """The targets stage: ``TargetExtractor(config)`` compiles configs/units.yaml (or the file
+    ``config``) once, ``component(doc)`` appends the document's targets to ``doc._.targets``
+    and ``fallback_parts(text)`` gives the heading-based parts.  What is built here is read
+    only; a call's own state is the ``Reading`` it makes, so calls may run at the same time."""
+
     def __init__(self, config: Path | str | None = None):
-        cfg = _load_config(config)
+        cfg = read_config(config, "units.yaml")
         self.cfg = cfg
         self.scaled = {k: (v[0], Decimal(str(v[1]))) for k, v in cfg["scaled_units"].items()}
         self.measure = set(cfg["measure_words"])
         units = _alt(list(self.scaled) + list(self.measure)) + r"|[ \t\u3000](?=[%‰])[ \t\u3000]*[%‰]"
         apx_b = _alt(cfg["approx_before"])
         apx_i = "[" + "".join(cfg["approx_inside"]) + "]"
-        sep = r"~|～|-|—|–|至|到"
+        sep = _alt(cfg["range_separators"])
         pct_cn = f"[{_CN_DIGITS}十百点]+"
         # the lookahead lets the regex engine skip every position that cannot start a number
         first = "0-9" + _CN_DIGITS + "十百千" + "".join(sorted({w[0] for w in cfg["approx_before"]}))
@@ -140,6 +146,8 @@ class TargetExtractor(IndicatorReader):
             f"(?=[{first}])(?P<apx>{apx_b})?(?P<n>{_AR_NUM})(?P<i>{apx_i})?(?P<m>[万亿])(?P<ib>{apx_i})?"
             f"(?![\\d\u4e00-\u9fff%‰])")
         self.money_cue = re.compile(_alt(cfg["money_words"]))
+        self.money_unit = cfg["money_unit"]
+        self.cohort_units = frozenset(cfg["cohort_units"])
         bad_cont: dict[str, list[str]] = {}
         for w in cfg["bad_continuations"]:
             bad_cont.setdefault(w[0], []).append(w)
@@ -157,14 +165,19 @@ class TargetExtractor(IndicatorReader):
         self.cmp_before = re.compile(_alt(self.cmp_word))
         self.ge_after = tuple(sorted(c["ge_after"], key=len, reverse=True))
         self.le_after = tuple(sorted(c["le_after"], key=len, reverse=True))
+        self.cmp_carried_by = frozenset(c["carried_by"])
         k = cfg["kind"]
         self.target_cue = re.compile("|".join(f"(?:{r})" for r in k["target_cues"]))
         self.actual_cue = re.compile("|".join(f"(?:{r})" for r in k["actual_cues"]))
         self.year_cue = re.compile(k["year_cue"])
         self.report_cue = re.compile("|".join(f"(?:{r})" for r in k["report_cues"]))
-        self._indicator_init(cfg["indicator"])
+        # a line that opens with a year (2023年，全市…), found at every line start at once
+        self.paragraph_year = re.compile(
+            rf"(?m)^[ \t\u3000]*{YEAR.pattern}(?:{_alt(k['paragraph_year_suffixes'])})?[,，]")
+        self.indicators = IndicatorReader(cfg["indicator"], self.rx, self.year_cue)
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
+        self.header_units = dict(t["header_units"])
         self.header_unit = re.compile(t["unit_in_header"])
         self.unit_alt = re.compile(f"^(?:{units})$")
         pc = cfg["parts"]
@@ -173,23 +186,25 @@ class TargetExtractor(IndicatorReader):
         self.part_word = re.compile(_alt(list(pc["summary_headings"]) + list(pc["plan_headings"])))
 
     # ------------------------------------------------------------------ main
+    def _reading(self, text: str) -> Reading:
+        """The per-document state of one call (see ``indicator.Reading``)."""
+        quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+        # a PDF page number line (\n- 4 -\n) inside a sentence ends neither clause nor sentence
+        page_nl = set()
+        for m in PAGE_NUMBER_LINE.finditer(text):
+            page_nl.update((m.start(), m.end()))
+        clause = _positions(CLAUSE_END, text)
+        sent = _positions(SENTENCE_END, text)
+        if page_nl:
+            clause = [i for i in clause if i not in page_nl]
+            sent = [i for i in sent if i not in page_nl]
+        years = {m.start(): (m.end(), int(m.group(1))) for m in self.paragraph_year.finditer(text)}
+        return Reading(text, clause, sent, quoted, years)
+
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
         text = doc.text
-        self._text = text
-        self._default_kind = None
-        quoted = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
-        self._q_starts = [s for s, _ in quoted]
-        self._quoted = quoted
-        # a PDF page number line (\n- 4 -\n) inside a sentence ends neither clause nor sentence
-        page_nl = set()
-        for m in _PAGE_LINE.finditer(text):
-            page_nl.update((m.start(), m.end()))
-        self._clause = _positions(_CLAUSE_END, text)
-        self._sent = _positions(_SENT_END, text)
-        if page_nl:
-            self._clause = [i for i in self._clause if i not in page_nl]
-            self._sent = [i for i in self._sent if i not in page_nl]
+        ctx = self._reading(text)
         fallback = self.fallback_parts(text)
         parts = sorted(doc._.parts or fallback, key=lambda p: p["start"])
         tasks = sorted(doc._.tasks or [], key=lambda t: (t["start"], -t["end"]))
@@ -201,13 +216,13 @@ class TargetExtractor(IndicatorReader):
             i = bisect.bisect_right(ig_ends, t["start"])
             return i >= len(ig_starts) or ig_starts[i] >= t["end"]
 
-        found = [t for t in map(self._mention, self.rx.finditer(text)) if t is not None]
+        found = [t for t in (self._mention(ctx, m) for m in self.rx.finditer(text)) if t is not None]
         if ignored:
             found = [t for t in found if kept(t)]
-        found.extend(t for t in self._bare_money(text, found) if not ignored or kept(t))
+        found.extend(t for t in self._bare_money(ctx, found) if not ignored or kept(t))
         found.extend(t for t in self._tables(text) if not ignored or kept(t))
         found.sort(key=lambda t: t["start"])
-        self._fields(found, parts, fallback if doc._.parts else [])
+        self._fields(ctx, found, parts, fallback if doc._.parts else [])
         task_starts = [t["start"] for t in tasks]
         for t in found:
             t["task_id"] = self._task_of(tasks, task_starts, t["start"], t["end"])
@@ -217,12 +232,8 @@ class TargetExtractor(IndicatorReader):
         return doc
 
     # ------------------------------------------------------------- mention
-    def _in_quotes(self, s: int, e: int) -> bool:
-        i = bisect.bisect_right(self._q_starts, s) - 1
-        return i >= 0 and self._quoted[i][1] >= e and self._quoted[i][0] < s
-
-    def _mention(self, m: re.Match) -> dict | None:
-        text = self._text
+    def _mention(self, ctx: Reading, m: re.Match) -> dict | None:
+        text = ctx.text
         g = m.groupdict()
         start, end = m.start(), m.end()
         nstart = m.end("apx") if g["apx"] else start
@@ -234,7 +245,7 @@ class TargetExtractor(IndicatorReader):
         num0 = g["n"] or g["n1"]
         if g["apx"] is None and before and before in self.vague_before and num0 and not num0[0].isdigit():
             return None
-        if self._in_quotes(start, end):
+        if ctx.in_quotes(start, end):
             return None
         after = text[end:end + 1]
         if after and ("a" <= after.lower() <= "z"):
@@ -281,7 +292,7 @@ class TargetExtractor(IndicatorReader):
             # lexicalised words and "一" as an article
             if text.startswith(self.lexical, nstart):
                 return None
-            if numtxt == "一" and not self._has_one_cue(nstart):
+            if numtxt == "一" and not self._has_one_cue(text, nstart):
                 return None
             # 八项规定, 十项准则, 三大任务: a Chinese count that names a code or a programme
             if not numtxt[0].isdigit() and text.startswith(self.name_heads, m.end()):
@@ -290,7 +301,7 @@ class TargetExtractor(IndicatorReader):
             bad = self.bad_cont.get(unit_s[0])
             if bad and text.startswith(bad, ustart):
                 return None
-            if unit_s == "届" and v >= 1900:
+            if unit_s in self.cohort_units and v >= 1900:
                 return None
             if unit_s in self.scaled:
                 unit, scale = self.scaled[unit_s]
@@ -308,31 +319,32 @@ class TargetExtractor(IndicatorReader):
                 "unit": unit, "approx": approx, "comparator": "=", "kind": None,
                 "indicator": None, "task_id": None, "_nstart": nstart}
 
-    def _bare_money(self, text: str, found: list[dict]) -> list[dict]:
+    def _bare_money(self, ctx: Reading, found: list[dict]) -> list[dict]:
         """投资1.2亿, 经费3000万余: 万/亿 with no unit, in a clause about money, is 元."""
+        text = ctx.text
         out = []
         taken = [(t["start"], t["end"]) for t in found]
         for m in self.bare_money_rx.finditer(text):
             s, e = m.start(), m.end()
-            if any(a < e and s < b for a, b in taken) or self._in_quotes(s, e):
+            if any(a < e and s < b for a, b in taken) or ctx.in_quotes(s, e):
                 continue
             before = text[s - 1:s] if s else ""
             if before and (before.isdigit() or before in ".第" or "a" <= before.lower() <= "z"):
                 continue
-            if not self.money_cue.search(text[self._clause_start(s):s]):
+            if not self.money_cue.search(text[ctx.clause_start(s):s]):
                 continue
             v = num_value(m.group("n"))
             if v is None:
                 continue
             out.append({"start": s, "end": e, "value": _as_float(v * _MULT[m.group("m")]),
-                        "value_high": None, "unit": "元",
+                        "value_high": None, "unit": self.money_unit,
                         "approx": bool(m.group("apx") or m.group("i") or m.group("ib")),
                         "comparator": "=", "kind": None, "indicator": None, "task_id": None,
                         "_nstart": m.end("apx") if m.group("apx") else s})
         return out
 
-    def _has_one_cue(self, pos: int) -> bool:
-        pre = self._text[max(0, pos - 5):pos]
+    def _has_one_cue(self, text: str, pos: int) -> bool:
+        pre = text[max(0, pos - 5):pos]
         return pre.endswith(self.one_cues) or self.one_cue_verb.search(pre) is not None
 
     # -------------------------------------------------------------- tables
@@ -395,8 +407,8 @@ class TargetExtractor(IndicatorReader):
                     unit, scale = self.scaled[u]
                 elif u in self.measure:
                     unit, scale = u, Decimal(1)
-                elif u == "人数" or u == "人":
-                    unit, scale = "人", Decimal(1)
+                elif u in self.header_units:
+                    unit, scale = self.header_units[u], Decimal(1)
             if unit:
                 n_unit += 1
             cols.append({"name": name, "unit": unit, "scale": scale,
@@ -433,65 +445,45 @@ class TargetExtractor(IndicatorReader):
         return out
 
     # -------------------------------------------------------------- fields
-    def _clause_start(self, pos: int) -> int:
-        i = bisect.bisect_left(self._clause, pos) - 1
-        return self._clause[i] + 1 if i >= 0 else 0
-
-    def _sent_start(self, pos: int) -> int:
-        i = bisect.bisect_left(self._sent, pos) - 1
-        return self._sent[i] + 1 if i >= 0 else 0
-
     @staticmethod
     def _part_at(parts: list[dict], starts: list[int], pos: int) -> dict | None:
         i = bisect.bisect_right(starts, pos) - 1
         return parts[i] if i >= 0 and parts[i]["end"] > pos else None
 
-    def _fields(self, found: list[dict], parts: list[dict], fallback: list[dict]) -> None:
+    def _fields(self, ctx: Reading, found: list[dict], parts: list[dict], fallback: list[dict]) -> None:
         """``fallback``: the heading-based parts, consulted where the structure stage's parts
         say nothing (no part, or kind "other")."""
-        text = self._text
+        text = ctx.text
         part_starts = [p["start"] for p in parts]
         fb_starts = [p["start"] for p in fallback]
         prev = parent = None
         for t in found:
-            cs = self._clause_start(t["start"])
+            cs = ctx.clause_start(t["start"])
             seg_start = max(cs, prev["end"]) if prev and prev["end"] > cs else cs
             seg = text[seg_start:t["start"]]
             gap = text[prev["end"]:t["start"]] if prev else None
             # comparator -------------------------------------------------
             if not t.get("_table"):
-                t["comparator"], src = self._comparator(seg, t["end"])
+                t["comparator"], src = self._comparator(text, seg, t["end"])
                 t["_cmp_before"] = src == "before"
                 if (src is None and prev is not None and gap is not None
-                        and gap.strip() in ("、", "和", "及", "与") and prev.get("_cmp_before")):
+                        and gap.strip() in self.cmp_carried_by and prev.get("_cmp_before")):
                     t["comparator"] = prev["comparator"]
                     t["_cmp_before"] = True
                 # kind -------------------------------------------------------
             part = self._part_at(parts, part_starts, t["start"])
             if fallback and (part is None or part.get("kind") not in ("summary", "plan")):
                 part = self._part_at(fallback, fb_starts, t["start"]) or part
-            t["kind"] = self._kind(t, part)
+            t["kind"] = self._kind(ctx, t, part)
             # indicator --------------------------------------------------
             if not t.get("_table"):
-                ss = self._sent_start(t["start"])
-                if parent is not None and parent["start"] < ss:
-                    parent = None
-                k = text.rfind(self.sub_cue, ss, t["start"])
-                if k >= 0 and prev is not None and ss <= prev["start"] and prev["end"] <= k:
-                    parent = prev                  # 实施项目11个,其中[新建项目4个]、…
-                ind = self._indicator(t, cs, prev)
-                ind = self._people_list_verb(ind, prev, gap)
-                if not t.pop("_share", False) and parent is not None:   # a share names its whole
-                    ind = self._as_part_of(ind, parent, t)
-                elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
-                    ind = self._sibling(ind, prev)
-                ind = self._context(ind, t, cs, prev, parent, part)
-                t["indicator"] = ind
+                parent = self.indicators.parent(ctx, t, prev, parent)
+                t["indicator"] = self.indicators.read(ctx, t, prev, parent, part)
             prev = t
 
-    def _comparator(self, seg: str, end: int) -> tuple[str, str | None]:
+    def _comparator(self, text: str, seg: str, end: int) -> tuple[str, str | None]:
         """(comparator, where its cue was: "after", "before" or None)."""
-        after = self._text[end:end + 6].lstrip(" \u3000\n")
+        after = text[end:end + 6].lstrip(" \u3000\n")
         if after.startswith(self.le_after):
             return "<=", "after"
         if after.startswith(self.ge_after):
@@ -504,9 +496,9 @@ class TargetExtractor(IndicatorReader):
         cmp = self.cmp_word[last.group()]
         return cmp, ("before" if cmp != "=" else None)
 
-    def _kind(self, t: dict, part: dict | None) -> str:
-        text = self._text
-        ss = self._sent_start(t["start"])
+    def _kind(self, ctx: Reading, t: dict, part: dict | None) -> str:
+        text = ctx.text
+        ss = ctx.sentence_start(t["start"])
         sent = text[ss:t["start"]]
         pkind = part.get("kind") if part else None
         pyear = part.get("year") if part else None
@@ -517,20 +509,20 @@ class TargetExtractor(IndicatorReader):
         if pkind == "summary":
             if self.target_cue.search(sent):
                 return "target"
-            if pyear and any(int(y) > pyear for y in _YEAR.findall(sent)):
+            if pyear and any(int(y) > pyear for y in YEAR.findall(sent)):
                 return "target"
             return "actual"
         if pkind == "plan":
-            if pyear and _YEAR.search(sent):
+            if pyear and YEAR.search(sent):
                 # a past year naming this number: 由2021年的53.6%, 2021年，…新增2160个
                 ym = list(self.year_cue.finditer(sent))
                 last = ym[-1]
                 y = int(last.group(1))
                 if y < pyear and (last.end() == len(sent) or not sent[:last.start()].strip()):
                     return "actual"
-            if self.actual_cue.search(text[self._clause_start(t["start"]):t["start"]]):
+            if self.actual_cue.search(text[ctx.clause_start(t["start"]):t["start"]]):
                 return "actual"
-            py = self._paragraph_year(t["start"])
+            py = ctx.paragraph_year(t["start"])
             if pyear and py is not None and py < pyear and not self.target_cue.search(sent):
                 return "actual"
             return "target"
@@ -539,22 +531,14 @@ class TargetExtractor(IndicatorReader):
             return "target"
         if self.report_cue.search(sent):
             return "actual"
-        return self._doc_kind()
+        return self._doc_kind(ctx)
 
-    _PARA_YEAR = re.compile(r"[ \t\u3000]*((?:19|20)\d\d)年(?:度|底|末|以来|全年)?[,，]")
-
-    def _paragraph_year(self, pos: int) -> int | None:
-        """The year a paragraph opens with (2023年，全市…), before ``pos``: in a plan, a past
-        year's paragraph reports that year's results, sentence after sentence."""
-        m = self._PARA_YEAR.match(self._text, self._text.rfind("\n", 0, pos) + 1)
-        return int(m.group(1)) if m is not None and m.end() <= pos else None
-
-    def _doc_kind(self) -> str:
-        if self._default_kind is None:
-            n_t = sum(1 for _ in self.target_cue.finditer(self._text))
-            n_r = sum(1 for _ in self.report_cue.finditer(self._text))
-            self._default_kind = "actual" if n_r > n_t else "target"
-        return self._default_kind
+    def _doc_kind(self, ctx: Reading) -> str:
+        if ctx.default_kind is None:
+            n_t = sum(1 for _ in self.target_cue.finditer(ctx.text))
+            n_r = sum(1 for _ in self.report_cue.finditer(ctx.text))
+            ctx.default_kind = "actual" if n_r > n_t else "target"
+        return ctx.default_kind
 
     @staticmethod
     def _task_of(tasks: list[dict], starts: list[int], s: int, e: int) -> str | None:
@@ -588,7 +572,7 @@ class TargetExtractor(IndicatorReader):
                 continue
             w = m.group()
             kind = "summary" if w in self.part_summary else "plan"
-            years = [(y.start(), int(y.group(1))) for y in _YEAR.finditer(line)]
+            years = [(y.start(), int(y.group(1))) for y in YEAR.finditer(line)]
             wpos = line.index(w)
             before = [y for p, y in years if p < wpos]
             year = before[-1] if before else (years[0][1] if years else None)
