@@ -8,15 +8,24 @@ view (``pipeline.normalise.View.text``); ``pipeline.record`` maps them back to t
 - ``doc._.ignored``   [{"start", "end", "reason"}]            (chrome stage)
 - ``doc._.meta``      {"title", "publisher", "date"}            (structure stage)
 - ``doc._.parts``     [{"start", "end", "kind": "summary"|"plan"|"other", "year"}] (structure)
+- ``doc._.tables``    flattened or real tables (structure stage; read by targets)::
+
+      [{"start", "end",
+        "header": [{"start", "end", "text", "unit", "scale", "kind"}],   # one per column;
+                  # unit/scale from the header (万元 -> "元", 10000; (%) -> "%", 1), kind
+                  # "target" (目标/计划) | "actual" (完成/实际) | None
+        "rows": [{"start", "end", "label", "total", "cells": [{"start", "end", "column"}]}]}]
+                  # label: the row's name cell; total: a 合计/小计 row
 - ``doc._.tasks``     [{"id", "start", "end", "title", "part", "themes", "scores"}] (structure, themes)
 - ``doc._.entities``  [{"start", "end", "label", "kb_id", "canonical"}] (entities, linker)
 - ``doc._.gold``      the gold record of a training example's reference doc (``zhpolicy train``)
+- ``doc._.entity_candidates`` [(start, end, label)] every span the entity rules considered (entities)
 - ``doc._.targets``   [{"start", "end", "value", "value_high", "unit", "approx",
                         "comparator", "kind", "indicator", "task_id"}]   (targets)
 """
 from spacy.tokens import Doc
 
-_LIST_FIELDS = ("ignored", "parts", "tasks", "entities", "targets")
+_LIST_FIELDS = ("ignored", "parts", "tables", "tasks", "entities", "targets", "entity_candidates")
 
 
 def register() -> None:

@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .patterns import LINE_FINAL, LINE_OPENER, STOP_OR_SEMICOLON
+from .patterns import LINE_FINAL, LINE_OPENER, PAGE_NUMBER, STOP_OR_SEMICOLON
 
 # Full-width forms FF01-FF5E map to ASCII 21-7E; U+3000 (ideographic space) to a space.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}          # digits
@@ -120,7 +120,8 @@ def normalise(text: str, *, join_wraps: bool | None = None) -> View:
         nxt = lines[i + 1]
         stripped = line.rstrip()
         join = (
-            len(stripped) >= 15
+            not (i and PAGE_NUMBER.match(lines[i - 1]))     # a page's running head stays a line
+            and len(stripped) >= 15
             and stripped[-1] not in LINE_FINAL
             and nxt.strip() != ""
             and not LINE_OPENER.match(nxt)

@@ -80,5 +80,8 @@ LINE_OPENER = re.compile(
     r"[ \t\u3000]*(?:[一二三四五六七八九十]+[、是]|第[一二三四五六七八九十]+[，,、是]|"
     r"[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[①-⑳]|[-—]\s*\d+\s*[-—])"
 )
+# A line that is only a PDF page number: "- 3 -", "— 12 —", "第3页 共8页", "3/8".
+PAGE_NUMBER = re.compile(r"^[ \t\u3000\xa0]*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+                         r"|\d{1,4}\s*/\s*\d{1,4})[ \t\u3000\xa0]*$")
 # A page-number line of PDF text ("- 3 -", "— 12 —") between two line breaks.
 PAGE_NUMBER_LINE = re.compile(r"\n[ \u3000]*[-—–][ \u3000]?\d{1,4}[ \u3000]?[-—–][ \u3000]*(?=\n)")

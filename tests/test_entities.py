@@ -20,9 +20,7 @@ def nlp():
 
 @pytest.fixture(scope="module")
 def ner(nlp):
-    comp = nlp.get_pipe("entities")
-    comp.learn([])          # rules only: nothing learnt from this corpus
-    return comp
+    return nlp.get_pipe("entities")      # the rules alone (the trained recognizer runs after them)
 
 
 def ents(nlp, ner, text: str) -> list[tuple[str, str]]:
@@ -212,34 +210,6 @@ def test_nothing_inside_ignored_regions(nlp, ner):
     doc = ner(doc)
     spans = [(doc.text[e["start"]:e["end"]]) for e in doc._.entities]
     assert spans == ["成都市第七中学"]
-
-
-def test_learn_adds_gold_surfaces_and_forgets_them(nlp):
-    comp = nlp.get_pipe("entities")
-    text = "深入推进县管校聘改革。"
-    gold = {"text": "推进县管校聘改革。", "entities": [{"start": 2, "end": 6, "label": "PROGRAMME"}], "ignored": []}
-    try:
-        comp.learn([gold])
-        doc = comp(make_doc(nlp, text))
-        assert [(doc.text[e["start"]:e["end"]], e["label"]) for e in doc._.entities] == [("县管校聘", "PROGRAMME")]
-        comp.learn([])
-        doc = comp(make_doc(nlp, text))
-        assert doc._.entities == []
-    finally:
-        comp.learn([])
-
-
-def test_learnt_short_region_needs_word_boundaries(nlp):
-    comp = nlp.get_pipe("entities")
-    gold = {"text": "提高丽水与新和两地结对数量。", "entities": [{"start": 5, "end": 7, "label": "REGION"}], "ignored": []}
-    try:
-        comp.learn([gold])
-        regions = [e for e in comp(make_doc(nlp, "坚持守正创新和开放合作，深化与新和县交流。"))._.entities
-                   if e["label"] == "REGION"]
-        doc_text = "坚持守正创新和开放合作，深化与新和县交流。"
-        assert [doc_text[e["start"]:e["end"]] for e in regions] == ["新和县"]
-    finally:
-        comp.learn([])
 
 
 # ------------------------------------------------------------------ speed-ups keep results

@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 
 from ..extensions import init_doc
 from ..normalise import split_at_joins
-from ..patterns import LINE, STOP_OR_SEMICOLON
+from ..patterns import LINE, PAGE_NUMBER, STOP_OR_SEMICOLON
 from ..settings import read_config
 
 _SPACE = re.compile(r"\s+")
@@ -59,7 +59,7 @@ class ChromeMarker:
         self.file_link = re.compile(r"^[ \t\u3000\xa0]*" + cfg["file_link"])
         self.nav_item_max = int(cfg["nav_item_max"])
         self.nav_min = int(cfg["nav_min_items"])
-        self.page = re.compile(r"^[ \t\u3000\xa0]*" + _alt(cfg["page_footer"]) + r"[ \t\u3000\xa0]*$")
+        self.page = PAGE_NUMBER
         d = cfg["duplicate"]
         self.dup_min_line = int(d["min_line_chars"])
         self.dup_min_chars = int(d["min_run_chars"])
@@ -89,13 +89,14 @@ class ChromeMarker:
             if STOP_OR_SEMICOLON.search(text, *lines[k]):
                 last_sentence = lines[k][0]
                 break
-        for s, e in lines:
+        running = self._running_lines(text, lines)
+        for k, (s, e) in enumerate(lines):
             while di < len(dups) and dups[di]["end"] <= s:
                 di += 1
             if di < len(dups) and dups[di]["start"] < e:
                 continue
             line = text[s:e]
-            span = self.line_chrome(line, head, foot=s > last_sentence >= 0)
+            span = (0, len(line)) if k in running else self.line_chrome(line, head, foot=s > last_sentence >= 0)
             if span is not None:
                 a, b = span
                 partial = a > 0 and bool(line[:a].strip())
@@ -112,6 +113,19 @@ class ChromeMarker:
         out.extend({"start": a, "end": b, "reason": "boilerplate"} for a, b, *_ in chrome)
         out.sort(key=lambda r: r["start"])
         return out
+
+    def _running_lines(self, text: str, lines) -> set[int]:
+        """Indexes of a PDF's running heads and feet: a short line without a sentence end that
+        stands next to a page number on at least two pages (琼中县教育局2024年工作计划 under "- 2 -")."""
+        pages = {k for k, (s, e) in enumerate(lines) if self.page.match(text[s:e])}
+        where: dict[str, list[int]] = {}
+        for k in sorted(pages):
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(lines) and j not in pages:
+                    line = text[lines[j][0]:lines[j][1]].strip()
+                    if line and len(line) <= self.site_max and not STOP_OR_SEMICOLON.search(line):
+                        where.setdefault(line, []).append(j)
+        return {j for js in where.values() if len(js) >= 2 for j in js}
 
     def _extend_over_logo(self, text: str, lines, block: list) -> None:
         """Short name lines at the very top, right above the first chrome block, are the
@@ -145,6 +159,8 @@ class ChromeMarker:
             return (lead if not line[:m.start()].strip() else m.start()), end
         if self._is_nav(stripped, head or foot):
             return lead, end
+        if foot and stripped[0] in "·•▪◆●" and len(stripped) <= self.site_max * 2 and not STOP_OR_SEMICOLON.search(stripped):
+            return lead, end             # a list of links below the report (相关文章: · …)
         if head and len(stripped) <= self.site_max and not STOP_OR_SEMICOLON.search(stripped) \
                 and self.site_end.search(stripped):
             return lead, end

@@ -19,7 +19,10 @@ Rules follow how Chinese names are built, so that names never seen before are fo
   elsewhere in the same document.
 
 No nesting: overlapping candidates are resolved longest first.  Nothing is produced inside
-``doc._.ignored``.  ``learn(records)`` adds surfaces seen in gold (leave-one-out safe).
+``doc._.ignored``.  The rules learn nothing from gold; every candidate they considered, overlaps
+included, is kept as ``doc._.entity_candidates`` for the trained recognizer that follows
+(``pipeline.components.recognizer``), which reads them and the resolved ``doc._.entities`` as
+features.
 """
 from __future__ import annotations
 
@@ -28,13 +31,12 @@ import re
 from pathlib import Path
 
 import numpy as np
-import srsly
 from spacy.language import Language
 from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc
 
 from .. import CONFIGS
-from ..extensions import gold_records_of, init_doc
+from ..extensions import init_doc
 from ..normalise import normalise_chars
 from ..settings import read_config
 from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tables
@@ -51,7 +53,7 @@ _CJK_CHAR = re.compile(f"[{CJK}]")
 _LAST_NON_CJK = re.compile(f"[^{CJK}](?=[{CJK}]*\\Z)")
 
 # priorities: lower wins among equally long overlapping candidates
-PRIO = {"DOCUMENT": 0, "LEARNT": 1, "SCHOOL": 2, "ORG": 3, "PROGRAMME": 4, "PERSON": 5, "REGION": 6}
+PRIO = {"DOCUMENT": 0, "KNOWN": 1, "SCHOOL": 2, "ORG": 3, "PROGRAMME": 4, "PERSON": 5, "REGION": 6}
 
 
 def normalise_surface(s: str) -> str:
@@ -160,7 +162,7 @@ class EntityRecognizer:
         self.re_award = re.compile(_alt(c["person_award_verbs"]))
         # DOCUMENT
         self.re_document = re.compile(r"《([^《》\n]{1,80})》")
-        # gazetteer and learnt surfaces
+        # gazetteer surfaces
         self.gaz = None
         self.region_surfaces: set[str] = set()
         self.institutions: dict[str, str] = {}
@@ -170,9 +172,6 @@ class EntityRecognizer:
         # nationally known short names of universities (清华, 北大), with the linking rules
         link_cfg = read_config(CONFIGS / "gazetteer" / "linking.yaml", "gazetteer/linking.yaml")
         self.school_short_names = set(link_cfg.get("school_short_names") or {})
-        self.learnt: dict[str, str] = {}
-        self.learnt_quoted_pos: set[str] = set()
-        self.learnt_quoted_neg: set[str] = set()
         self._build_automata()
 
     # ------------------------------------------------------------------ resources
@@ -198,66 +197,14 @@ class EntityRecognizer:
 
     def _build_automata(self) -> None:
         # one automaton for gazetteer regions and known names: the text is scanned once
-        self.known_labels = {**{w: "SCHOOL" for w in self.school_short_names}, **self.institutions, **self.learnt}
+        self.known_labels = {**{w: "SCHOOL" for w in self.school_short_names}, **self.institutions}
         self.ac_surfaces = Surfaces(self.region_surfaces | set(self.known_labels))
-
-    def learn(self, records: list[dict]) -> None:
-        """Surfaces of gold entities (and quoted strings gold leaves untagged) from ``records``
-        only; replaces anything learnt before."""
-        learnt: dict[str, str] = {}
-        pos: set[str] = set()
-        neg: set[str] = set()
-        for rec in records:
-            text = rec.get("text", "")
-            ents = rec.get("entities", []) or []
-            ignored = rec.get("ignored", []) or []
-            for e in ents:
-                surf = normalise_surface(text[e["start"]:e["end"]])
-                lab = e["label"]
-                if lab == "DOCUMENT" or len(surf) < 2:
-                    continue
-                if lab == "REGION" and surf in self.region_never:
-                    continue
-                if lab in ("ORG",) and surf[0] in self.org_levels:
-                    continue  # 市教育局 etc. are rules, not names
-                learnt.setdefault(surf, lab)
-                if lab == "PROGRAMME" and surf.startswith("“") and "”" in surf:
-                    pos.add(surf[1:surf.index("”")])
-            for m in self.re_quote.finditer(text):
-                s, e = m.span()
-                if any(r["start"] < e and s < r["end"] for r in ignored):
-                    continue
-                if not any(x["start"] < e and s < x["end"] for x in ents):
-                    neg.add(normalise_surface(m.group(1)))
-        neg -= pos
-        self.learnt = learnt
-        self.learnt_quoted_pos = pos
-        self.learnt_quoted_neg = neg
-        self._build_automata()
-
-    # ------------------------------------------------------------------ spaCy's learned-state protocol
-    def initialize(self, get_examples, *, nlp=None) -> None:
-        """Learn the gold surfaces of the examples' records (``doc._.gold``) and nothing else."""
-        self.learn(gold_records_of(get_examples))
-
-    def to_disk(self, path, *, exclude=()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "learnt.json", {"names": self.learnt,
-                                                "quoted_programmes": sorted(self.learnt_quoted_pos),
-                                                "quoted_not_named": sorted(self.learnt_quoted_neg)})
-
-    def from_disk(self, path, *, exclude=()) -> "EntityRecognizer":
-        data = srsly.read_json(Path(path) / "learnt.json")
-        self.learnt = dict(data["names"])
-        self.learnt_quoted_pos = set(data["quoted_programmes"])
-        self.learnt_quoted_neg = set(data["quoted_not_named"])
-        self._build_automata()
-        return self
 
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
-        chosen = resolve(_DocumentPass(self, doc).candidates())
+        cands = _DocumentPass(self, doc).candidates()
+        doc._.entity_candidates = [(s, e, lab) for s, e, lab, _ in cands]
+        chosen = resolve(cands)
         # ignored regions, merged and sorted, so each entity is checked by one bisection
         # (the same test as ``in_ignored``)
         merged: list[list[int]] = []
@@ -395,7 +342,7 @@ class _DocumentPass:
         """A core names something: it has a region, an ordinal, a proper noun, a rare or an
         unknown word; a core of common words only is a generic mention."""
         key = (core, id(generic), id(evaluative))
-        r = self._walk_cache.get(key)  # the same validity as the walks (regions, learnt names)
+        r = self._walk_cache.get(key)  # the same validity as the walks (the document's regions)
         if r is None:
             r = self._walk_cache[key] = self._specific_uncached(core, generic, evaluative)
         return r
@@ -409,7 +356,7 @@ class _DocumentPass:
             return False
         run = 0
         for t in toks:
-            if self._is_region_word(t) or _ORDINAL.match(t) or t in self.rules.learnt:
+            if self._is_region_word(t) or _ORDINAL.match(t):
                 return True
             if len(t) == 1:
                 if t in self.rules.stop_chars or t in _CN_DIGITS:
@@ -469,11 +416,11 @@ class _DocumentPass:
                 continue
             if (lab in ("REGION", "PERSON") or len(s) <= 3 or s in self.rules.school_short_names) and \
                     (not self.tok_starts[st] or not self.tok_ends[en]):
-                continue  # a learnt short name inside another word (新和 in 创新和)
-            out.append((st, en, lab, PRIO["LEARNT"]))
+                continue  # a short known name inside another word (北大 in 北大荒)
+            out.append((st, en, lab, PRIO["KNOWN"]))
 
     def _regions(self, text, out):
-        # gazetteer / learnt short forms / document aliases
+        # gazetteer / document aliases
         found = []
         regions = self.rules.region_surfaces
         found.extend(h for h in self._surface_hits(text) if h[2] in regions)
@@ -738,8 +685,6 @@ class _DocumentPass:
         for m in self.rules.re_quote.finditer(text):
             s, e = m.span()
             content = m.group(1)
-            if content in self.rules.learnt_quoted_neg and content not in self.rules.learnt_quoted_pos:
-                continue
             if content.isdigit():
                 continue  # a quoted number (a hotline, “12345”) names nothing
             slogan = self._slogan(content)
@@ -748,13 +693,10 @@ class _DocumentPass:
             if h is not None:
                 mod = h.group(1)
                 bad_mod = bool(mod) and (any(w in mod for w in ("的", "和", "与", "及", "等")) or self.rules.re_intro.search(mod) or (
-                    counting and content not in self.rules.learnt_quoted_pos) or ("," in content or "，" in content))
+                    counting) or ("," in content or "，" in content))
                 if not bad_mod and not (mod and text[h.end():h.end() + 1] in ("师",)):
                     out.append((s, h.end(), "PROGRAMME", PRIO["PROGRAMME"]))
                     continue
-            if content in self.rules.learnt_quoted_pos:
-                out.append((s, e, "PROGRAMME", PRIO["PROGRAMME"]))
-                continue
             follow = self.rules.re_follow.match(text, e) is not None
             ending = self.rules.re_content_end.search(content) is not None
             if follow or ending or ("·" in content or "•" in content):

@@ -1,0 +1,223 @@
+"""The trained entity recognizer: a linear-chain CRF over the segmenter's tokens, beside the rules.
+
+It runs after the rule stage (``entities``) and decides the document's entities.  Each token is
+described by what the rules and the segmenter know about it, never by a list of the corpus's
+names:
+
+- the token itself, its first and last characters, its shape and jieba's POS tag, and the same
+  for its neighbours (two on each side);
+- the rules' resolved label (BIO) of the token and its neighbours, and every rule candidate the
+  token starts, ends or lies inside (``doc._.entity_candidates``: gazetteer names, suffix names,
+  abbreviations, quoted names), so the rules are features the model learns to trust or not;
+- whether the token lies in an ignored region (chrome, duplicate copy).
+
+Entities are whole tokens, so a span always starts and ends where the segmenter (with the
+gazetteer's names as words) puts a word boundary: no fragment such as 化滨海大 can come out.
+The rules' PROGRAMME and PERSON spans (quoted names with their head nouns, names next to a
+title) are kept over the model's where they overlap (``rule_labels``): leave-one-province-out
+showed the model cutting quoted names short.
+
+Learned state: ``initialize(get_examples)`` fits the CRF (python-crfsuite, L-BFGS with L1 + L2)
+on the gold entities of the examples, with the stages before it run on each example's text;
+``to_disk``/``from_disk`` write and read ``model.crfsuite`` and ``settings.json``.  The model is
+read from bytes into one tagger per thread (crfsuite taggers are not thread-safe).  Without a
+trained model the stage leaves the rules' entities as they are.
+"""
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..extensions import gold_records_of, init_doc
+from ..zh import jieba_tables
+
+LABELS = ("SCHOOL", "REGION", "PROGRAMME", "ORG", "DOCUMENT", "PERSON")
+_PAD = "#"
+
+
+@Language.factory("zhpolicy_recognizer", default_config={
+    "c1": 0.05, "c2": 0.01, "max_iterations": 150, "rule_labels": ["PROGRAMME", "PERSON"]})
+def make_recognizer(nlp: Language, name: str, c1: float, c2: float, max_iterations: int, rule_labels: list[str]):
+    return EntityCRF(c1=c1, c2=c2, max_iterations=max_iterations, rule_labels=rule_labels)
+
+
+def _shape(w: str) -> str:
+    if w.isspace():
+        return "S"
+    if all("\u4e00" <= c <= "\u9fff" for c in w):
+        return "C%d" % min(len(w), 4)
+    if w.isdigit():
+        return "D"
+    return "P"
+
+
+def token_spans(doc: Doc) -> list[tuple[int, int]]:
+    return [(t.idx, t.idx + len(t.text)) for t in doc]
+
+
+def features(doc: Doc, spans: list[tuple[int, int]]) -> list[list[str]]:
+    """One list of feature strings per token (see the module docstring)."""
+    text = doc.text
+    tags = jieba_tables()[0]
+    m = len(spans)
+    words = [text[s:e] for s, e in spans]
+    first = {s: k for k, (s, _) in enumerate(spans)}
+    last = {e: k for k, (_, e) in enumerate(spans)}
+    rule = ["O"] * m
+    for e in doc._.entities:
+        ks, ke = first.get(e["start"]), last.get(e["end"])
+        if ks is not None and ke is not None:
+            rule[ks] = "B-" + e["label"]
+            for k in range(ks + 1, ke + 1):
+                rule[k] = "I-" + e["label"]
+    cand: list[list[str]] = [[] for _ in range(m)]
+    for s, e, lab in doc._.entity_candidates or ():
+        ks, ke = first.get(s), last.get(e)
+        if ks is None or ke is None:
+            continue
+        cand[ks].append("cs=" + lab)
+        cand[ke].append("ce=" + lab)
+        for k in range(ks, ke + 1):
+            cand[k].append("cv=" + lab)
+    ignored = [False] * m
+    for r in doc._.ignored or ():
+        for k in range(m):
+            if r["start"] <= spans[k][0] < r["end"]:
+                ignored[k] = True
+    tag = [tags.get(w) or "?" for w in words]
+    pw = [_PAD, _PAD] + words + [_PAD, _PAD]
+    pr = ["#"] + rule + ["#"]
+    pt = ["#"] + tag + ["#"]
+    out = []
+    for k, w in enumerate(words):
+        f = ["w=" + w, "sh=" + _shape(w), "t=" + tag[k], "r=" + rule[k], "l=" + w[-1], "f=" + w[0], "l2=" + w[-2:],
+             "w-2=" + pw[k], "w-1=" + pw[k + 1], "w1=" + pw[k + 3], "w2=" + pw[k + 4],
+             "r-1=" + pr[k], "r1=" + pr[k + 2], "t-1=" + pt[k], "t1=" + pt[k + 2],
+             "l-1=" + pw[k + 1][-1:], "l1=" + pw[k + 3][-1:]]
+        f.extend(cand[k])
+        if ignored[k]:
+            f.append("ign")
+        out.append(f)
+    return out
+
+
+def bio(spans: list[tuple[int, int]], entities: list[tuple[int, int, str]]) -> list[str]:
+    """Token labels of entities given in view offsets; an entity covers the tokens it touches."""
+    y = ["O"] * len(spans)
+    starts = [s for s, _ in spans]
+    import bisect
+
+    for s, e, lab in entities:
+        ks = bisect.bisect_right(starts, s) - 1
+        ke = bisect.bisect_left(starts, e) - 1
+        if ks < 0 or ke < ks:
+            continue
+        y[ks] = "B-" + lab
+        for k in range(ks + 1, ke + 1):
+            y[k] = "I-" + lab
+    return y
+
+
+def decode(labels: list[str]) -> list[tuple[int, int, str]]:
+    """(first token, last token + 1, label) of each entity in a BIO sequence."""
+    out, i, n = [], 0, len(labels)
+    while i < n:
+        lab = labels[i]
+        if lab == "O":
+            i += 1
+            continue
+        name, j = lab[2:], i + 1
+        while j < n and labels[j] == "I-" + name:
+            j += 1
+        out.append((i, j, name))
+        i = j
+    return out
+
+
+class EntityCRF:
+    def __init__(self, c1: float = 0.05, c2: float = 0.01, max_iterations: int = 150,
+                 rule_labels: list[str] | tuple[str, ...] = ("PROGRAMME", "PERSON")):
+        self.c1, self.c2, self.max_iterations = float(c1), float(c2), int(max_iterations)
+        self.rule_labels = tuple(rule_labels)
+        self.model: bytes | None = None
+        self._local = threading.local()
+
+    # ------------------------------------------------------------------ running
+    def _tagger(self):
+        tagger = getattr(self._local, "tagger", None)
+        if tagger is None or self._local.model is not self.model:
+            import pycrfsuite
+
+            tagger = pycrfsuite.Tagger()
+            tagger.open_inmemory(self.model)
+            self._local.tagger, self._local.model = tagger, self.model
+        return tagger
+
+    def __call__(self, doc: Doc) -> Doc:
+        init_doc(doc)
+        if self.model is None or not len(doc):
+            return doc
+        spans = token_spans(doc)
+        labels = self._tagger().tag(features(doc, spans))
+        found = [{"start": spans[a][0], "end": spans[b - 1][1], "label": lab} for a, b, lab in decode(labels)]
+        kept = [e for e in doc._.entities if e["label"] in self.rule_labels]
+        found = [e for e in found if not any(k["start"] < e["end"] and e["start"] < k["end"] for k in kept)]
+        doc._.entities = sorted(found + kept, key=lambda e: (e["start"], e["end"]))
+        return doc
+
+    # ------------------------------------------------------------------ learned state
+    def initialize(self, get_examples, *, nlp: Language | None = None) -> None:
+        """Fit the CRF on the gold entities of the examples; the stages before this one run on
+        each example's text first (their output is the model's input)."""
+        import pycrfsuite
+
+        before = self._stages_before(nlp)
+        trainer = pycrfsuite.Trainer(verbose=False)
+        n = 0
+        for rec in gold_records_of(get_examples):
+            doc = nlp.make_doc(rec["text"])
+            for proc in before:
+                doc = proc(doc)
+            view = doc._.view
+            spans = token_spans(doc)
+            gold = [(view.to_view(e["start"]), view.to_view(e["end"]), e["label"]) for e in rec.get("entities", [])]
+            trainer.append(features(doc, spans), bio(spans, gold))
+            n += 1
+        if not n:
+            self.model = None
+            return
+        trainer.set_params({"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
+                            "feature.possible_transitions": True})
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "model.crfsuite"
+            trainer.train(str(path))
+            self.model = path.read_bytes()
+
+    def _stages_before(self, nlp: Language | None) -> list:
+        if nlp is None:
+            raise ValueError("recognizer: initialize needs the pipeline (nlp=) to run the stages before it")
+        out = []
+        for _, proc in nlp.pipeline:
+            if proc is self:
+                return out
+            out.append(proc)
+        raise ValueError("recognizer: this component is not in the pipeline it was given")
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "settings.json", {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
+                                                  "rule_labels": list(self.rule_labels), "trained": self.model is not None})
+        if self.model is not None:
+            (path / "model.crfsuite").write_bytes(self.model)
+
+    def from_disk(self, path, *, exclude=()) -> "EntityCRF":
+        path = Path(path)
+        settings = srsly.read_json(path / "settings.json")
+        self.model = (path / "model.crfsuite").read_bytes() if settings.get("trained") else None
+        return self
