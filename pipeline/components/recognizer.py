@@ -25,6 +25,7 @@ trained model the stage leaves the rules' entities as they are.
 """
 from __future__ import annotations
 
+import bisect
 import tempfile
 import threading
 from pathlib import Path
@@ -57,7 +58,20 @@ def _shape(w: str) -> str:
 
 
 def token_spans(doc: Doc) -> list[tuple[int, int]]:
-    return [(t.idx, t.idx + len(t.text)) for t in doc]
+    """The units the model labels: the segmenter's tokens, cut again where a rule candidate
+    starts or ends inside one (会同县|公安局 -> 会同 + 县公安局 when 县公安局 is a candidate,
+    五十八中等 -> 五十八中 + 等), so a name's edge is always where the segmenter or a name rule
+    puts a boundary."""
+    cuts = sorted({x for s, e, _ in doc._.entity_candidates or () for x in (s, e)})
+    out = []
+    for t in doc:
+        a, b = t.idx, t.idx + len(t.text)
+        inner = cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)] if b - a > 1 else ()
+        for c in inner:
+            out.append((a, c))
+            a = c
+        out.append((a, b))
+    return out
 
 
 def features(doc: Doc, spans: list[tuple[int, int]]) -> list[list[str]]:
@@ -110,8 +124,6 @@ def bio(spans: list[tuple[int, int]], entities: list[tuple[int, int, str]]) -> l
     """Token labels of entities given in view offsets; an entity covers the tokens it touches."""
     y = ["O"] * len(spans)
     starts = [s for s, _ in spans]
-    import bisect
-
     for s, e, lab in entities:
         ks = bisect.bisect_right(starts, s) - 1
         ke = bisect.bisect_left(starts, e) - 1
