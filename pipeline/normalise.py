@@ -50,17 +50,21 @@ def normalise_chars(text: str) -> str:
 
 
 def split_at_joins(lines: list[tuple[int, int]], text: str, joins: list[int] | None) -> list[tuple[int, int]]:
-    """Lines of the view ``text`` as the original had them: a line that holds joined wraps
-    (``View.joins``) and no sentence end is cut back at the joins."""
+    """Lines of the view ``text`` as the original had them where no sentence runs across the
+    join: a line that holds joined wraps (``View.joins``) is cut back at the joins before its
+    first sentence end and after its last one (a page head glued to the report's first
+    sentence, a foot glued to its last), never inside a sentence."""
     if not joins:
         return lines
     out = []
     for s, e in lines:
         i, j = bisect.bisect_right(joins, s), bisect.bisect_left(joins, e)
-        if i == j or STOP_OR_SEMICOLON.search(text, s, e):
+        if i == j:
             out.append((s, e))
             continue
-        cuts = [s, *joins[i:j], e]
+        stops = [m.end() for m in STOP_OR_SEMICOLON.finditer(text, s, e)]
+        first, last = (stops[0], stops[-1]) if stops else (e, s)
+        cuts = [s, *(c for c in joins[i:j] if c < first or c >= last), e]
         out.extend((a, b) for a, b in zip(cuts, cuts[1:]) if b > a)
     return out
 
@@ -121,6 +125,7 @@ def normalise(text: str, *, join_wraps: bool | None = None) -> View:
         stripped = line.rstrip()
         join = (
             not (i and PAGE_NUMBER.match(lines[i - 1]))     # a page's running head stays a line
+            and not PAGE_NUMBER.match(line) and not PAGE_NUMBER.match(nxt)   # so does the page number
             and len(stripped) >= 15
             and stripped[-1] not in LINE_FINAL
             and nxt.strip() != ""

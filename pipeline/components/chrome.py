@@ -25,11 +25,14 @@ from spacy.tokens import Doc
 
 from ..extensions import init_doc
 from ..normalise import split_at_joins
-from ..patterns import LINE, PAGE_NUMBER, STOP_OR_SEMICOLON
+from ..patterns import DATE, LINE, PAGE_NUMBER, STOP_OR_SEMICOLON
 from ..settings import read_config
 
 _SPACE = re.compile(r"\s+")
 _CLAUSE_OR_YEAR = re.compile(r"[。！？；，,]|(?:19|20)\d\d|〔")
+_BRACKETED_TAIL = re.compile(r"[（(][^（()）]{1,10}[）)]$")   # 某某网（繁体中文版）
+_CRUMB = re.compile(r"\S\s*(?:>>|>|＞|›|»)\s*\S")
+_LATIN_TAIL = re.compile(r"[\sA-Za-z.&'-]+$")
 _NOT_NAV = re.compile(r"[\d，,（）()《》“”]")
 
 
@@ -125,7 +128,17 @@ class ChromeMarker:
                     line = text[lines[j][0]:lines[j][1]].strip()
                     if line and len(line) <= self.site_max and not STOP_OR_SEMICOLON.search(line):
                         where.setdefault(line, []).append(j)
-        return {j for js in where.values() if len(js) >= 2 for j in js}
+        out = set()
+        for line, js in where.items():
+            if len(js) < 2:
+                continue
+            first = js[0]
+            cover = first - 1 == min(pages) and first >= 2 and len(text[slice(*lines[first - 2])].strip()) <= 20 \
+                and DATE.search(text, *lines[first - 2])
+            if cover and not any(text[s:e].strip() == line for s, e in lines[:first]):
+                js = js[1:]      # the title on the page after a dated cover page ("…2024年2月6日 / - 1 -")
+            out.update(js)
+        return out
 
     def _extend_over_logo(self, text: str, lines, block: list) -> None:
         """Short name lines at the very top, right above the first chrome block, are the
@@ -134,8 +147,7 @@ class ChromeMarker:
         if not above or len(above) > 3 or self.page.match(text[block[0]:block[1]]):
             return
         for s, e in above:
-            line = text[s:e].strip()
-            if len(line) > self.site_max or _CLAUSE_OR_YEAR.search(line):
+            if not self._site_name(text[s:e].strip()):     # 某市教育局  Some Education Bureau
                 return
         block[0] = above[0][0] + len(text[above[0][0]:above[0][1]]) - len(text[above[0][0]:above[0][1]].lstrip())
 
@@ -154,11 +166,14 @@ class ChromeMarker:
         f = self.file_link.match(line)
         if f and (not line[f.end():].strip() or self.tail.match(line, f.end())):
             return lead, end             # a download link: 附件：….pdf 【下载】
-        m = self.tail.search(line)
-        if m:
-            return (lead if not line[:m.start()].strip() else m.start()), end
         if self._is_nav(stripped, head or foot):
             return lead, end
+        m = self.tail.search(line)
+        if m:
+            before = line[:m.start()].strip()
+            if not before or (head and self._site_name(before)):
+                return lead, end         # 某区人民政府门户网站  无障碍  长者模式  English
+            return m.start(), end
         if foot and stripped[0] in "·•▪◆●" and len(stripped) <= self.site_max * 2 and not STOP_OR_SEMICOLON.search(stripped):
             return lead, end             # a list of links below the report (相关文章: · …)
         if head and len(stripped) <= self.site_max and not STOP_OR_SEMICOLON.search(stripped) \
@@ -170,13 +185,22 @@ class ChromeMarker:
                 return lead, end
         return None
 
+    def _site_name(self, line: str) -> bool:
+        """A site's logo text: a short name, perhaps with its English form, no clause or year."""
+        short = _LATIN_TAIL.sub("", line) or line
+        return len(short) <= self.site_max and not _CLAUSE_OR_YEAR.search(line)
+
     def _is_nav(self, stripped: str, head: bool) -> bool:
-        if STOP_OR_SEMICOLON.search(stripped) or _NOT_NAV.search(stripped):
-            return False
         sep = self.nav_sep_bar if ("|" in stripped or "｜" in stripped) else self.nav_sep
         items = [x for x in sep.split(stripped) if x]
+        if len(items) > 2 and self.site_end.search(_BRACKETED_TAIL.sub("", items[0])):
+            items = items[1:]            # the site's name before its navigation bar
+        if STOP_OR_SEMICOLON.search(stripped) or any(_NOT_NAV.search(x) for x in items):
+            return False
         if len(items) < 2 or any(len(x) > self.nav_item_max for x in items):
             return False
+        if len(items) >= self.nav_min and _CRUMB.search(stripped):
+            return True                  # a breadcrumb: 某局 > 信息公开 > 规划计划
         if any(x.endswith(("首页", "主页")) for x in items):
             return True
         if len(items) < self.nav_min:
