@@ -129,7 +129,7 @@ def _universities_from(path: Path) -> list[Institution]:
 
 
 # --------------------------------------------------------------------------- learning
-_LEVEL_INITIAL = tuple("省市县区局")
+_LEVEL_INITIAL = (*"省市县区州盟旗乡镇局团", "自治区")     # names read in their own report only
 
 
 def learn_entries(records: Sequence[dict], labels: Sequence[str] = ("SCHOOL", "ORG")) -> list[dict]:

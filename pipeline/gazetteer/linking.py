@@ -89,8 +89,10 @@ class Linker:
         if own is None:
             return None
         chain = self.ancestors(own.code)
-        if lvl == "省":
+        if lvl in ("省", "自治区"):
             return next((r for r in chain if r.level == "province"), None)
+        if lvl == "区" and own.level == "province" and own.name.endswith("自治区"):
+            return own                       # 区残联 in a report of the autonomous region itself
         if lvl in "县区旗":                  # the report's own county-level division only
             return own if own.level == "county" and own.name.endswith(lvl) else None
         levels = _LEVEL_CHAR.get(lvl, ("city",))
@@ -272,7 +274,8 @@ class Linker:
                     and abs(len(hit[0]) - len(s)) <= 2 and s not in hit[0] and hit[0] not in s:
                 return self._inst_names[hit[0]].id, hit[0], "fuzzy"
         if not self.complete.search(s):
-            subs = {n for n in self._by_first.get(s[0], ()) if len(n) > len(s) and is_subsequence(s, n)}
+            subs = {n for n in self._by_first.get(s[0], ()) if len(n) > len(s) and is_subsequence(s, n)
+                    and _NUMERALS.findall(n) == _NUMERALS.findall(s)}     # 昆十中 is not 第十四中学
             if len(subs) == 1:
                 n = subs.pop()
                 return self._inst_names[n].id, n, "abbrev-gaz"
