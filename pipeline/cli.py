@@ -182,6 +182,32 @@ def show(
     console.print(f"wrote {html}")
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    max_bytes: int = typer.Option(10 * 2**20, "--max-bytes", min=1, help="Largest request body in bytes (413 above)."),
+    timeout: float = typer.Option(60.0, "--timeout", min=0.001, help="Seconds per request before 504."),
+    threads: int = typer.Option(4, "--threads", min=1, help="Worker threads that run the pipeline."),
+):
+    """Serve the pipeline over HTTP: POST /v1/records (JSON text) and /v1/records/file
+    (upload), GET /health; API docs at /docs.  The pipeline is loaded once, at startup."""
+    import socket
+
+    import uvicorn
+
+    from .service import create_app
+
+    try:                         # a taken port is a usage error, said in one line
+        with socket.create_server((host, port)):
+            pass
+    except OSError as err:
+        _error(f"{host}:{port}: cannot listen: {err.strerror or err}")
+        raise typer.Exit(2)
+    uvicorn.run(create_app(max_bytes=max_bytes, timeout=timeout, threads=threads),
+                host=host, port=port, log_level="info")
+
+
 def _gazetteer_app():
     from .gazetteer.cli import app as gaz
 
