@@ -183,6 +183,26 @@ def show(
 
 
 @app.command()
+def report(
+    pred: Path = typer.Argument(..., help="Records (JSONL), as zhpolicy run writes them."),
+    out: Path = typer.Option(Path("report.html"), "-o", "--out", help="The HTML page; the reports' views go to OUT_STEM_files/ beside it."),
+    title: Optional[str] = typer.Option(None, "--title", help="The page's title (default: the number of reports)."),
+):
+    """Write one offline HTML page about a corpus of records: charts of entities, themes,
+    targets and the commonest names, and a table linking to each report's highlighted view."""
+    from .report import ReportError, load_records, write_report
+
+    try:
+        records = load_records(pred)
+        write_report(records, out, title)
+    except ReportError as err:
+        _error(str(err))
+        raise typer.Exit(2)
+    console.print(f"wrote {out} ({len(records)} reports; views in {out.with_name(out.stem + '_files')}/)",
+                  highlight=False)
+
+
+@app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
