@@ -190,12 +190,13 @@ def report(
 ):
     """Write one offline HTML page about a corpus of records: charts of entities, themes,
     targets and the commonest names, and a table linking to each report's highlighted view."""
-    from .report import ReportError, load_records, write_report
+    from .record import RecordFileError, read_records
+    from .report import ReportError, write_report
 
     try:
-        records = load_records(pred)
+        records = read_records(pred)
         write_report(records, out, title)
-    except ReportError as err:
+    except (RecordFileError, ReportError) as err:
         _error(str(err))
         raise typer.Exit(2)
     console.print(f"wrote {out} ({len(records)} reports; views in {out.with_name(out.stem + '_files')}/)",

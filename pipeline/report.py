@@ -12,7 +12,6 @@ from the records (the pipeline is not run again), written to ``<OUT stem>_files/
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -24,33 +23,7 @@ KIND_NAMES = {"target": "target (goal)", "actual": "actual (result)", None: "no 
 
 
 class ReportError(ValueError):
-    """An input that is no file of records; ``str()`` is one line naming the file."""
-
-
-def load_records(path: Path | str) -> list[dict]:
-    """The records of a JSONL file (blank lines skipped); a line that is no record is an error
-    naming the file and line."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ReportError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ReportError(f"{path}: cannot read: {err}") from None
-    records = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise ReportError(f"{path} line {n}: not JSON: {err.msg}") from None
-        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or not rec.get("doc_id"):
-            raise ReportError(f"{path} line {n}: not a record (needs doc_id and text)")
-        records.append(rec)
-    if not records:
-        raise ReportError(f"{path}: no records")
-    return records
+    """Records that make no report (two views would share a file); ``str()`` is one line."""
 
 
 def theme_names() -> dict[str, str]:
