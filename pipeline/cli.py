@@ -229,6 +229,52 @@ def serve(
                 host=host, port=port, log_level="info")
 
 
+class AnnotationFormat(str, Enum):
+    label_studio = "label-studio"
+    doccano = "doccano"
+
+
+annotations_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                              help="Export records to annotation tools and import gold back (Label Studio, doccano).")
+
+
+@annotations_app.command("export")
+def annotations_export(
+    source: Path = typer.Argument(..., help="A gold folder (NAME.txt + NAME.gold.json: exported as annotations) or records (PRED.jsonl: exported as predictions, for pre-annotation)."),
+    fmt: AnnotationFormat = typer.Option(..., "--format", "-f", help="label-studio (tasks JSON + labeling config FILE.xml) or doccano (sequence-labelling JSONL)."),
+    out: Path = typer.Option(..., "-o", "--out", help="The file to write."),
+):
+    """Write gold or pipeline records in an annotation tool's import format."""
+    from .annotations import AnnotationError, export
+
+    try:
+        n, files = export(source, fmt.value, out)
+    except AnnotationError as err:
+        _error(str(err))
+        raise typer.Exit(2)
+    console.print(f"wrote {', '.join(map(str, files))} ({n} documents)", highlight=False)
+
+
+@annotations_app.command("import")
+def annotations_import(
+    file: Path = typer.Argument(..., help="An export of the annotation tool (Label Studio tasks JSON, doccano JSONL)."),
+    fmt: AnnotationFormat = typer.Option(..., "--format", "-f", help="label-studio or doccano."),
+    out: Path = typer.Option(..., "-o", "--out", help="The gold folder to write NAME.txt + NAME.gold.json into."),
+):
+    """Turn an annotation tool's export into gold records (what evaluate and train read)."""
+    from .annotations import AnnotationError, import_
+
+    try:
+        written = import_(file, fmt.value, out)
+    except AnnotationError as err:
+        _error(str(err))
+        raise typer.Exit(2)
+    console.print(f"wrote {len(written)} gold records to {out}", highlight=False)
+
+
+app.add_typer(annotations_app, name="annotations")
+
+
 def _gazetteer_app():
     from .gazetteer.cli import app as gaz
 
