@@ -21,6 +21,22 @@ err_console = Console(stderr=True)
 console = Console()
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"zhpolicy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+):
+    """Structured data from Chinese education-bureau reports."""
+
+
 def _error(msg: str, label: str = "error") -> None:
     """One unwrapped line on stderr (file names must stay greppable)."""
     err_console.print(f"[red]{label}:[/red] ", end="")
