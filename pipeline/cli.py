@@ -268,7 +268,7 @@ def annotations_export(
     except AnnotationError as err:
         _error(str(err))
         raise typer.Exit(2)
-    console.print(f"wrote {', '.join(map(str, files))} ({n} documents)", highlight=False)
+    console.print(f"wrote {', '.join(map(str, files))} ({n} documents)", highlight=False, soft_wrap=True)
 
 
 @annotations_app.command("import")
@@ -285,7 +285,7 @@ def annotations_import(
     except AnnotationError as err:
         _error(str(err))
         raise typer.Exit(2)
-    console.print(f"wrote {len(written)} gold records to {out}", highlight=False)
+    console.print(f"wrote {len(written)} gold records to {out}", highlight=False, soft_wrap=True)
 
 
 app.add_typer(annotations_app, name="annotations")
