@@ -21,6 +21,22 @@ err_console = Console(stderr=True)
 console = Console()
 
 
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"zhpolicy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+):
+    """Structured data from Chinese education-bureau reports."""
+
+
 def _error(msg: str, label: str = "error") -> None:
     """One unwrapped line on stderr (file names must stay greppable)."""
     err_console.print(f"[red]{label}:[/red] ", end="")
@@ -183,6 +199,99 @@ def show(
 
     render_file(file, html)
     console.print(f"wrote {html}")
+
+
+@app.command()
+def report(
+    pred: Path = typer.Argument(..., help="Records (JSONL), as zhpolicy run writes them."),
+    out: Path = typer.Option(Path("report.html"), "-o", "--out", help="The HTML page; the reports' views go to OUT_STEM_files/ beside it."),
+    title: Optional[str] = typer.Option(None, "--title", help="The page's title (default: the number of reports)."),
+):
+    """Write one offline HTML page about a corpus of records: charts of entities, themes,
+    targets and the commonest names, and a table linking to each report's highlighted view."""
+    from .record import RecordFileError, read_records
+    from .report import ReportError, write_report
+
+    try:
+        records = read_records(pred)
+        write_report(records, out, title)
+    except (RecordFileError, ReportError) as err:
+        _error(str(err))
+        raise typer.Exit(2)
+    console.print(f"wrote {out} ({len(records)} reports; views in {out.with_name(out.stem + '_files')}/)",
+                  highlight=False)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Port to listen on."),
+    max_bytes: int = typer.Option(10 * 2**20, "--max-bytes", min=1, help="Largest request body in bytes (413 above)."),
+    timeout: float = typer.Option(60.0, "--timeout", min=0.001, help="Seconds per request before 504."),
+    threads: int = typer.Option(4, "--threads", min=1, help="Worker threads that run the pipeline."),
+):
+    """Serve the pipeline over HTTP: POST /v1/records (JSON text) and /v1/records/file
+    (upload), GET /health; API docs at /docs.  The pipeline is loaded once, at startup."""
+    import socket
+
+    import uvicorn
+
+    from .service import create_app
+
+    try:                         # a taken port is a usage error, said in one line
+        with socket.create_server((host, port)):
+            pass
+    except OSError as err:
+        _error(f"{host}:{port}: cannot listen: {err.strerror or err}")
+        raise typer.Exit(2)
+    uvicorn.run(create_app(max_bytes=max_bytes, timeout=timeout, threads=threads),
+                host=host, port=port, log_level="info")
+
+
+class AnnotationFormat(str, Enum):
+    label_studio = "label-studio"
+    doccano = "doccano"
+
+
+annotations_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                              help="Export records to annotation tools and import gold back (Label Studio, doccano).")
+
+
+@annotations_app.command("export")
+def annotations_export(
+    source: Path = typer.Argument(..., help="A gold folder (NAME.txt + NAME.gold.json: exported as annotations) or records (PRED.jsonl: exported as predictions, for pre-annotation)."),
+    fmt: AnnotationFormat = typer.Option(..., "--format", "-f", help="label-studio (tasks JSON + labeling config FILE.xml) or doccano (sequence-labelling JSONL)."),
+    out: Path = typer.Option(..., "-o", "--out", help="The file to write."),
+):
+    """Write gold or pipeline records in an annotation tool's import format."""
+    from .annotations import AnnotationError, export
+
+    try:
+        n, files = export(source, fmt.value, out)
+    except AnnotationError as err:
+        _error(str(err))
+        raise typer.Exit(2)
+    console.print(f"wrote {', '.join(map(str, files))} ({n} documents)", highlight=False, soft_wrap=True)
+
+
+@annotations_app.command("import")
+def annotations_import(
+    file: Path = typer.Argument(..., help="An export of the annotation tool (Label Studio tasks JSON, doccano JSONL)."),
+    fmt: AnnotationFormat = typer.Option(..., "--format", "-f", help="label-studio or doccano."),
+    out: Path = typer.Option(..., "-o", "--out", help="The gold folder to write NAME.txt + NAME.gold.json into."),
+):
+    """Turn an annotation tool's export into gold records (what evaluate and train read)."""
+    from .annotations import AnnotationError, import_
+
+    try:
+        written = import_(file, fmt.value, out)
+    except AnnotationError as err:
+        _error(str(err))
+        raise typer.Exit(2)
+    console.print(f"wrote {len(written)} gold records to {out}", highlight=False, soft_wrap=True)
+
+
+app.add_typer(annotations_app, name="annotations")
 
 
 def _gazetteer_app():

@@ -5,6 +5,7 @@ Spans are mapped from the normalised view back to the original text here, and on
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,35 @@ def doc_to_record(doc: Doc) -> dict[str, Any]:
     return {"doc_id": doc._.doc_id, "source": doc._.source, "text": src,
             "meta": dict(doc._.meta or {}), "duplicate_of": doc._.duplicate_of,
             "ignored": ignored, "entities": entities, "targets": targets, "tasks": tasks}
+
+
+class RecordFileError(ValueError):
+    """A file that holds no records; ``str()`` is one line naming the file (and line)."""
+
+
+def read_records(path: Path | str) -> list[dict]:
+    """The records of a JSONL file (``zhpolicy run``'s output; blank lines skipped).  A line
+    that is no JSON object with ``doc_id`` and ``text`` is an error naming file and line."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise RecordFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise RecordFileError(f"{path}: a folder, not a JSONL file of records") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise RecordFileError(f"{path}: cannot read: {err}") from None
+    records = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise RecordFileError(f"{path} line {n}: not JSON: {err.msg}") from None
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str) or not rec.get("doc_id"):
+            raise RecordFileError(f"{path} line {n}: not a record (needs doc_id and text)")
+        records.append(rec)
+    if not records:
+        raise RecordFileError(f"{path}: no records")
+    return records

@@ -14,11 +14,27 @@ REPORT = ("某某县教育局2023年工作要点\n\n"
           "2.提升保教质量。开展幼儿园保教质量评估，创建省二级幼儿园2所。\n")
 
 
-@pytest.mark.parametrize("cmd", [[], ["run"], ["evaluate"], ["show"], ["train"], ["gazetteer"]])
+@pytest.mark.parametrize("cmd", [[], ["run"], ["evaluate"], ["show"], ["train"], ["gazetteer"], ["report"],
+                                 ["serve"], ["annotations"], ["annotations", "export"], ["annotations", "import"]])
 def test_every_command_has_help(cmd):
     result = runner.invoke(app, cmd + ["--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_prints_the_package_version_and_exits_zero(flag):
+    import subprocess
+    import sys
+
+    import pipeline
+
+    result = runner.invoke(app, [flag])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"zhpolicy {pipeline.__version__}"
+    # as a program too, and before the arguments of the command after it are checked
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", flag, "run"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == f"zhpolicy {pipeline.__version__}", out.stderr
 
 
 def test_run_writes_one_record_per_document_and_reports_failures(tmp_path):
