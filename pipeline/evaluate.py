@@ -16,7 +16,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from rapidfuzz.fuzz import ratio
 
@@ -268,11 +268,13 @@ def _pred_key(rec: dict) -> str:
 
 def evaluate(gold_dir: Path | str, pred_file: Path | str | None = None, *,
              leave_one_out: bool = False, leave_out: str = "document", keep_errors: bool = False,
-             with_baseline: bool = True, progress: Callable[[str], None] | None = None) -> dict:
+             with_baseline: bool = True, progress: Callable[[str], None] | None = None,
+             only: Iterable[str] | None = None) -> dict:
     """Score the pipeline (or the records in ``pred_file``) against ``gold_dir``.  With
     ``leave_one_out`` every learned part is refitted without the report's fold first: the
     report itself (``leave_out="document"``) or every report of its province
-    (``leave_out="province"``, from ``manifest.tsv``)."""
+    (``leave_out="province"``, from ``manifest.tsv``).  ``only`` scores just the reports of
+    those folds (report names or provinces), the learned parts still fitted on all the others."""
     gold = load_gold(gold_dir)
     tally = Tally()
     per_doc = {}
@@ -297,7 +299,10 @@ def evaluate(gold_dir: Path | str, pred_file: Path | str | None = None, *,
         themes = nlp.get_pipe("themes") if "themes" in nlp.pipe_names else None
         fold_of = folds(gold, leave_out)
         trained_for = None
+        wanted = set(only) if only is not None else None
         for k, (txt, g) in enumerate(gold):
+            if wanted is not None and fold_of[k] not in wanted:
+                continue
             if progress:
                 progress(txt.name)
             if leave_one_out and trained_for != fold_of[k]:
@@ -314,7 +319,7 @@ def evaluate(gold_dir: Path | str, pred_file: Path | str | None = None, *,
             per_doc[txt.stem] = _doc_summary(one.report())
             tally.add(g, pred, base_tasks, keep_errors=keep_errors)
     out = tally.report()
-    out["documents"] = len(gold)
+    out["documents"] = len(per_doc) if per_doc else len(gold)
     out["leave_one_out"] = leave_out if leave_one_out else False
     if per_doc:
         out["per_document"] = per_doc
