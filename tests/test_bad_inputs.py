@@ -1,0 +1,105 @@
+"""Bad inputs (issue 16): each gives a record or one error line naming the file, never a
+traceback.
+
+Reproduced on the code before: UTF-16 without a BOM was refused as binary; a .docx member
+expanding to 200 MB was expanded into memory; 100k nested divs took 18 s to parse; a FIFO
+named as input blocked the run forever."""
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ("某某县教育局2023年工作要点\n\n一、推进学前教育普惠发展\n"
+          "1.新建幼儿园3所，新增学位900个，普惠性幼儿园在园幼儿占比达到92%以上。\n")
+runner = CliRunner()
+
+
+def _pdf(path: Path, encrypt: bool = False, image_only: bool = False) -> Path:
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), encrypt=StandardEncryption("pw", canPrint=0) if encrypt else None)
+    if image_only:
+        c.rect(50, 50, 400, 600, fill=1)
+    else:
+        c.setFont("Helvetica", 12)
+        c.drawString(72, 700, "secret")
+    c.showPage()
+    c.save()
+    return path
+
+
+def _docx_bomb(path: Path, member_bytes: int) -> Path:
+    """A real .docx plus one member that expands to ``member_bytes`` (zeros: ~1000:1)."""
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph(REPORT)
+    buf = io.BytesIO()
+    d.save(buf)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out, \
+            zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src:
+        for item in src.infolist():
+            out.writestr(item, src.read(item))
+        with out.open("word/media/bomb.bin", "w", force_zip64=True) as fh:
+            block = bytes(1 << 20)
+            for _ in range(member_bytes >> 20):
+                fh.write(block)
+    return path
+
+
+CASES = {
+    # name: (make(tmp_path) -> path, "record" or a word the error line must hold)
+    "utf16-bom": (lambda d: _write(d / "u16bom.txt", REPORT.encode("utf-16")), "record"),
+    "utf16le-no-bom": (lambda d: _write(d / "u16le.txt", REPORT.encode("utf-16-le")), "record"),
+    "utf16be-no-bom": (lambda d: _write(d / "u16be.txt", REPORT.encode("utf-16-be")), "record"),
+    "encrypted-pdf": (lambda d: _pdf(d / "secret.pdf", encrypt=True), "encrypted"),
+    "image-only-pdf": (lambda d: _pdf(d / "scan.pdf", image_only=True), "no text layer"),
+    "nested-html": (lambda d: _write(d / "nested.html", (
+        "<html><body>" + "<div>" * 100_000 + "<p>某某县教育局2024年工作要点</p><p>新建学校3所。</p>"
+        + "</div>" * 100_000 + "</body></html>").encode("utf-8")), "record"),
+    "docx-zip-bomb": (lambda d: _docx_bomb(d / "bomb.docx", 200 << 20), "zip bomb"),
+    "fifo-named-as-input": (lambda d: _fifo(d / "pipe.txt"), "not a regular file"),
+}
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _fifo(path: Path) -> Path:
+    import os
+
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_bad_input_gives_a_record_or_one_line(tmp_path, case):
+    make, expect = CASES[case]
+    (tmp_path / "in").mkdir()
+    path = make(tmp_path / "in")
+    out = tmp_path / "o.jsonl"
+    t = time.monotonic()
+    res = runner.invoke(app, ["run", str(path), "-o", str(out)])
+    took = time.monotonic() - t
+    assert "Traceback" not in res.output and res.exception is None or isinstance(res.exception, SystemExit)
+    if expect == "record":
+        assert res.exit_code == 0, res.output
+        rec = json.loads(out.read_text(encoding="utf-8"))
+        assert "教育局" in rec["text"]
+    else:
+        assert res.exit_code == 1, res.output
+        failed = [ln for ln in res.output.splitlines() if ln.startswith("failed:")]
+        assert len(failed) == 1 and str(path) in failed[0] and expect in failed[0], res.output
+    assert took < 20, f"{case}: {took:.1f} s"
