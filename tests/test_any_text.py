@@ -43,6 +43,13 @@ def test_any_text_gives_a_record_with_valid_offsets(nlp, text):
     _check(record_of_text(nlp, text, "any.txt"), text)
 
 
+@_SETTINGS
+@given(text=_REPORTY)
+def test_any_text_in_small_pieces_gives_valid_offsets(nlp, text):
+    """The piecewise path on the same texts: cuts anywhere (pieces of 40 characters)."""
+    _check(record_of_text(nlp, text, "any.txt", piece_chars=40), text)
+
+
 def test_a_lone_surrogate_keeps_the_text(nlp):
     text = "某某县教育局2024年工作要点\n一、新建学校3所\ud800，投入资金2.5亿元。\n"
     rec = record_of_text(nlp, text, "s.txt")
