@@ -23,6 +23,9 @@ ever held, so memory does not grow with the corpus.
   earlier file (the same report under the same name in another folder) gets ``-2``, ``-3``...
   appended, in input order, with its task ids renamed along.
 - Failures: one line per bad file through ``on_error`` (file and problem); the batch goes on.
+- Outputs: see ``pipeline.writers`` (``out="-"``: JSONL on standard output) and
+  ``pipeline.outfiles``: OUT is locked for one run at a time, and every problem writing it is an
+  ``OutputError`` (one line); the batch stops there.
 """
 from __future__ import annotations
 
@@ -111,7 +114,10 @@ def _record_and_fingerprint(nlp, text: str, source: str) -> tuple[dict, tuple | 
 
 
 def _init_pool_worker(done: frozenset) -> None:
+    from .outfiles import close_inherited_locks
+
     global _WORKER_DONE
+    close_inherited_locks()
     _WORKER_DONE = done
     _worker_nlp()
 
@@ -270,7 +276,7 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
               progress=False) -> BatchResult:
     """Process ``paths`` and write the records to ``out`` (see the module docstring)."""
     from .dedupe import NearDuplicateIndex
-    from .writers import BatchWriter
+    from .writers import open_writer
 
     result = BatchResult()
 
@@ -280,30 +286,32 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
             on_error(msg)
 
     files = [str(p) for p in iter_inputs(list(paths))]
-    writer = BatchWriter(out, fmt, resume=resume)
-    done_ids = writer.done
-    done = frozenset(done_ids)
-    used_ids = set(done_ids.values())
-    if scheduler:
-        results = _results_dask(files, done, jobs, scheduler)
-    elif jobs > 1:
-        results = _results_pool(files, done, jobs)
-    else:
-        results = _results_local(files, done)
-    dedupe = NearDuplicateIndex()
-
-    bar = None
-    if progress:
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
-
-        bar = Progress(TextColumn("[bold]zhpolicy run"), BarColumn(), MofNCompleteColumn(),
-                       TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.description}"),
-                       transient=False)
-        bar.start()
-        task = bar.add_task("", total=len(files))
+    writer = open_writer(out, fmt, resume=resume)
     ok = False
+    results = bar = None
     try:
+        done_ids = writer.done
+        done = frozenset(done_ids)
+        used_ids = set(done_ids.values())
+        if scheduler:
+            results = _results_dask(files, done, jobs, scheduler)
+        elif jobs > 1:
+            results = _results_pool(files, done, jobs)
+        else:
+            results = _results_local(files, done)
+        dedupe = NearDuplicateIndex()
+
+        if progress:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            # on stderr (its tty is what turned it on): stdout may carry the records (-o -)
+            bar = Progress(TextColumn("[bold]zhpolicy run"), BarColumn(), MofNCompleteColumn(),
+                           TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.description}"),
+                           transient=False, console=Console(stderr=True))
+            bar.start()
+            task = bar.add_task("", total=len(files))
         for path, res in zip(files, results):
             status = res["status"]
             if status == "error":
@@ -323,8 +331,17 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
                 bar.update(task, advance=1, description=Path(path).name[:40])
         ok = True
     finally:
-        results.close()
-        if bar is not None:
-            bar.stop()
-        writer.close(finalise=ok)
+        try:
+            if results is not None:
+                results.close()
+        finally:
+            if bar is not None:
+                bar.stop()
+            if ok:
+                writer.close(finalise=True)
+            else:
+                try:                     # keep the first error, not one from closing
+                    writer.close(finalise=False)
+                except Exception:
+                    pass
     return result

@@ -1,14 +1,16 @@
 """Any text (issue 16): every Python str through the API gives a record with valid offsets and
-never raises.
+never raises, and such a record (or a file name that is not UTF-8) is written and read back.
 
 Reproduced on the code before: a lone surrogate raised UnicodeEncodeError (the doc id's hash,
-then OpenCC)."""
+then OpenCC), and again when written."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.api import record_of_text
+from pipeline.writers import read_jsonl, write_jsonl
 
 
 # report-like pieces mixed with what breaks naive code: surrogates, controls, wide forms,
@@ -50,11 +52,13 @@ def test_any_text_in_small_pieces_gives_valid_offsets(nlp, text):
     _check(record_of_text(nlp, text, "any.txt", piece_chars=40), text)
 
 
-def test_a_lone_surrogate_keeps_the_text(nlp):
+def test_a_lone_surrogate_keeps_the_text_and_survives_jsonl(nlp, tmp_path):
     text = "某某县教育局2024年工作要点\n一、新建学校3所\ud800，投入资金2.5亿元。\n"
     rec = record_of_text(nlp, text, "s.txt")
     _check(rec, text)
     assert any(t["text"] == "3所" for t in rec["targets"])   # the stages read on past it
+    write_jsonl(tmp_path / "r.jsonl", [rec])
+    assert next(read_jsonl(tmp_path / "r.jsonl"))["text"] == text
 
 
 def test_a_literal_replacement_character_is_not_counted(tmp_path):
@@ -64,3 +68,20 @@ def test_a_literal_replacement_character_is_not_counted(tmp_path):
     f.write_text("教育局\ufffd工作要点", encoding="utf-8")
     warnings: list[str] = []
     assert read_file(f, warnings=warnings) == "教育局\ufffd工作要点" and warnings == []
+
+
+@pytest.mark.parametrize("name", ["bad\udcffname.txt"])
+def test_a_file_name_that_is_not_utf8_is_written_and_resumed(tmp_path, name):
+    import os
+
+    from pipeline.batch import run_batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with open(os.path.join(os.fsencode(folder), os.fsencode(name)), "wb") as fh:
+        fh.write("某某县教育局2024年工作要点\n新建学校3所。\n".encode("utf-8"))
+    out = tmp_path / "o.jsonl"
+    assert run_batch([folder], out).records == 1
+    assert run_batch([folder], out).skipped == 1
+    run_batch([folder], tmp_path / "t", fmt="csv")
+    assert (tmp_path / "t" / "documents.csv").read_text(encoding="utf-8").count("\\udcff") == 2   # doc_id, source

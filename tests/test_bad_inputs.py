@@ -1,9 +1,10 @@
 """Bad inputs (issue 16): each gives a record or one error line naming the file, never a
-traceback.
+traceback, and ``zhpolicy show`` follows ``run``'s exit codes.
 
 Reproduced on the code before: UTF-16 without a BOM was refused as binary; a .docx member
 expanding to 200 MB was expanded into memory; 100k nested divs took 18 s to parse; a FIFO
-named as input blocked the run forever."""
+named as input blocked the run forever; ``zhpolicy show`` on a bad file printed a traceback (exit 1 by accident, 0 for an unusable
+HTML path below a file...)."""
 from __future__ import annotations
 
 import io
@@ -103,3 +104,19 @@ def test_bad_input_gives_a_record_or_one_line(tmp_path, case):
         failed = [ln for ln in res.output.splitlines() if ln.startswith("failed:")]
         assert len(failed) == 1 and str(path) in failed[0] and expect in failed[0], res.output
     assert took < 20, f"{case}: {took:.1f} s"
+
+
+def test_show_bad_file_is_one_line_and_run_exit_codes(tmp_path):
+    bad = _write(tmp_path / "bad.pdf", b"not a pdf at all")
+    res = runner.invoke(app, ["show", str(bad), "--html", str(tmp_path / "v.html")])
+    assert res.exit_code == 1 and res.exception is None or isinstance(res.exception, SystemExit)
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("failed:") and str(bad) in lines[0]
+    res = runner.invoke(app, ["show", str(tmp_path / "nope.txt"), "--html", str(tmp_path / "v.html")])
+    assert res.exit_code == 2 and "nope.txt" in res.output
+    good = _write(tmp_path / "good.txt", REPORT.encode("utf-8"))
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    res = runner.invoke(app, ["show", str(good), "--html", str(tmp_path / "afile" / "v.html")])
+    assert res.exit_code == 2 and "afile is a file" in res.output, res.output
+    res = runner.invoke(app, ["show", str(good), "--html", str(tmp_path / "v.html")])
+    assert res.exit_code == 0 and "教育局" in (tmp_path / "v.html").read_text(encoding="utf-8")
