@@ -23,6 +23,10 @@ ever held, so memory does not grow with the corpus.
   earlier file (the same report under the same name in another folder) gets ``-2``, ``-3``...
   appended, in input order, with its task ids renamed along.
 - Failures: one line per bad file through ``on_error`` (file and problem); the batch goes on.
+  Warnings (a file read with damaged bytes replaced) go through ``on_warning``, one line per
+  file; the record is still written.
+- Long documents are processed in pieces of ``piece_chars`` characters (``pipeline.pieces``),
+  so a worker's memory is bounded whatever a document's length.
 - Outputs: see ``pipeline.writers`` (``out="-"``: JSONL on standard output) and
   ``pipeline.outfiles``: OUT is locked for one run at a time, and every problem writing it is an
   ``OutputError`` (one line); the batch stops there.
@@ -46,11 +50,13 @@ class BatchResult:
     targets: int = 0
     failures: list[str] = field(default_factory=list)
     skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- worker side
 _LOCAL = threading.local()
 _WORKER_DONE: frozenset = frozenset()
+_WORKER_PIECES: int | None = None
 
 
 def _worker_nlp():
@@ -73,9 +79,17 @@ def _process_zoned(nlp, text: str, source: str) -> tuple[dict, tuple | None]:
     never Doc objects."""
     from contextlib import ExitStack
 
+    from .pieces import spans
+
     if not hasattr(nlp, "memory_zone"):
         return _record_and_fingerprint(nlp, text, source)
     zone = getattr(_LOCAL, "zone", None)
+    if len(spans(text, _piece_chars())) > 1:
+        # a long document: each piece gets a memory zone of its own (pipeline.pieces)
+        if zone is not None:
+            zone[1].close()
+            _LOCAL.zone = None
+        return _record_and_fingerprint(nlp, text, source)
     if zone is None or zone[0] is not nlp:
         if zone is not None:
             zone[1].close()
@@ -102,23 +116,42 @@ def _dedupe_index():
     return index
 
 
+def _piece_chars() -> int | None:
+    return getattr(_LOCAL, "piece_chars", None) or _WORKER_PIECES
+
+
 def _record_and_fingerprint(nlp, text: str, source: str) -> tuple[dict, tuple | None]:
-    from .api import make_doc, to_record
     from .dedupe import doc_body
+    from .pieces import record_of_text
 
-    doc = nlp(make_doc(nlp, text, source))
     index = _dedupe_index()
-    # the chrome stage's regions are already in the doc: no second chrome pass for dedupe
-    body = doc_body(doc) if "chrome" in nlp.pipe_names else index.body(text)
-    return to_record(doc), index.fingerprint(body)
+    fp = index.fingerprinter()
+
+    def body(doc):
+        # the chrome stage's regions are already in the doc: no second chrome pass for dedupe
+        fp.add(doc_body(doc) if "chrome" in nlp.pipe_names else index.body(doc._.view.source))
+
+    rec = record_of_text(nlp, text, source, piece_chars=_piece_chars(), on_doc=body)
+    return rec, fp.result()
 
 
-def _init_pool_worker(done: frozenset) -> None:
+def _skipped_fingerprint(text: str):
+    """The fingerprint of a document skipped on resume, piece by piece as it was processed."""
+    from .pieces import iter_pieces
+
+    index = _dedupe_index()
+    fp = index.fingerprinter()
+    for piece in iter_pieces(text, _piece_chars()):
+        fp.add(index.body(piece))
+    return fp.result()
+
+
+def _init_pool_worker(done: frozenset, piece_chars: int | None = None) -> None:
     from .outfiles import close_inherited_locks
 
-    global _WORKER_DONE
+    global _WORKER_DONE, _WORKER_PIECES
     close_inherited_locks()
-    _WORKER_DONE = done
+    _WORKER_DONE, _WORKER_PIECES = done, piece_chars
     _worker_nlp()
 
 
@@ -131,8 +164,9 @@ def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
     from .writers import done_key
 
     done = _WORKER_DONE if done is None else done
+    warnings: list[str] = []
     try:
-        text = read_file(path)
+        text = read_file(path, warnings=warnings)
     except ReadError as err:
         return {"status": "error", "message": str(err)}
     except Exception as err:  # a reader bug on one file must not sink the batch
@@ -140,13 +174,12 @@ def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
     chash = content_hash(text)
     key = done_key(chash, str(path))
     if key in done:
-        index = _dedupe_index()
-        return {"status": "skip", "key": key, "hash": chash, "fp": index.fingerprint(index.body(text))}
+        return {"status": "skip", "key": key, "hash": chash, "fp": _skipped_fingerprint(text)}
     try:
         rec, fp = _process_zoned(nlp or _worker_nlp(), text, str(path))
     except Exception as err:  # a bug on one document must not sink the batch
         return {"status": "error", "message": f"{path}: pipeline failed: {type(err).__name__}: {err}"}
-    return {"status": "ok", "record": rec, "hash": chash, "fp": fp}
+    return {"status": "ok", "record": rec, "hash": chash, "fp": fp, "warnings": warnings}
 
 
 def process_paths(paths: Iterable[Path | str], nlp=None,
@@ -203,16 +236,30 @@ def _ordered(submit, items: Iterable, window: int) -> _Ordered:
     return _Ordered(submit, items, window)
 
 
-def _results_local(paths: list[str], done: frozenset) -> Iterator[dict]:
-    def gen():
-        nlp = _worker_nlp()
-        for p in paths:
-            yield process_one(p, done, nlp)
+class _Local:
+    """Results in this process, one file after the other."""
 
-    return gen()
+    def __init__(self, paths: list[str], done: frozenset, piece_chars: int | None):
+        self.paths, self.done, self.piece_chars = iter(paths), done, piece_chars
+        self.nlp = _worker_nlp()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> dict:
+        _LOCAL.piece_chars = self.piece_chars
+        return process_one(next(self.paths), self.done, self.nlp)
+
+    def close(self) -> None:
+        _LOCAL.piece_chars = None
 
 
-def _results_pool(paths: list[str], done: frozenset, jobs: int) -> _Ordered:
+def _results_local(paths: list[str], done: frozenset, piece_chars: int | None = None) -> _Local:
+    return _Local(paths, done, piece_chars)
+
+
+def _results_pool(paths: list[str], done: frozenset, jobs: int,
+                  piece_chars: int | None = None) -> _Ordered:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -220,7 +267,7 @@ def _results_pool(paths: list[str], done: frozenset, jobs: int) -> _Ordered:
     # every worker still loads its own pipeline once, in the initializer
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     ex = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method),
-                             initializer=_init_pool_worker, initargs=(done,))
+                             initializer=_init_pool_worker, initargs=(done, piece_chars))
     return _Ordered(lambda p: ex.submit(process_one, p), paths, window=4 * jobs,
                     on_close=lambda: ex.shutdown(wait=True, cancel_futures=True))
 
@@ -273,7 +320,7 @@ def _unique_id(rec: dict, used: set[str]) -> dict:
 
 
 def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_error=None,
-              progress=False) -> BatchResult:
+              progress=False, on_warning=None, piece_chars: int | None = None) -> BatchResult:
     """Process ``paths`` and write the records to ``out`` (see the module docstring)."""
     from .dedupe import NearDuplicateIndex
     from .writers import open_writer
@@ -296,9 +343,9 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
         if scheduler:
             results = _results_dask(files, done, jobs, scheduler)
         elif jobs > 1:
-            results = _results_pool(files, done, jobs)
+            results = _results_pool(files, done, jobs, piece_chars)
         else:
-            results = _results_local(files, done)
+            results = _results_local(files, done, piece_chars)
         dedupe = NearDuplicateIndex()
 
         if progress:
@@ -314,6 +361,10 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
             task = bar.add_task("", total=len(files))
         for path, res in zip(files, results):
             status = res["status"]
+            for w in res.get("warnings") or ():
+                result.warnings.append(w)
+                if on_warning:
+                    on_warning(w)
             if status == "error":
                 err(res["message"])
             elif status == "skip":

@@ -3,7 +3,8 @@
 Exit codes: 0 all went well; 1 some document failed (each failure is one line on stderr
 naming the file and the problem); 2 wrong usage, or an input or output that cannot be used at
 all (a missing path; an output that is a folder, a device, not writable, full, or in use by
-another run): one line naming the path and the cause.  No traceback is shown for any of these.
+another run): one line naming the path and the cause.  No traceback is shown for any of these;
+a warning (a file read with damaged bytes) is one line too and changes no exit code.
 ``show`` follows ``run``: an unreadable or unprocessable report is 1, a missing file or an
 unusable HTML output 2.
 """
@@ -55,7 +56,8 @@ def run(
             raise typer.Exit(2)
     result = _guarded(lambda: run_batch(
         paths, out, fmt.value, jobs=jobs, scheduler=scheduler, resume=resume,
-        on_error=lambda msg: _error(msg, "failed"), progress=sys.stderr.isatty()), out)
+        on_error=lambda msg: _error(msg, "failed"), on_warning=lambda msg: _error(msg, "warning"),
+        progress=sys.stderr.isatty()), out)
     table = Table(title=f"zhpolicy run -> {out}", show_header=False)
     for key, value in (("documents", result.records), ("skipped (already done)", result.skipped),
                        ("tasks", result.tasks), ("entities", result.entities),
@@ -200,8 +202,9 @@ def show(
     if not file.exists():
         _error(f"{file}: no such file")
         raise typer.Exit(2)
+    warnings: list[str] = []
     try:
-        render_file(file, html)
+        render_file(file, html, warnings=warnings)
     except OutputError as err:
         _error(str(err))
         raise typer.Exit(2)
@@ -211,6 +214,9 @@ def show(
     except Exception as err:  # a pipeline bug on this report: one line, as run reports it
         _error(f"{file}: pipeline failed: {type(err).__name__}: {err}", "failed")
         raise typer.Exit(1)
+    finally:
+        for w in warnings:
+            _error(w, "warning")
     console.print(f"wrote {html}")
 
 

@@ -1,17 +1,22 @@
 """Any text (issue 16): every Python str through the API gives a record with valid offsets and
-never raises, and such a record (or a file name that is not UTF-8) is written and read back.
+never raises; bytes replaced by U+FFFD while decoding are reported, one line per file.
 
 Reproduced on the code before: a lone surrogate raised UnicodeEncodeError (the doc id's hash,
-then OpenCC), and again when written."""
+then OpenCC); a damaged file's U+FFFD came without a word."""
 from __future__ import annotations
+
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from pipeline.api import record_of_text
+from pipeline.cli import app
 from pipeline.writers import read_jsonl, write_jsonl
 
+runner = CliRunner()
 
 # report-like pieces mixed with what breaks naive code: surrogates, controls, wide forms,
 # traditional characters, tables aligned with spaces, long lines
@@ -59,6 +64,22 @@ def test_a_lone_surrogate_keeps_the_text_and_survives_jsonl(nlp, tmp_path):
     assert any(t["text"] == "3所" for t in rec["targets"])   # the stages read on past it
     write_jsonl(tmp_path / "r.jsonl", [rec])
     assert next(read_jsonl(tmp_path / "r.jsonl"))["text"] == text
+
+
+def test_replaced_bytes_are_a_warning_naming_the_file_and_the_count(tmp_path):
+    line = ("湖南省长沙市教育局：新增公办学位3万个，推进集团化办学。\n").encode("gbk")
+    body = line * 200
+    bad = tmp_path / "in" / "damaged.txt"
+    bad.parent.mkdir()
+    bad.write_bytes(line * 10 + b"\xff" + line * 10 + b"\xff" + line * 180)   # 2 bad bytes
+    (tmp_path / "in" / "clean.txt").write_bytes(body)
+    out = tmp_path / "o.jsonl"
+    res = runner.invoke(app, ["run", str(tmp_path / "in"), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    warns = [ln for ln in res.output.splitlines() if ln.startswith("warning:")]
+    assert len(warns) == 1 and str(bad) in warns[0] and " 2 " in warns[0], res.output
+    recs = {r["source"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert recs[str(bad)]["text"].count("\ufffd") == 2 and len(recs) == 2
 
 
 def test_a_literal_replacement_character_is_not_counted(tmp_path):

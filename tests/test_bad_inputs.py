@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
+import textwrap
 import time
 import zipfile
 from pathlib import Path
@@ -120,3 +123,55 @@ def test_show_bad_file_is_one_line_and_run_exit_codes(tmp_path):
     assert res.exit_code == 2 and "afile is a file" in res.output, res.output
     res = runner.invoke(app, ["show", str(good), "--html", str(tmp_path / "v.html")])
     assert res.exit_code == 0 and "教育局" in (tmp_path / "v.html").read_text(encoding="utf-8")
+
+
+def test_a_60_mb_text_is_read_cut_and_written_with_bounded_memory(tmp_path):
+    """60 MB of report text through ``run_batch`` in a child process (its own peak RSS): the
+    reader, the content hash, the cuts into pieces, the merge and the JSONL record of the whole
+    text.  The stages themselves are stubbed here (20M characters through them take minutes);
+    test_pieces measures their memory on a text over 1M characters with the real pipeline."""
+    unit = "".join(p.read_text(encoding="utf-8") + "\n\n" for p in
+                   sorted((ROOT / "corpus" / "gold").glob("*.txt")))
+    data = unit.encode("utf-8")
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as fh:
+        for _ in range(60_000_000 // len(data) + 1):
+            fh.write(data)
+    assert path.stat().st_size >= 60_000_000
+    out = tmp_path / "o.jsonl"
+    code = textwrap.dedent(f"""
+        import json, resource
+        def peak_mb():
+            # VmHWM: this process's own peak (ru_maxrss keeps the forking parent's across exec)
+            try:
+                with open("/proc/self/status") as fh:
+                    return next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:")) / 1024
+            except (OSError, StopIteration):
+                return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        from pipeline import batch, pieces
+        calls = []
+        def stub(nlp, text, source, doc_id, on_doc):      # one piece through the stages
+            calls.append(len(text))
+            return {{"doc_id": doc_id, "source": source, "text": text, "duplicate_of": None,
+                    "meta": {{"title": None, "publisher": None, "date": None}}, "ignored": [],
+                    "entities": [{{"start": 0, "end": 1, "label": "ORG", "text": text[:1],
+                                   "kb_id": None, "canonical": None}}], "targets": [], "tasks": []}}
+        pieces._piece_record = stub
+        batch._worker_nlp = lambda: type("NoStages", (), {{"pipe_names": []}})()
+        res = batch.run_batch([{str(path)!r}], {str(out)!r})
+        print(json.dumps({{"records": res.records, "pieces": len(calls), "largest": max(calls),
+                          "limit": pieces.PIECE_CHARS, "failures": res.failures,
+                          "rss_mb": peak_mb()}}))
+    """)
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    got = json.loads(res.stdout.strip().splitlines()[-1])
+    assert got["records"] == 1 and not got["failures"]
+    assert got["pieces"] >= 100 and got["largest"] <= got["limit"]
+    assert got["rss_mb"] < 500, got
+    with open(out, encoding="utf-8") as fh:
+        rec = json.loads(fh.readline())
+    assert len(rec["text"]) == len(data.decode("utf-8")) * (60_000_000 // len(data) + 1)
+    starts = [e["start"] for e in rec["entities"]]
+    assert len(starts) == got["pieces"] and starts == sorted(starts) and starts[0] == 0
