@@ -30,6 +30,11 @@ ever held, so memory does not grow with the corpus.
 - Outputs: see ``pipeline.writers`` (``out="-"``: JSONL on standard output) and
   ``pipeline.outfiles``: OUT is locked for one run at a time, and every problem writing it is an
   ``OutputError`` (one line); the batch stops there.
+- Stopping: ``KeyboardInterrupt`` or ``pipeline.procs.Interrupted`` (a signal, under
+  ``stop_on_signals``) terminates the worker processes, closes the outputs (every record
+  written so far stays, the next run resumes after it) and propagates.  Workers die with the
+  parent process however it ends (``pipeline.procs.die_with_parent``).  A worker that dies
+  (killed, out of memory) stops the batch with a failure naming the file it was working on.
 """
 from __future__ import annotations
 
@@ -146,10 +151,14 @@ def _skipped_fingerprint(text: str):
     return fp.result()
 
 
-def _init_pool_worker(done: frozenset, piece_chars: int | None = None) -> None:
+def _init_pool_worker(done: frozenset, parent_pid: int | None = None,
+                      piece_chars: int | None = None) -> None:
     from .outfiles import close_inherited_locks
+    from .procs import die_with_parent
 
     global _WORKER_DONE, _WORKER_PIECES
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     close_inherited_locks()
     _WORKER_DONE, _WORKER_PIECES = done, piece_chars
     _worker_nlp()
@@ -223,13 +232,20 @@ class _Ordered:
             break
         return fut.result()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Cancel what is pending and release the executor; ``abort``: stop the workers now
+        (a signal, a fatal error) instead of letting running tasks finish."""
+        if abort and self.on_close is not None:
+            # the workers first: the pool fails its own futures when they die (cancelling
+            # them before makes Python 3.11's executor thread raise InvalidStateError)
+            on_close, self.on_close = self.on_close, None
+            on_close(abort)
         for fut in self.pending:
             fut.cancel()
         self.pending.clear()
         if self.on_close is not None:
             on_close, self.on_close = self.on_close, None
-            on_close()
+            on_close(abort)
 
 
 def _ordered(submit, items: Iterable, window: int) -> _Ordered:
@@ -250,7 +266,7 @@ class _Local:
         _LOCAL.piece_chars = self.piece_chars
         return process_one(next(self.paths), self.done, self.nlp)
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         _LOCAL.piece_chars = None
 
 
@@ -261,15 +277,38 @@ def _results_local(paths: list[str], done: frozenset, piece_chars: int | None = 
 def _results_pool(paths: list[str], done: frozenset, jobs: int,
                   piece_chars: int | None = None) -> _Ordered:
     import multiprocessing as mp
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     # fork shares the imported modules (seconds per worker) and is taken where it exists;
     # every worker still loads its own pipeline once, in the initializer
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     ex = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method),
-                             initializer=_init_pool_worker, initargs=(done, piece_chars))
-    return _Ordered(lambda p: ex.submit(process_one, p), paths, window=4 * jobs,
-                    on_close=lambda: ex.shutdown(wait=True, cancel_futures=True))
+                             initializer=_init_pool_worker,
+                             initargs=(done, os.getpid(), piece_chars))
+
+    def close(abort: bool) -> None:
+        if abort:
+            # the executor has no public way to stop running tasks: end its processes
+            procs = list((getattr(ex, "_processes", None) or {}).values())
+            for proc in procs:
+                try:
+                    proc.terminate()
+                except Exception:
+                    pass
+            for proc in procs:
+                proc.join(5)
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join(5)
+            manager = getattr(ex, "_executor_manager_thread", None)
+            if manager is not None:
+                manager.join(10)        # it marks the pool broken and fails every future
+            ex.shutdown(wait=True)
+            return
+        ex.shutdown(wait=True, cancel_futures=True)
+
+    return _Ordered(lambda p: ex.submit(process_one, p), paths, window=4 * jobs, on_close=close)
 
 
 def _results_dask(paths: list[str], done: frozenset, jobs: int, scheduler: str) -> _Ordered:
@@ -283,7 +322,7 @@ def _results_dask(paths: list[str], done: frozenset, jobs: int, scheduler: str) 
     else:
         client = Client(scheduler)
 
-    def close():
+    def close(abort: bool = False):
         client.close()
         if cluster is not None:
             cluster.close()
@@ -322,6 +361,8 @@ def _unique_id(rec: dict, used: set[str]) -> dict:
 def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_error=None,
               progress=False, on_warning=None, piece_chars: int | None = None) -> BatchResult:
     """Process ``paths`` and write the records to ``out`` (see the module docstring)."""
+    from concurrent.futures.process import BrokenProcessPool
+
     from .dedupe import NearDuplicateIndex
     from .writers import open_writer
 
@@ -359,7 +400,16 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
                            transient=False, console=Console(stderr=True))
             bar.start()
             task = bar.add_task("", total=len(files))
-        for path, res in zip(files, results):
+        it = iter(results)
+        for path in files:
+            try:
+                res = next(it)
+            except BrokenProcessPool:
+                err(f"{path}: a worker process died (killed, or out of memory) while this "
+                    f"file or one beside it was processed; the run stopped, run it again to resume")
+                break
+            except StopIteration:
+                break
             status = res["status"]
             for w in res.get("warnings") or ():
                 result.warnings.append(w)
@@ -384,7 +434,7 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
     finally:
         try:
             if results is not None:
-                results.close()
+                results.close(abort=not ok)
         finally:
             if bar is not None:
                 bar.stop()

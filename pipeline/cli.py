@@ -3,8 +3,9 @@
 Exit codes: 0 all went well; 1 some document failed (each failure is one line on stderr
 naming the file and the problem); 2 wrong usage, or an input or output that cannot be used at
 all (a missing path; an output that is a folder, a device, not writable, full, or in use by
-another run): one line naming the path and the cause.  No traceback is shown for any of these;
-a warning (a file read with damaged bytes) is one line too and changes no exit code.
+another run): one line naming the path and the cause; 128 + N stopped by signal N (130 Ctrl-C,
+143 SIGTERM), after the outputs were closed (a re-run resumes).  No traceback is shown for any
+of these; a warning (a file read with damaged bytes) is one line too and changes no exit code.
 ``show`` follows ``run``: an unreadable or unprocessable report is 1, a missing file or an
 unusable HTML output 2.
 """
@@ -68,16 +69,26 @@ def run(
 
 
 def _guarded(work, out):
-    """``work()``, with an unusable output (OutputError) as one line and exit 2."""
+    """``work()``, with an unusable output (OutputError) as one line and exit 2, and a signal
+    or Ctrl-C as one line and exit 128 + signal (the batch has closed its outputs)."""
+    import signal
+
     from .outfiles import OutputError
+    from .procs import Interrupted, stop_on_signals
 
     try:
-        return work()
+        with stop_on_signals():
+            return work()
     except OutputError as err:
         hint = "; use -o - for JSONL on standard output" if "(a folder)" not in str(err) and \
             "not a regular file" in str(err) else ""
         _error(str(err) + hint)
         raise typer.Exit(2)
+    except (Interrupted, KeyboardInterrupt) as err:
+        signum = getattr(err, "signum", signal.SIGINT)
+        _error(f"{out}: stopped by {signal.Signals(signum).name}; what was written is kept, "
+               f"run again to resume", "interrupted")
+        raise typer.Exit(128 + signum)
 
 
 def _fmt(x) -> str:
