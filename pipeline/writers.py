@@ -5,12 +5,18 @@ JSONL (``zhpolicy run -f jsonl -o OUT.jsonl``)
     and flushed to the OS before the next document, so a killed run loses nothing already
     written; the files are fsynced at most every ``SYNC_SECONDS`` (and on close), so a power
     cut or OS crash loses at most that much (an fsync per document cost ~10 ms each, a tenth
-    of a run's time on short reports).  A side index ``OUT.jsonl.done`` (``content_sha1<TAB>doc_id<TAB>source`` per
-    line, written after the record) lets a re-run skip documents already done (same text at
-    the same path; a copy of a text at another path is its own document) without parsing the
-    output;
+    of a run's time on short reports).  A side index ``OUT.jsonl.done`` (one JSON line
+    ``{"sha1", "doc_id", "source"}`` per record, written after it, so any file name survives
+    it) lets a re-run skip documents already done (same text at the same path; a copy of a
+    text at another path is its own document) without parsing the output;
     on resume a torn last line (no final newline) is cut off, and records present in the
-    output but missing from the index (a crash between the two writes) are read back.
+    output but missing from the index (a crash between the two writes) are read back.  An
+    index of the tab-separated format before is read and rewritten as JSON lines (rebuilt from
+    the records when a line of it is malformed, as a name with a tab or newline made it).
+    ``OUT`` ``-`` is standard output (``StdoutWriter``: no index, no resume).
+
+Every output is a regular file, locked for one writer (``OUT.lock``), and every problem with it
+is a one-line ``OutputError``: see ``pipeline.outfiles``.
 
 CSV (``-f csv -o OUT``) and Parquet (``-f parquet -o OUT``): a FOLDER of four tables
     ``documents``, ``entities``, ``targets``, ``tasks`` (``OUT/documents.csv`` or

@@ -2,9 +2,9 @@
 traceback, and ``zhpolicy show`` follows ``run``'s exit codes.
 
 Reproduced on the code before: UTF-16 without a BOM was refused as binary; a .docx member
-expanding to 200 MB was expanded into memory; 100k nested divs took 18 s to parse; a FIFO
-named as input blocked the run forever; ``zhpolicy show`` on a bad file printed a traceback (exit 1 by accident, 0 for an unusable
-HTML path below a file...)."""
+expanding to 200 MB was expanded into memory; 100k nested divs took 18 s to parse;
+``zhpolicy show`` printed a traceback and exited 1 for a bad report, a missing one and an
+unusable HTML path alike.  (A FIFO named as input was already refused, as "not a file".)"""
 from __future__ import annotations
 
 import io
@@ -106,7 +106,7 @@ def test_bad_input_gives_a_record_or_one_line(tmp_path, case):
         assert res.exit_code == 1, res.output
         failed = [ln for ln in res.output.splitlines() if ln.startswith("failed:")]
         assert len(failed) == 1 and str(path) in failed[0] and expect in failed[0], res.output
-    assert took < 20, f"{case}: {took:.1f} s"
+    assert took < 10, f"{case}: {took:.1f} s"   # the nested divs took 18 s
 
 
 def test_show_bad_file_is_one_line_and_run_exit_codes(tmp_path):
