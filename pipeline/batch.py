@@ -241,7 +241,10 @@ class _Ordered:
             on_close, self.on_close = self.on_close, None
             on_close(abort)
         for fut in self.pending:
-            fut.cancel()
+            try:
+                fut.cancel()
+            except Exception:   # a Dask future whose client is already closed
+                pass
         self.pending.clear()
         if self.on_close is not None:
             on_close, self.on_close = self.on_close, None
