@@ -10,8 +10,9 @@
 - :func:`replace_file`: a whole file is written to a temporary file in the same folder and
   moved into place with ``os.replace`` (the old content stays until the new is complete; a
   symbolic link is followed, so the file it names is replaced, never the link).
-- :func:`append_json_line`: one JSON line appended with ``os.write``; a write that fails
-  half-way (a full disk) is cut back, so no torn line is left when it can be helped.
+- :func:`append_json_line`: one JSON line appended with ``os.write``; a write that fails or
+  is interrupted half-way (a full disk, a signal) is cut back, so no torn line is left when it
+  can be helped.
 - :class:`OutputLock`: ``fcntl.flock`` on ``OUT.lock`` beside the output, taken without
   waiting; a second writer of the same output gets an OutputError.  The lock file stays
   (removing a lock file races with the next writer taking it); the lock goes with the
@@ -220,12 +221,14 @@ def append_json_line(fd: int, path, obj) -> None:
     try:
         for data in json_chunks(obj):
             _write_all(fd, data)
-    except OSError as err:
+    except BaseException as err:      # a full disk, or a signal in the middle of a line
         try:
             os.ftruncate(fd, start)
         except OSError:
             pass
-        raise os_error(path, err) from None
+        if isinstance(err, OSError):
+            raise os_error(path, err) from None
+        raise
 
 
 class OutputLock:

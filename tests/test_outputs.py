@@ -278,3 +278,26 @@ def test_an_old_tab_separated_index_is_read_and_rewritten(tmp_path):
     j = JsonlJournal(out)          # and read back from the new format
     assert len(j.done) == 2
     j.close()
+
+
+def test_a_signal_in_the_middle_of_a_record_leaves_no_torn_line(tmp_path, monkeypatch):
+    from pipeline import outfiles
+    from pipeline.procs import Interrupted
+
+    out = tmp_path / "o.jsonl"
+    j = JsonlJournal(out)
+    text = "某某县教育局" * 100
+    rec = {"doc_id": "a", "source": "a.txt", "text": text}
+    j.write(rec)
+    real_write = os.write
+
+    def interrupted(fd, data):
+        real_write(fd, bytes(data)[:10])
+        raise Interrupted(signal.SIGTERM)
+
+    monkeypatch.setattr(outfiles.os, "write", interrupted)
+    with pytest.raises(Interrupted):
+        j.write({**rec, "doc_id": "b", "source": "b.txt"})
+    monkeypatch.undo()
+    j.close()
+    assert out.read_bytes().endswith(b"\n") and [r["doc_id"] for r in read_jsonl(out)] == ["a"]
