@@ -95,6 +95,7 @@ def test_a_short_text_is_one_doc_as_before(nlp):
     assert record_of_text(nlp, text, "d01.txt") == to_record(nlp(make_doc(nlp, text, "d01.txt")))
 
 
+@pytest.mark.big
 def test_over_a_million_characters_in_pieces_with_bounded_memory(nlp, tmp_path):
     """The real pipeline on 1.05M characters, in a child process (its own peak RSS): spaCy's
     nlp(text) refuses the text (E088); record_of_text makes one record of it, piece by piece
