@@ -26,7 +26,9 @@ import re
 from contextlib import nullcontext
 from typing import Callable, Iterator
 
-PIECE_CHARS = 200_000   # characters per piece (a report is 10k-100k)
+from .settings import read_config
+
+PIECE_CHARS = int(read_config(None, "limits.yaml", "pieces")["piece_chars"])   # configs/limits.yaml
 
 _BREAKS = (re.compile(r"\n[ \t\r\u3000\xa0]*\n"),      # a blank line: a paragraph break
            re.compile(r"\n"),                            # a line break

@@ -21,6 +21,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from ..settings import read_config
 from . import ReadError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -33,9 +34,10 @@ _FALLBACK, _DEL, _INSTR, _PPR, _RPR = (MC + "Fallback", W + "del", W + "instrTex
                                        W + "pPr", W + "rPr")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # python-docx reads every part of the package into memory: members (and the whole package)
-# expanding beyond these are refused, not read
-MAX_MEMBER_BYTES = 64 << 20
-MAX_TOTAL_BYTES = 256 << 20
+# expanding beyond these (configs/limits.yaml) are refused, not read
+_LIMITS = read_config(None, "limits.yaml", "docx")
+MAX_MEMBER_BYTES = int(_LIMITS["max_member_mb"]) << 20
+MAX_TOTAL_BYTES = int(_LIMITS["max_total_mb"]) << 20
 
 
 def _paragraph(p, boxes: list, num) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..settings import read_config
 from . import ReadError
 from .txt import decode_bytes
 
@@ -69,7 +70,7 @@ def declared_charset(data: bytes) -> str | None:
 # The HTML parser's time grows with the square of the nesting depth (each block start tag
 # looks through the open elements): 100k nested divs take 18 s.  Tags nested deeper than this
 # are dropped before parsing (their text is kept); no real page comes near it.
-MAX_DEPTH = 2000
+MAX_DEPTH = int(read_config(None, "limits.yaml", "html")["max_depth"])   # configs/limits.yaml
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
 _NO_CLOSE = frozenset({  # void elements and elements whose end tag may be left out
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
