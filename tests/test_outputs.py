@@ -102,6 +102,10 @@ def _full_device(tmp_path, which: str) -> Path:
     if which == "/dev/full":
         if not os.path.exists("/dev/full"):
             pytest.skip("no /dev/full")
+        if os.access("/dev", os.W_OK):
+            # a regression would unlink the machine's own /dev/full (the code before did, run
+            # as root): only where /dev is not ours to change; the private node covers the rest
+            pytest.skip("/dev is writable here: the private copy of /dev/full is used instead")
         return Path("/dev/full")
     if os.geteuid() != 0:
         pytest.skip("mknod needs root")
