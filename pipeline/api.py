@@ -9,6 +9,11 @@
 
 A file keeps its name in the record (``source``) and its id: :func:`make_doc` then ``nlp(doc)``,
 or :func:`record_of_file`.
+
+``nlp(text)`` is spaCy's and refuses a text over ``nlp.max_length`` characters (E088);
+:func:`record_of_text` and :func:`record_of_file` take a text of any length, in pieces of
+``piece_chars`` characters (``pipeline.pieces``), and any Python str: unpaired surrogates
+are read as U+FFFD by the stages, the record keeps the text as given.
 """
 from __future__ import annotations
 
@@ -39,10 +44,19 @@ def to_record(doc: Doc) -> dict:
     return doc_to_record(doc)
 
 
-def record_of_text(nlp: Language, text: str, source: str = "<text>", doc_id: str | None = None) -> dict:
-    return to_record(nlp(make_doc(nlp, text, source, doc_id)))
+def record_of_text(nlp: Language, text: str, source: str = "<text>", doc_id: str | None = None,
+                   piece_chars: int | None = None) -> dict:
+    """The record of ``text``: ``to_record(nlp(make_doc(...)))`` for a text of at most
+    ``piece_chars`` (``pipeline.pieces.PIECE_CHARS``) characters, merged piece records for a
+    longer one (see ``pipeline.pieces``)."""
+    from .pieces import record_of_text as _pieces_record
+
+    return _pieces_record(nlp, text, source, doc_id, piece_chars)
 
 
-def record_of_file(nlp: Language, path: Path | str, source: str | None = None) -> dict:
-    """Read ``path`` (any supported format) and process it; ``source`` defaults to the path."""
-    return record_of_text(nlp, read_file(path), source or str(path))
+def record_of_file(nlp: Language, path: Path | str, source: str | None = None,
+                   piece_chars: int | None = None, warnings: list[str] | None = None) -> dict:
+    """Read ``path`` (any supported format) and process it; ``source`` defaults to the path.
+    Reader warnings (bytes that did not decode) are appended to ``warnings`` when given."""
+    return record_of_text(nlp, read_file(path, warnings=warnings), source or str(path),
+                          piece_chars=piece_chars)

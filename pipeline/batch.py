@@ -23,6 +23,18 @@ ever held, so memory does not grow with the corpus.
   earlier file (the same report under the same name in another folder) gets ``-2``, ``-3``...
   appended, in input order, with its task ids renamed along.
 - Failures: one line per bad file through ``on_error`` (file and problem); the batch goes on.
+  Warnings (a file read with damaged bytes replaced) go through ``on_warning``, one line per
+  file; the record is still written.
+- Long documents are processed in pieces of ``piece_chars`` characters (``pipeline.pieces``),
+  so a worker's memory is bounded whatever a document's length.
+- Outputs: see ``pipeline.writers`` (``out="-"``: JSONL on standard output) and
+  ``pipeline.outfiles``: OUT is locked for one run at a time, and every problem writing it is an
+  ``OutputError`` (one line); the batch stops there.
+- Stopping: ``KeyboardInterrupt`` or ``pipeline.procs.Interrupted`` (a signal, under
+  ``stop_on_signals``) terminates the worker processes, closes the outputs (every record
+  written so far stays, the next run resumes after it) and propagates.  Workers die with the
+  parent process however it ends (``pipeline.procs.die_with_parent``).  A worker that dies
+  (killed, out of memory) stops the batch with a failure naming the file it was working on.
 """
 from __future__ import annotations
 
@@ -43,11 +55,13 @@ class BatchResult:
     targets: int = 0
     failures: list[str] = field(default_factory=list)
     skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- worker side
 _LOCAL = threading.local()
 _WORKER_DONE: frozenset = frozenset()
+_WORKER_PIECES: int | None = None
 
 
 def _worker_nlp():
@@ -70,9 +84,17 @@ def _process_zoned(nlp, text: str, source: str) -> tuple[dict, tuple | None]:
     never Doc objects."""
     from contextlib import ExitStack
 
+    from .pieces import spans
+
     if not hasattr(nlp, "memory_zone"):
         return _record_and_fingerprint(nlp, text, source)
     zone = getattr(_LOCAL, "zone", None)
+    if len(spans(text, _piece_chars())) > 1:
+        # a long document: each piece gets a memory zone of its own (pipeline.pieces)
+        if zone is not None:
+            zone[1].close()
+            _LOCAL.zone = None
+        return _record_and_fingerprint(nlp, text, source)
     if zone is None or zone[0] is not nlp:
         if zone is not None:
             zone[1].close()
@@ -99,20 +121,46 @@ def _dedupe_index():
     return index
 
 
+def _piece_chars() -> int | None:
+    return getattr(_LOCAL, "piece_chars", None) or _WORKER_PIECES
+
+
 def _record_and_fingerprint(nlp, text: str, source: str) -> tuple[dict, tuple | None]:
-    from .api import make_doc, to_record
     from .dedupe import doc_body
+    from .pieces import record_of_text
 
-    doc = nlp(make_doc(nlp, text, source))
     index = _dedupe_index()
-    # the chrome stage's regions are already in the doc: no second chrome pass for dedupe
-    body = doc_body(doc) if "chrome" in nlp.pipe_names else index.body(text)
-    return to_record(doc), index.fingerprint(body)
+    fp = index.fingerprinter()
+
+    def body(doc):
+        # the chrome stage's regions are already in the doc: no second chrome pass for dedupe
+        fp.add(doc_body(doc) if "chrome" in nlp.pipe_names else index.body(doc._.view.source))
+
+    rec = record_of_text(nlp, text, source, piece_chars=_piece_chars(), on_doc=body)
+    return rec, fp.result()
 
 
-def _init_pool_worker(done: frozenset) -> None:
-    global _WORKER_DONE
-    _WORKER_DONE = done
+def _skipped_fingerprint(text: str):
+    """The fingerprint of a document skipped on resume, piece by piece as it was processed."""
+    from .pieces import iter_pieces
+
+    index = _dedupe_index()
+    fp = index.fingerprinter()
+    for piece in iter_pieces(text, _piece_chars()):
+        fp.add(index.body(piece))
+    return fp.result()
+
+
+def _init_pool_worker(done: frozenset, parent_pid: int | None = None,
+                      piece_chars: int | None = None) -> None:
+    from .outfiles import close_inherited_locks
+    from .procs import die_with_parent
+
+    global _WORKER_DONE, _WORKER_PIECES
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
+    close_inherited_locks()
+    _WORKER_DONE, _WORKER_PIECES = done, piece_chars
     _worker_nlp()
 
 
@@ -125,8 +173,9 @@ def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
     from .writers import done_key
 
     done = _WORKER_DONE if done is None else done
+    warnings: list[str] = []
     try:
-        text = read_file(path)
+        text = read_file(path, warnings=warnings)
     except ReadError as err:
         return {"status": "error", "message": str(err)}
     except Exception as err:  # a reader bug on one file must not sink the batch
@@ -134,13 +183,12 @@ def process_one(path: str, done: frozenset | None = None, nlp=None) -> dict:
     chash = content_hash(text)
     key = done_key(chash, str(path))
     if key in done:
-        index = _dedupe_index()
-        return {"status": "skip", "key": key, "hash": chash, "fp": index.fingerprint(index.body(text))}
+        return {"status": "skip", "key": key, "hash": chash, "fp": _skipped_fingerprint(text)}
     try:
         rec, fp = _process_zoned(nlp or _worker_nlp(), text, str(path))
     except Exception as err:  # a bug on one document must not sink the batch
         return {"status": "error", "message": f"{path}: pipeline failed: {type(err).__name__}: {err}"}
-    return {"status": "ok", "record": rec, "hash": chash, "fp": fp}
+    return {"status": "ok", "record": rec, "hash": chash, "fp": fp, "warnings": warnings}
 
 
 def process_paths(paths: Iterable[Path | str], nlp=None,
@@ -184,39 +232,86 @@ class _Ordered:
             break
         return fut.result()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Cancel what is pending and release the executor; ``abort``: stop the workers now
+        (a signal, a fatal error) instead of letting running tasks finish."""
+        if abort and self.on_close is not None:
+            # the workers first: the pool fails its own futures when they die (cancelling
+            # them before makes Python 3.11's executor thread raise InvalidStateError)
+            on_close, self.on_close = self.on_close, None
+            on_close(abort)
         for fut in self.pending:
-            fut.cancel()
+            try:
+                fut.cancel()
+            except Exception:   # a Dask future whose client is already closed
+                pass
         self.pending.clear()
         if self.on_close is not None:
             on_close, self.on_close = self.on_close, None
-            on_close()
+            on_close(abort)
 
 
 def _ordered(submit, items: Iterable, window: int) -> _Ordered:
     return _Ordered(submit, items, window)
 
 
-def _results_local(paths: list[str], done: frozenset) -> Iterator[dict]:
-    def gen():
-        nlp = _worker_nlp()
-        for p in paths:
-            yield process_one(p, done, nlp)
+class _Local:
+    """Results in this process, one file after the other."""
 
-    return gen()
+    def __init__(self, paths: list[str], done: frozenset, piece_chars: int | None):
+        self.paths, self.done, self.piece_chars = iter(paths), done, piece_chars
+        self.nlp = _worker_nlp()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> dict:
+        _LOCAL.piece_chars = self.piece_chars
+        return process_one(next(self.paths), self.done, self.nlp)
+
+    def close(self, abort: bool = False) -> None:
+        _LOCAL.piece_chars = None
 
 
-def _results_pool(paths: list[str], done: frozenset, jobs: int) -> _Ordered:
+def _results_local(paths: list[str], done: frozenset, piece_chars: int | None = None) -> _Local:
+    return _Local(paths, done, piece_chars)
+
+
+def _results_pool(paths: list[str], done: frozenset, jobs: int,
+                  piece_chars: int | None = None) -> _Ordered:
     import multiprocessing as mp
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     # fork shares the imported modules (seconds per worker) and is taken where it exists;
     # every worker still loads its own pipeline once, in the initializer
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     ex = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method),
-                             initializer=_init_pool_worker, initargs=(done,))
-    return _Ordered(lambda p: ex.submit(process_one, p), paths, window=4 * jobs,
-                    on_close=lambda: ex.shutdown(wait=True, cancel_futures=True))
+                             initializer=_init_pool_worker,
+                             initargs=(done, os.getpid(), piece_chars))
+
+    def close(abort: bool) -> None:
+        if abort:
+            # the executor has no public way to stop running tasks: end its processes
+            procs = list((getattr(ex, "_processes", None) or {}).values())
+            for proc in procs:
+                try:
+                    proc.terminate()
+                except Exception:
+                    pass
+            for proc in procs:
+                proc.join(5)
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join(5)
+            manager = getattr(ex, "_executor_manager_thread", None)
+            if manager is not None:
+                manager.join(10)        # it marks the pool broken and fails every future
+            ex.shutdown(wait=True)
+            return
+        ex.shutdown(wait=True, cancel_futures=True)
+
+    return _Ordered(lambda p: ex.submit(process_one, p), paths, window=4 * jobs, on_close=close)
 
 
 def _results_dask(paths: list[str], done: frozenset, jobs: int, scheduler: str) -> _Ordered:
@@ -230,7 +325,7 @@ def _results_dask(paths: list[str], done: frozenset, jobs: int, scheduler: str) 
     else:
         client = Client(scheduler)
 
-    def close():
+    def close(abort: bool = False):
         client.close()
         if cluster is not None:
             cluster.close()
@@ -267,10 +362,12 @@ def _unique_id(rec: dict, used: set[str]) -> dict:
 
 
 def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_error=None,
-              progress=False) -> BatchResult:
+              progress=False, on_warning=None, piece_chars: int | None = None) -> BatchResult:
     """Process ``paths`` and write the records to ``out`` (see the module docstring)."""
+    from concurrent.futures.process import BrokenProcessPool
+
     from .dedupe import NearDuplicateIndex
-    from .writers import BatchWriter
+    from .writers import open_writer
 
     result = BatchResult()
 
@@ -280,32 +377,47 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
             on_error(msg)
 
     files = [str(p) for p in iter_inputs(list(paths))]
-    writer = BatchWriter(out, fmt, resume=resume)
-    done_ids = writer.done
-    done = frozenset(done_ids)
-    used_ids = set(done_ids.values())
-    if scheduler:
-        results = _results_dask(files, done, jobs, scheduler)
-    elif jobs > 1:
-        results = _results_pool(files, done, jobs)
-    else:
-        results = _results_local(files, done)
-    dedupe = NearDuplicateIndex()
-
-    bar = None
-    if progress:
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
-
-        bar = Progress(TextColumn("[bold]zhpolicy run"), BarColumn(), MofNCompleteColumn(),
-                       TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.description}"),
-                       transient=False)
-        bar.start()
-        task = bar.add_task("", total=len(files))
+    writer = open_writer(out, fmt, resume=resume)
     ok = False
+    results = bar = None
     try:
-        for path, res in zip(files, results):
+        done_ids = writer.done
+        done = frozenset(done_ids)
+        used_ids = set(done_ids.values())
+        if scheduler:
+            results = _results_dask(files, done, jobs, scheduler)
+        elif jobs > 1:
+            results = _results_pool(files, done, jobs, piece_chars)
+        else:
+            results = _results_local(files, done, piece_chars)
+        dedupe = NearDuplicateIndex()
+
+        if progress:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            # on stderr (its tty is what turned it on): stdout may carry the records (-o -)
+            bar = Progress(TextColumn("[bold]zhpolicy run"), BarColumn(), MofNCompleteColumn(),
+                           TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.description}"),
+                           transient=False, console=Console(stderr=True))
+            bar.start()
+            task = bar.add_task("", total=len(files))
+        it = iter(results)
+        for path in files:
+            try:
+                res = next(it)
+            except BrokenProcessPool:
+                err(f"{path}: a worker process died (killed, or out of memory) while this "
+                    f"file or one beside it was processed; the run stopped, run it again to resume")
+                break
+            except StopIteration:
+                break
             status = res["status"]
+            for w in res.get("warnings") or ():
+                result.warnings.append(w)
+                if on_warning:
+                    on_warning(w)
             if status == "error":
                 err(res["message"])
             elif status == "skip":
@@ -323,8 +435,17 @@ def run_batch(paths, out, fmt="jsonl", jobs=1, scheduler=None, resume=True, on_e
                 bar.update(task, advance=1, description=Path(path).name[:40])
         ok = True
     finally:
-        results.close()
-        if bar is not None:
-            bar.stop()
-        writer.close(finalise=ok)
+        try:
+            if results is not None:
+                results.close(abort=not ok)
+        finally:
+            if bar is not None:
+                bar.stop()
+            if ok:
+                writer.close(finalise=True)
+            else:
+                try:                     # keep the first error, not one from closing
+                    writer.close(finalise=False)
+                except Exception:
+                    pass
     return result

@@ -1,7 +1,13 @@
 """The ``zhpolicy`` command line (typer).
 
 Exit codes: 0 all went well; 1 some document failed (each failure is one line on stderr
-naming the file and the problem); 2 wrong usage.
+naming the file and the problem); 2 wrong usage, or an input or output that cannot be used at
+all (a missing path; an output that is a folder, a device, not writable, full, or in use by
+another run): one line naming the path and the cause; 128 + N stopped by signal N (130 Ctrl-C,
+143 SIGTERM), after the outputs were closed (a re-run resumes).  No traceback is shown for any
+of these; a warning (a file read with damaged bytes) is one line too and changes no exit code.
+``show`` follows ``run``: an unreadable or unprocessable report is 1, a missing file or an
+unusable HTML output 2.
 """
 from __future__ import annotations
 
@@ -58,23 +64,47 @@ def run(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, or 'local' for a LocalCluster."),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip documents already in OUT (by content hash)."),
 ):
-    """Run the pipeline over PATHS and write one record per document."""
+    """Run the pipeline over PATHS and write one record per document (-o - : JSONL on stdout)."""
     from .batch import run_batch
 
     for p in paths:
         if not p.exists():
             _error(f"{p}: no such file or folder")
             raise typer.Exit(2)
-    result = run_batch(paths, out, fmt.value, jobs=jobs, scheduler=scheduler, resume=resume,
-                       on_error=lambda msg: _error(msg, "failed"),
-                       progress=sys.stderr.isatty())
+    result = _guarded(lambda: run_batch(
+        paths, out, fmt.value, jobs=jobs, scheduler=scheduler, resume=resume,
+        on_error=lambda msg: _error(msg, "failed"), on_warning=lambda msg: _error(msg, "warning"),
+        progress=sys.stderr.isatty()), out)
     table = Table(title=f"zhpolicy run -> {out}", show_header=False)
     for key, value in (("documents", result.records), ("skipped (already done)", result.skipped),
                        ("tasks", result.tasks), ("entities", result.entities),
                        ("targets", result.targets), ("failures", len(result.failures))):
         table.add_row(key, str(value))
-    console.print(table)
+    (err_console if str(out) == "-" else console).print(table)   # stdout may be the records
     raise typer.Exit(1 if result.failures else 0)
+
+
+def _guarded(work, out):
+    """``work()``, with an unusable output (OutputError) as one line and exit 2, and a signal
+    or Ctrl-C as one line and exit 128 + signal (the batch has closed its outputs)."""
+    import signal
+
+    from .outfiles import OutputError
+    from .procs import Interrupted, stop_on_signals
+
+    try:
+        with stop_on_signals():
+            return work()
+    except OutputError as err:
+        hint = "; use -o - for JSONL on standard output" if "(a folder)" not in str(err) and \
+            "not a regular file" in str(err) else ""
+        _error(str(err) + hint)
+        raise typer.Exit(2)
+    except (Interrupted, KeyboardInterrupt) as err:
+        signum = getattr(err, "signum", signal.SIGINT)
+        _error(f"{out}: stopped by {signal.Signals(signum).name}; what was written is kept, "
+               f"run again to resume", "interrupted")
+        raise typer.Exit(128 + signum)
 
 
 def _fmt(x) -> str:
@@ -195,9 +225,28 @@ def show(
     html: Path = typer.Option(..., "--html", help="Where to write the displacy entity view."),
 ):
     """Render a report's entities (and targets) with displacy to an HTML file."""
+    from .outfiles import OutputError
+    from .readers import ReadError
     from .show import render_file
 
-    render_file(file, html)
+    if not file.exists():
+        _error(f"{file}: no such file")
+        raise typer.Exit(2)
+    warnings: list[str] = []
+    try:
+        render_file(file, html, warnings=warnings)
+    except OutputError as err:
+        _error(str(err))
+        raise typer.Exit(2)
+    except ReadError as err:
+        _error(str(err), "failed")
+        raise typer.Exit(1)
+    except Exception as err:  # a pipeline bug on this report: one line, as run reports it
+        _error(f"{file}: pipeline failed: {type(err).__name__}: {err}", "failed")
+        raise typer.Exit(1)
+    finally:
+        for w in warnings:
+            _error(w, "warning")
     console.print(f"wrote {html}")
 
 

@@ -79,6 +79,11 @@ class NearDuplicateIndex:
             return None
         return hashlib.sha1(body.encode("utf-8")).hexdigest(), self.signature(body)
 
+    def fingerprinter(self) -> "Fingerprinter":
+        """A fingerprint built from a body given in consecutive parts (a long document's
+        pieces): the same as ``fingerprint`` of the parts joined, without joining them."""
+        return Fingerprinter(self)
+
     def signature(self, body: str) -> np.ndarray:
         """MinHash signature (``num_perm`` uint64) of the body's character k-gram set."""
         codes = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -163,6 +168,47 @@ class NearDuplicateIndex:
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._sigs
+
+
+class Fingerprinter:
+    """``add(part)`` the parts of a body in order, then ``result()``: equals
+    ``index.fingerprint("".join(parts))``.  MinHash is a minimum over the body's k-grams, so
+    each part is signed with the k-1 characters before it and the minima are kept; the SHA-1
+    is fed part by part."""
+
+    def __init__(self, index: NearDuplicateIndex):
+        self.index = index
+        self.first: str | None = None
+        self.sha = None
+        self.sig: np.ndarray | None = None
+        self.carry, self.n = "", 0
+
+    def add(self, part: str) -> None:
+        if self.first is None and self.sha is None:
+            self.first = part              # one part only: fingerprint() itself, exactly
+            return
+        if self.first is not None:
+            first, self.first = self.first, None
+            self.sha = hashlib.sha1()
+            self._feed(first)
+        self._feed(part)
+
+    def _feed(self, part: str) -> None:
+        self.sha.update(part.encode("utf-8"))
+        self.n += len(part)
+        window = self.carry + part
+        k = self.index.k
+        if len(window) >= k:
+            sig = self.index.signature(window)
+            self.sig = sig if self.sig is None else np.minimum(self.sig, sig)
+        self.carry = window[-(k - 1):] if k > 1 else ""
+
+    def result(self) -> tuple[str, np.ndarray] | None:
+        if self.sha is None:
+            return self.index.fingerprint(self.first or "")
+        if self.n < self.index.min_body or self.sig is None:
+            return None
+        return self.sha.hexdigest(), self.sig
 
 
 def doc_body(doc) -> str:

@@ -8,6 +8,7 @@ view span ``[s, e)`` maps back with :meth:`View.to_text`.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -103,9 +104,19 @@ class View:
         return bisect.bisect_left(self.offsets, pos)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each unpaired surrogate (a str from outside any decoder can hold them;
+    OpenCC and UTF-8 cannot) as U+FFFD: the same length, so offsets are unchanged."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def normalise(text: str, *, join_wraps: bool | None = None) -> View:
-    """Build the view of ``text``.  ``join_wraps=None`` detects hard-wrapped text."""
-    view = normalise_chars(text)
+    """Build the view of ``text``.  ``join_wraps=None`` detects hard-wrapped text.  The view
+    reads an unpaired surrogate as U+FFFD; ``View.source`` stays ``text``."""
+    view = normalise_chars(without_surrogates(text))
     if join_wraps is None:
         join_wraps = is_hard_wrapped(text)
     if not join_wraps:

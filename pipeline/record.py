@@ -15,14 +15,23 @@ RECORD_KEYS = ("doc_id", "source", "text", "meta", "duplicate_of", "ignored", "e
                "targets", "tasks")
 
 
+def _sha1(text: str, block: int = 1 << 20) -> str:
+    """SHA-1 of the UTF-8 bytes of ``text``, fed a megabyte of characters at a time (a long
+    document is never held a second time as bytes).  surrogatepass: any Python str hashes (a
+    lone surrogate has no UTF-8 form); a valid str hashes exactly its UTF-8 bytes."""
+    h = hashlib.sha1()
+    for i in range(0, len(text), block):
+        h.update(text[i:i + block].encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
 def make_doc_id(name: str, text: str) -> str:
     """Stable id from the file's name (stem) and a hash of its content."""
-    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
-    return f"{Path(name).stem}-{digest}"
+    return f"{Path(name).stem}-{_sha1(text)[:10]}"
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return _sha1(text)
 
 
 def doc_to_record(doc: Doc) -> dict[str, Any]:

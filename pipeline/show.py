@@ -47,14 +47,19 @@ def render_record(record: dict, targets: bool = True, page: bool = True) -> str:
                            options={"colors": COLORS})
 
 
-def render_file(file: Path | str, html_out: Path | str, nlp=None, targets: bool = True) -> Path:
-    """Process FILE with the pipeline and write the entity view to HTML_OUT."""
+def render_file(file: Path | str, html_out: Path | str, nlp=None, targets: bool = True,
+                warnings: list[str] | None = None) -> Path:
+    """Process FILE with the pipeline and write the entity view to HTML_OUT (a regular file,
+    replaced whole: ``pipeline.outfiles.replace_file``).  Raises ReadError for FILE,
+    OutputError for HTML_OUT; reader warnings go to ``warnings``."""
     from .api import load, record_of_text
+    from .outfiles import check_target
     from .readers import read_file
+    from .writers import atomic_write_text
     file, html_out = Path(file), Path(html_out)
-    text = read_file(file)
+    check_target(html_out)            # before the pipeline runs, not after
+    text = read_file(file, warnings=warnings)
     nlp = nlp or load()
     record = record_of_text(nlp, text, str(file))
-    html_out.parent.mkdir(parents=True, exist_ok=True)
-    html_out.write_text(render_record(record, targets), encoding="utf-8")
+    atomic_write_text(html_out, render_record(record, targets))
     return html_out

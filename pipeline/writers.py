@@ -5,12 +5,18 @@ JSONL (``zhpolicy run -f jsonl -o OUT.jsonl``)
     and flushed to the OS before the next document, so a killed run loses nothing already
     written; the files are fsynced at most every ``SYNC_SECONDS`` (and on close), so a power
     cut or OS crash loses at most that much (an fsync per document cost ~10 ms each, a tenth
-    of a run's time on short reports).  A side index ``OUT.jsonl.done`` (``content_sha1<TAB>doc_id<TAB>source`` per
-    line, written after the record) lets a re-run skip documents already done (same text at
-    the same path; a copy of a text at another path is its own document) without parsing the
-    output;
+    of a run's time on short reports).  A side index ``OUT.jsonl.done`` (one JSON line
+    ``{"sha1", "doc_id", "source"}`` per record, written after it, so any file name survives
+    it) lets a re-run skip documents already done (same text at the same path; a copy of a
+    text at another path is its own document) without parsing the output;
     on resume a torn last line (no final newline) is cut off, and records present in the
-    output but missing from the index (a crash between the two writes) are read back.
+    output but missing from the index (a crash between the two writes) are read back.  An
+    index of the tab-separated format before is read and rewritten as JSON lines (rebuilt from
+    the records when a line of it is malformed, as a name with a tab or newline made it).
+    ``OUT`` ``-`` is standard output (``StdoutWriter``: no index, no resume).
+
+Every output is a regular file, locked for one writer (``OUT.lock``), and every problem with it
+is a one-line ``OutputError``: see ``pipeline.outfiles``.
 
 CSV (``-f csv -o OUT``) and Parquet (``-f parquet -o OUT``): a FOLDER of four tables
     ``documents``, ``entities``, ``targets``, ``tasks`` (``OUT/documents.csv`` or
@@ -42,7 +48,9 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -50,6 +58,8 @@ from typing import IO, Iterable, Iterator
 
 import pyarrow as pa
 
+from .outfiles import (OutputError, OutputLock, append_json_line, check_target, ensure_folder,
+                       json_chunks, open_regular, os_error, replace_file, truncate)
 from .record import content_hash
 
 SCHEMA_VERSION = 1
@@ -80,26 +90,24 @@ for _name, _schema in SCHEMAS.items():
 
 # --------------------------------------------------------------------------- atomic files
 def atomic_write_text(path: Path | str, content: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """``content`` as the whole of ``path``, through a temporary file and ``os.replace``
+    (``pipeline.outfiles.replace_file``)."""
+    replace_file(path, lambda fh: fh.write(content))
 
 
 def write_jsonl(path: Path | str, records: Iterable[dict]) -> int:
     """All ``records`` to ``path`` at once, atomically (a small helper; batches stream)."""
-    lines = [json.dumps(r, ensure_ascii=False) for r in records]
-    atomic_write_text(path, "".join(line + "\n" for line in lines))
-    return len(lines)
+    n = 0
+
+    def write(fh):
+        nonlocal n
+        for r in records:
+            for data in json_chunks(r):
+                fh.write(data)
+            n += 1
+
+    replace_file(path, write, binary=True)
+    return n
 
 
 def read_jsonl(path: Path | str) -> Iterator[dict]:
@@ -113,10 +121,11 @@ def _drop_torn_tail(path: Path) -> None:
     """Cut a last line that has no newline (a write torn by a crash)."""
     if not path.exists():
         return
-    size = path.stat().st_size
-    if size == 0:
-        return
-    with open(path, "rb+") as fh:
+    fd = open_regular(path, os.O_RDWR)
+    with os.fdopen(fd, "rb+") as fh:
+        size = os.fstat(fd).st_size
+        if size == 0:
+            return
         fh.seek(size - 1)
         if fh.read(1) == b"\n":
             return
@@ -132,14 +141,17 @@ def _drop_torn_tail(path: Path) -> None:
                 keep = start + i + 1
                 break
             pos = start
-        fh.truncate(keep)
-        fh.flush()
-        os.fsync(fh.fileno())
+        try:
+            fh.truncate(keep)
+            fh.flush()
+            os.fsync(fh.fileno())
+        except OSError as err:
+            raise os_error(path, err) from None
 
 
 def _count_lines(path: Path) -> int:
     n = 0
-    with open(path, "rb") as fh:
+    with os.fdopen(open_regular(path, os.O_RDONLY), "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             n += block.count(b"\n")
     return n
@@ -151,59 +163,94 @@ def done_key(chash: str, source: str) -> tuple[str, str]:
     return chash, os.path.abspath(source)
 
 
+_SHA1 = re.compile(r"[0-9a-f]{40}")
+
+
+def _read_index(path: Path) -> list[tuple[str, str, str]] | None:
+    """The entries of a ``.done`` index: JSON lines ``{"sha1", "doc_id", "source"}``, or the
+    tab-separated lines of indexes before schema 2 (read once, then rewritten as JSON).  None
+    when a line is not a well-formed entry (an old index cannot be trusted once a file name
+    held a tab or a newline): the index is then rebuilt from the records."""
+    entries = []
+    if not path.exists():
+        return entries
+    with os.fdopen(open_regular(path, os.O_RDONLY), "r", encoding="utf-8",
+                   errors="surrogateescape") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            if line.startswith("{"):
+                try:
+                    e = json.loads(line)
+                    entries.append((e["sha1"], e["doc_id"], e["source"]))
+                except (ValueError, KeyError, TypeError):
+                    return None
+                continue
+            fields = line.split("\t")
+            if len(fields) != 3 or not _SHA1.fullmatch(fields[0]):
+                return None
+            entries.append(tuple(fields))
+    return entries
+
+
+def _index_entry(chash: str, doc_id: str, source: str) -> dict:
+    return {"sha1": chash, "doc_id": doc_id, "source": source}
+
+
 class JsonlJournal:
     """Append-only JSONL with a ``.done`` side index of content hashes (see module doc)."""
 
     def __init__(self, path: Path | str, resume: bool = True):
         self.path = Path(path)
         self.done_path = self.path.with_name(self.path.name + ".done")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for p in (self.path, self.done_path):
+            check_target(p)
+        ensure_folder(self.path.parent, self.path)
         if not resume:
             for p in (self.path, self.done_path):
-                if p.exists():
-                    p.unlink()
+                truncate(p)
         self.done: dict[tuple[str, str], str] = self._recover()
-        self._fh: IO[str] = open(self.path, "a", encoding="utf-8")
-        self._dfh: IO[str] = open(self.done_path, "a", encoding="utf-8")
+        self._fd = open_regular(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        try:
+            self._dfd = open_regular(self.done_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        except BaseException:
+            os.close(self._fd)
+            raise
         self._synced = time.monotonic()
 
     def _recover(self) -> dict[tuple[str, str], str]:
         done: dict[tuple[str, str], str] = {}
-        if not self.path.exists():
-            if self.done_path.exists():
-                self.done_path.unlink()
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            truncate(self.done_path)
             return done
         _drop_torn_tail(self.path)
         _drop_torn_tail(self.done_path)
         n_records = _count_lines(self.path)
-        entries = []
-        if self.done_path.exists():
-            with open(self.done_path, encoding="utf-8") as fh:
-                for line in fh:
-                    h, doc_id, source = (line.rstrip("\n").split("\t") + ["", ""])[:3]
-                    if h:
-                        entries.append((h, doc_id, source))
-        entries = entries[:n_records]          # the index is a prefix of the records
+        read = _read_index(self.done_path)
+        entries = (read or [])[:n_records]    # the index is a prefix of the records
         if len(entries) < n_records:           # crash between record and index line
             with open(self.path, encoding="utf-8") as fh:
                 for i, line in enumerate(fh):
                     if i >= len(entries) and line.strip():
                         rec = json.loads(line)
                         entries.append((content_hash(rec["text"]), rec["doc_id"], rec["source"]))
-        with open(self.done_path, "w", encoding="utf-8") as fh:  # rewrite the repaired index
-            fh.writelines(f"{h}\t{d}\t{s}\n" for h, d, s in entries)
-            fh.flush()
-            os.fsync(fh.fileno())
+        if read != entries or _old_format(self.done_path):   # repaired, migrated: rewrite
+            def write(fh):
+                for h, d, s in entries:
+                    for data in json_chunks(_index_entry(h, d, s)):
+                        fh.write(data)
+
+            replace_file(self.done_path, write, binary=True)
         for h, d, s in entries:
             done[done_key(h, s)] = d
         return done
 
     def write(self, record: dict, chash: str | None = None) -> None:
         chash = chash or content_hash(record["text"])
-        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self._fh.flush()
-        self._dfh.write(f"{chash}\t{record['doc_id']}\t{record['source']}\n")
-        self._dfh.flush()
+        append_json_line(self._fd, self.path, record)
+        append_json_line(self._dfd, self.done_path,
+                         _index_entry(chash, record["doc_id"], record["source"]))
         self.done[done_key(chash, record["source"])] = record["doc_id"]
         now = time.monotonic()
         if now - self._synced >= SYNC_SECONDS:
@@ -212,16 +259,32 @@ class JsonlJournal:
 
     def sync(self) -> None:
         """fsync the records, then the index (the index stays a prefix of the records)."""
-        for fh in (self._fh, self._dfh):
-            if not fh.closed:
-                fh.flush()
-                os.fsync(fh.fileno())
+        for fd, path in ((self._fd, self.path), (self._dfd, self.done_path)):
+            if fd is not None:
+                try:
+                    os.fsync(fd)
+                except OSError as err:
+                    raise os_error(path, err) from None
 
     def close(self) -> None:
-        self.sync()
-        for fh in (self._fh, self._dfh):
-            if not fh.closed:
-                fh.close()
+        try:
+            self.sync()
+        finally:
+            for name in ("_fd", "_dfd"):
+                fd = getattr(self, name)
+                if fd is not None:
+                    setattr(self, name, None)
+                    os.close(fd)
+
+
+def _old_format(path: Path) -> bool:
+    """True when the index at ``path`` starts with a tab-separated line (schema 1)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1)
+    except OSError:
+        return False
+    return head not in (b"", b"{")
 
 
 # --------------------------------------------------------------------------- rows of tables
@@ -263,12 +326,32 @@ def _csv_cell(v):
     return v
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(v):
+    """A table cell UTF-8 can hold: an unpaired surrogate (a file name that is not valid
+    UTF-8) written as its backslash escape, as Python prints it."""
+    if isinstance(v, str):
+        return v.encode("utf-8", "backslashreplace").decode("utf-8") if _SURROGATE.search(v) else v
+    if isinstance(v, list):
+        return [_no_surrogates(x) for x in v]
+    if isinstance(v, dict):
+        return {_no_surrogates(k): _no_surrogates(x) for k, x in v.items()}
+    return v
+
+
 class _TableSink:
     """Streams rows of the four tables into temporary files, then moves them into place."""
 
     def __init__(self, folder: Path, fmt: str, row_group: int = 2000):
         self.folder, self.fmt, self.row_group = folder, fmt, row_group
-        self.tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".tables-"))
+        for t in TABLES:      # what commit() will replace must be absent or a regular file
+            check_target(folder / f"{t}.{fmt}")
+        try:
+            self.tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".tables-"))
+        except OSError as err:
+            raise os_error(folder, err, "cannot create a temporary folder in it") from None
         self.buf: dict[str, list[dict]] = {t: [] for t in TABLES}
         self.files: dict[str, object] = {}
         self.writers: dict[str, object] = {}
@@ -286,6 +369,7 @@ class _TableSink:
 
     def add(self, rec: dict) -> None:
         for t, rows in record_rows(rec).items():
+            rows = [{k: _no_surrogates(v) for k, v in r.items()} for r in rows]
             if self.fmt == "csv":
                 names = SCHEMAS[t].names
                 self.writers[t].writerows([[_csv_cell(r.get(k)) for k in names] for r in rows])
@@ -313,7 +397,9 @@ class _TableSink:
                 os.fsync(fh.fileno())
                 fh.close()
         for t in TABLES:
-            os.replace(self.tmp / f"{t}.{self.fmt}", self.folder / f"{t}.{self.fmt}")
+            target = self.folder / f"{t}.{self.fmt}"
+            check_target(target)
+            os.replace(self.tmp / f"{t}.{self.fmt}", target)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def abort(self) -> None:
@@ -328,35 +414,47 @@ class _TableSink:
 def build_tables(records: Iterable[dict], folder: Path | str, fmt: str) -> None:
     """Stream ``records`` into the four tables of ``folder`` (csv or parquet), atomically."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_folder(folder)
     sink = _TableSink(folder, fmt)
     try:
         for rec in records:
             sink.add(rec)
         sink.commit()
-    except BaseException:
+    except BaseException as err:
         sink.abort()
+        if isinstance(err, OSError):
+            raise os_error(folder, err, "cannot write the tables") from None
         raise
 
 
 # --------------------------------------------------------------------------- batch writer
 class BatchWriter:
     """What a batch writes through: ``done`` ((content SHA-1, absolute source path) -> doc_id
-    of the records already in OUT), ``write(record, hash)`` (in the OS when it returns: survives a killed process; fsynced within ``SYNC_SECONDS``), ``close()`` (finalise tables)."""
+    of the records already in OUT), ``write(record, hash)`` (in the OS when it returns:
+    survives a killed process; fsynced within ``SYNC_SECONDS``), ``close()`` (finalise
+    tables).  OUT is locked for this writer alone (``OUT.lock``) from before anything in it is
+    read or emptied until ``close``; every problem with OUT is an ``OutputError``."""
 
     def __init__(self, out: Path | str, fmt: str = "jsonl", resume: bool = True):
         if fmt not in ("jsonl", "csv", "parquet"):
             raise ValueError(f"unknown format {fmt!r}")
         self.out, self.fmt = Path(out), fmt
+        if fmt == "jsonl" and self.out.is_dir():
+            raise OutputError(self.out, "is a folder; JSONL output is a file")
+        if fmt != "jsonl" and self.out.exists() and not self.out.is_dir():
+            raise OutputError(self.out, f"{fmt} output is a folder of tables, not a file")
         if fmt == "jsonl":
-            if self.out.is_dir():
-                raise ValueError(f"{self.out}: is a folder; JSONL output is a file")
-            self.journal = JsonlJournal(self.out, resume=resume)
-        else:
-            if self.out.exists() and not self.out.is_dir():
-                raise ValueError(f"{self.out}: {fmt} output is a folder of tables, not a file")
-            self.out.mkdir(parents=True, exist_ok=True)
-            self.journal = JsonlJournal(self.out / "_journal.jsonl", resume=resume)
+            check_target(self.out)
+        self.lock = OutputLock(self.out)
+        try:
+            if fmt == "jsonl":
+                self.journal = JsonlJournal(self.out, resume=resume)
+            else:
+                ensure_folder(self.out)
+                self.journal = JsonlJournal(self.out / "_journal.jsonl", resume=resume)
+        except BaseException:
+            self.lock.release()
+            raise
 
     @property
     def done(self) -> dict[tuple[str, str], str]:
@@ -366,6 +464,43 @@ class BatchWriter:
         self.journal.write(record, chash)
 
     def close(self, finalise: bool = True) -> None:
-        self.journal.close()
-        if finalise and self.fmt != "jsonl":
-            build_tables(read_jsonl(self.journal.path), self.out, self.fmt)
+        try:
+            self.journal.close()
+            if finalise and self.fmt != "jsonl":
+                build_tables(read_jsonl(self.journal.path), self.out, self.fmt)
+        finally:
+            self.lock.release()
+
+
+class StdoutWriter:
+    """``-o -``: records as JSONL on standard output, flushed one by one; no resume, no index,
+    no lock (the stream is the reader's)."""
+
+    def __init__(self, stream=None):
+        self.done: dict = {}
+        self.stream = stream if stream is not None else getattr(sys.stdout, "buffer", sys.stdout)
+
+    def write(self, record: dict, chash: str | None = None) -> None:
+        try:
+            for data in json_chunks(record):
+                self.stream.write(data)
+            self.stream.flush()
+        except BrokenPipeError:
+            raise OutputError("-", "standard output was closed by its reader (broken pipe)") from None
+        except OSError as err:
+            raise os_error("-", err, "cannot write to standard output") from None
+
+    def close(self, finalise: bool = True) -> None:
+        try:
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def open_writer(out: Path | str, fmt: str = "jsonl", resume: bool = True):
+    """The writer of ``out``: ``"-"`` is standard output (JSONL only), else a BatchWriter."""
+    if str(out) == "-":
+        if fmt != "jsonl":
+            raise OutputError("-", f"standard output takes JSONL only, not {fmt} (a folder of tables)")
+        return StdoutWriter()
+    return BatchWriter(out, fmt, resume=resume)

@@ -198,3 +198,16 @@ def test_vocab_does_not_grow_with_the_corpus(tmp_path, monkeypatch):
     res = run_batch([tmp_path], tmp_path / "o.jsonl")
     assert res.records == 4 and res.targets > 0
     assert len(nlp.vocab.strings) == before
+
+
+def test_stopping_survives_futures_that_cannot_be_cancelled_any_more():
+    """A signal under --scheduler local: the Dask client is closed first, cancelling its
+    futures afterwards raised RuntimeError (IOLoop is closed) over the signal's message."""
+    class Gone:
+        def cancel(self):
+            raise RuntimeError("IOLoop is closed")
+
+    closed = []
+    ordered = batch_mod._Ordered(lambda x: Gone(), range(3), window=3, on_close=closed.append)
+    ordered.close(abort=True)
+    assert closed == [True] and not ordered.pending

@@ -1,7 +1,9 @@
 """Readers: one module per format, chosen by suffix.  ``read_file`` returns the document's
-text (for .txt exactly the decoded content) or raises :class:`ReadError` naming the problem."""
+text (for .txt exactly the decoded content) or raises :class:`ReadError` naming the problem.
+Only regular files are read (a FIFO or a device named as input would block or never end)."""
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Callable
 
@@ -15,48 +17,57 @@ class ReadError(Exception):
         super().__init__(f"{self.path}: {problem}")
 
 
-def _txt(path: Path) -> str:
+def _txt(path: Path, warnings: list[str] | None) -> str:
     from .txt import read_txt
 
-    return read_txt(path)
+    return read_txt(path, warnings)
 
 
-def _html(path: Path) -> str:
+def _html(path: Path, warnings: list[str] | None) -> str:
     from .html import read_html
 
-    return read_html(path)
+    return read_html(path, warnings)
 
 
-def _docx(path: Path) -> str:
+def _docx(path: Path, warnings: list[str] | None) -> str:
     from .docx import read_docx
 
     return read_docx(path)
 
 
-def _pdf(path: Path) -> str:
+def _pdf(path: Path, warnings: list[str] | None) -> str:
     from .pdf import read_pdf
 
     return read_pdf(path)
 
 
-READERS: dict[str, Callable[[Path], str]] = {
+READERS: dict[str, Callable[[Path, list[str] | None], str]] = {
     ".txt": _txt, ".html": _html, ".htm": _html, ".docx": _docx, ".pdf": _pdf,
 }
 SUFFIXES = tuple(READERS)
 
 
-def read_file(path: Path | str) -> str:
+def read_file(path: Path | str, warnings: list[str] | None = None) -> str:
+    """The text of ``path``; a problem worth a warning (damaged bytes replaced by U+FFFD) is
+    appended to ``warnings`` as one line naming the file, the text is still returned."""
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise ReadError(path, f"unsupported file type {path.suffix or '(none)'!r}; "
                               f"supported: {', '.join(SUFFIXES)}")
-    if not path.is_file():
-        raise ReadError(path, "not a file")
-    if path.stat().st_size == 0:
+    try:
+        st = path.stat()
+    except OSError as err:
+        raise ReadError(path, f"cannot read: {err.strerror or err}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadError(path, "not a regular file" + (" (a folder)" if stat.S_ISDIR(st.st_mode) else ""))
+    if st.st_size == 0:
         raise ReadError(path, "empty file")
-    text = reader(path)
-    if not text.strip():
+    try:
+        text = reader(path, warnings)
+    except OSError as err:          # unreadable, vanished, an I/O error of the disk
+        raise ReadError(path, f"cannot read: {err.strerror or err}") from None
+    if not text or text.isspace():     # (not text.strip(): no copy of a long text)
         raise ReadError(path, "no text in file")
     return text
 

@@ -12,7 +12,8 @@
   rendered in front of its paragraph (bullets are not).
 - Headers, footers, footnotes and comments are not part of the body and are not read.
 - A file that is not a Word 2007+ package (not a zip, an old .doc, a password-protected file,
-  a broken package) raises ReadError saying so.
+  a broken package) raises ReadError saying so; so does a package with a member expanding
+  beyond ``MAX_MEMBER_BYTES`` (or all of them beyond ``MAX_TOTAL_BYTES``): it is not expanded.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from ..settings import read_config
 from . import ReadError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -31,6 +33,11 @@ _NO_BREAK_HYPHEN, _SOFT_HYPHEN, _SYM = W + "noBreakHyphen", W + "softHyphen", W 
 _FALLBACK, _DEL, _INSTR, _PPR, _RPR = (MC + "Fallback", W + "del", W + "instrText",
                                        W + "pPr", W + "rPr")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# python-docx reads every part of the package into memory: members (and the whole package)
+# expanding beyond these (configs/limits.yaml) are refused, not read
+_LIMITS = read_config(None, "limits.yaml", "docx")
+MAX_MEMBER_BYTES = int(_LIMITS["max_member_mb"]) << 20
+MAX_TOTAL_BYTES = int(_LIMITS["max_total_mb"]) << 20
 
 
 def _paragraph(p, boxes: list, num) -> str:
@@ -310,6 +317,28 @@ _LVL_PLACEHOLDER = re.compile(r"%([1-9])")
 _WIDE_END = re.compile("[\u2e80-\u9fff\uff00-\uffef]$")
 
 
+def _check_sizes(path: Path) -> None:
+    """Refuse a package whose members would expand beyond the limits (a zip bomb) before
+    python-docx reads them all into memory.  zipfile never returns more than a member's
+    declared size (it fails the CRC check instead), so the declared sizes are the bound."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as err:
+        raise ReadError(path, f"corrupt or not a .docx file ({type(err).__name__}: "
+                              f"{str(err)[:120]})") from None
+    mb = 1 << 20
+    for info in infos:
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise ReadError(path, f"refused: member {info.filename} expands to "
+                                  f"{info.file_size / mb:.0f} MB (limit {MAX_MEMBER_BYTES // mb} MB; "
+                                  f"a zip bomb?)")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TOTAL_BYTES:
+        raise ReadError(path, f"refused: the package expands to {total / mb:.0f} MB "
+                              f"(limit {MAX_TOTAL_BYTES // mb} MB; a zip bomb?)")
+
+
 def read_docx(path: Path) -> str:
     path = Path(path)
     with open(path, "rb") as fh:
@@ -319,6 +348,7 @@ def read_docx(path: Path) -> str:
                               "or a password-protected file (save it as .docx first)")
     if not zipfile.is_zipfile(path):
         raise ReadError(path, "corrupt or not a .docx file (not a zip package)")
+    _check_sizes(path)
     try:
         import docx
 

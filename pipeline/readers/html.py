@@ -13,12 +13,15 @@
   counts as a space.  ``<pre>`` keeps its line breaks.  Lines are stripped; empty lines are
   dropped, so the result has one line per non-empty block.
 - Site chrome (navigation, 打印本页, footers) is kept on purpose: a later stage marks it ignored.
+- Tags nested deeper than ``MAX_DEPTH`` are dropped before parsing, their text kept (the
+  parser's time is quadratic in the depth: 100k nested divs took 18 s).
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from ..settings import read_config
 from . import ReadError
 from .txt import decode_bytes
 
@@ -64,11 +67,49 @@ def declared_charset(data: bytes) -> str | None:
     return (m.group(1) or m.group(2)).decode("ascii", "ignore")
 
 
+# The HTML parser's time grows with the square of the nesting depth (each block start tag
+# looks through the open elements): 100k nested divs take 18 s.  Tags nested deeper than this
+# are dropped before parsing (their text is kept); no real page comes near it.
+MAX_DEPTH = int(read_config(None, "limits.yaml", "html")["max_depth"])   # configs/limits.yaml
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
+_NO_CLOSE = frozenset({  # void elements and elements whose end tag may be left out
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
+    "tfoot", "option", "optgroup", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+    "html", "head", "body"})
+
+
+def flatten_deep(markup: str, limit: int = MAX_DEPTH) -> str:
+    """``markup`` without the tags nested deeper than ``limit`` (an estimate counting the
+    elements that need an end tag); the same string when nothing is that deep."""
+    if markup.count("<") <= limit:
+        return markup
+    depth, cut, out, pos = 0, False, [], 0
+    for m in _TAG.finditer(markup):
+        name = m.group(2).lower()
+        if name in _NO_CLOSE or m.group(3):
+            continue
+        if m.group(1):                      # an end tag
+            drop = depth > limit
+            depth = max(0, depth - 1)
+        else:
+            drop = depth >= limit
+            depth += 1
+        if drop:
+            cut = True
+            out.append(markup[pos:m.start()])
+            pos = m.end()
+    if not cut:
+        return markup
+    out.append(markup[pos:])
+    return "".join(out)
+
+
 def html_to_text(markup: str) -> str:
     """The text of an HTML document, one line per non-empty block (see module docstring)."""
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = LexborHTMLParser(markup)
+    tree = LexborHTMLParser(flatten_deep(markup))
     root = tree.body if tree.body is not None else tree.root
     if root is None:
         return ""
@@ -149,9 +190,9 @@ def _assemble(raw: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def read_html(path: Path) -> str:
+def read_html(path: Path, warnings: list[str] | None = None) -> str:
     data = Path(path).read_bytes()
-    text = decode_bytes(data, path, declared=declared_charset(data))
+    text = decode_bytes(data, path, declared=declared_charset(data), warnings=warnings)
     try:
         return html_to_text(text)
     except Exception as err:  # selectolax itself rarely fails; say so plainly if it does

@@ -17,7 +17,10 @@ How the encoding is chosen:
    Chinese encoding fits (e.g. a Latin-1 or Shift-JIS text).
 
 The returned text is exactly the decoded content: line ends (\\r\\n) and spacing are kept.
-A file with NUL bytes, many control characters or nothing plausible raises ReadError.
+UTF-16 without a BOM (NUL bytes at alternate positions) is read when one byte order decodes it
+plausibly.  A file with other NUL bytes, many control characters or nothing plausible raises
+ReadError.  A damaged file whose few bad bytes are replaced by U+FFFD is read, and the count
+is reported as a warning (``decode_bytes(..., warnings=)``).
 """
 from __future__ import annotations
 
@@ -120,16 +123,18 @@ def _normalise_encoding(name: str | None) -> str | None:
             "euc_cn": "gb18030"}.get(codec, codec)
 
 
-def decode_bytes(data: bytes, path: Path | str, declared: str | None = None) -> str:
+def decode_bytes(data: bytes, path: Path | str, declared: str | None = None,
+                 warnings: list[str] | None = None) -> str:
     """Decode ``data`` (the content of ``path``) as described in the module docstring.
     ``declared`` is a charset the file itself names (an HTML meta tag); it is used when the
     bytes are not UTF-8 and it decodes them strictly and plausibly, otherwise detection
-    decides."""
+    decides.  When damaged bytes had to be replaced by U+FFFD, one line naming the file and
+    the count is appended to ``warnings``."""
     if data.startswith(codecs.BOM_UTF8):
         try:
             return _checked(data[3:].decode("utf-8"), path, "UTF-8")
         except UnicodeDecodeError:
-            return _fail_utf8_bom(data, path)
+            return _warn_replaced(_fail_utf8_bom(data, path), data[3:], "utf-8", path, warnings)
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
@@ -140,7 +145,10 @@ def decode_bytes(data: bytes, path: Path | str, declared: str | None = None) -> 
                                       f"not decode as {enc.upper()}") from None
     problem = _binary_problem(data)
     if problem:
-        raise ReadError(path, problem)
+        text = _utf16_without_bom(data) if "NUL" in problem else None
+        if text is None:
+            raise ReadError(path, problem)
+        return _checked(text, path, "UTF-16")
 
     # Valid UTF-8 with non-ASCII bytes is UTF-8 whatever a page declares: legacy bytes are
     # practically never valid UTF-8, while pages still declaring gb2312 after a move to
@@ -190,9 +198,10 @@ def decode_bytes(data: bytes, path: Path | str, declared: str | None = None) -> 
         except UnicodeDecodeError:
             pass
 
-    text = _lenient(data)
-    if text is not None:
-        return _checked(text, path, "detected")
+    found = _lenient(data)
+    if found is not None:
+        text, enc = found
+        return _warn_replaced(_checked(text, path, "detected"), data, enc, path, warnings)
     raise ReadError(path, "cannot decode: not UTF-8, GB18030/GBK or Big5 text "
                           "(binary, or an unknown encoding)")
 
@@ -205,7 +214,39 @@ def _fail_utf8_bom(data: bytes, path) -> str:
     raise ReadError(path, "starts with a UTF-8 byte-order mark but is not valid UTF-8")
 
 
-def _lenient(data: bytes) -> str | None:
+def _warn_replaced(text: str, data: bytes, enc: str, path, warnings: list[str] | None) -> str:
+    """``text`` as is; a warning when decoding ``data`` as ``enc`` put U+FFFD in it (those
+    the bytes themselves encode are not counted)."""
+    if warnings is not None:
+        try:
+            own = data.count("\ufffd".encode(enc))
+        except (UnicodeEncodeError, LookupError):
+            own = 0
+        n = text.count("\ufffd") - own
+        if n > 0:
+            warnings.append(f"{path}: {n} undecodable byte sequence{'s' if n > 1 else ''} "
+                            f"replaced by U+FFFD (read as {enc})")
+    return text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark (NUL bytes at every other position for
+    ASCII): the byte order that decodes strictly and plausibly, with few control characters."""
+    if len(data) % 2 or len(data) < 4:
+        return None
+    even, odd = data[0::2][:65536], data[1::2][:65536]
+    order = "utf-16-le" if odd.count(0) > even.count(0) else "utf-16-be"
+    try:
+        text = data.decode(order)
+    except UnicodeDecodeError:
+        return None
+    share, judged = plausibility(text)
+    if (judged >= MIN_JUDGED and share < MIN_PLAUSIBLE) or _control_share(text) > MAX_CONTROL_SHARE:
+        return None
+    return text
+
+
+def _lenient(data: bytes) -> tuple[str, str] | None:
     """Last resort for damaged files: the Chinese encoding with the fewest undecodable bytes,
     accepted only when they are a tiny share (at most 1 in 1000 characters, or 2) and the
     rest is plausible; then charset-normalizer for non-Chinese encodings."""
@@ -216,9 +257,9 @@ def _lenient(data: bytes) -> str | None:
         if bad <= max(2, len(text) // 1000):
             share, judged = plausibility(text.replace("\ufffd", ""))
             if (judged < MIN_JUDGED or share >= MIN_PLAUSIBLE) and (best is None or bad < best[0]):
-                best = (bad, text)
+                best = (bad, text, enc)
     if best is not None:
-        return best[1]
+        return best[1], best[2]
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover
@@ -231,7 +272,7 @@ def _lenient(data: bytes) -> str | None:
     except (UnicodeDecodeError, LookupError):
         return None
     share, judged = plausibility(text)
-    return text if judged < MIN_JUDGED or share >= MIN_PLAUSIBLE else None
+    return (text, match.encoding) if judged < MIN_JUDGED or share >= MIN_PLAUSIBLE else None
 
 
 def _checked(text: str, path, enc: str) -> str:
@@ -241,5 +282,5 @@ def _checked(text: str, path, enc: str) -> str:
     return text
 
 
-def read_txt(path: Path) -> str:
-    return decode_bytes(Path(path).read_bytes(), path)
+def read_txt(path: Path, warnings: list[str] | None = None) -> str:
+    return decode_bytes(Path(path).read_bytes(), path, warnings=warnings)
