@@ -113,26 +113,53 @@ def without_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
+_RUN = re.compile(r"\S+")
+
+
+def _letter_spacing(line: str) -> set[int]:
+    """Positions of the single spaces of a letter-spaced line (PDF text set with a space
+    between characters: "2 0 2 4 年 全 区 教 育 工 作 要 点"): most of its runs are one
+    character and they are separated by single spaces.  Wider gaps (column separators) stay."""
+    runs = [(m.start(), m.end()) for m in _RUN.finditer(line)]
+    if len(runs) < 8 or sum(1 for a, b in runs if b - a == 1) < 0.8 * len(runs):
+        return set()
+    singles = {runs[k][1] for k in range(len(runs) - 1) if runs[k + 1][0] - runs[k][1] == 1 and line[runs[k][1]] == " "}
+    if len(singles) < 0.8 * (len(runs) - 1):
+        return set()
+    return singles
+
+
 def normalise(text: str, *, join_wraps: bool | None = None) -> View:
     """Build the view of ``text``.  ``join_wraps=None`` detects hard-wrapped text.  The view
     reads an unpaired surrogate as U+FFFD; ``View.source`` stays ``text``."""
     view = normalise_chars(without_surrogates(text))
     if join_wraps is None:
         join_wraps = is_hard_wrapped(text)
-    if not join_wraps:
+    lines = view.split("\n")
+    spaced = [_letter_spacing(line) for line in lines]
+    if not join_wraps and not any(spaced):
         return View(text, view, list(range(len(view))))
     keep_chars: list[str] = []
     offsets: list[int] = []
     joins: list[int] = []
-    lines = view.split("\n")
     pos = 0
     for i, line in enumerate(lines):
-        keep_chars.append(line)
-        offsets.extend(range(pos, pos + len(line)))
+        if spaced[i]:
+            keep = [k for k in range(len(line)) if k not in spaced[i]]
+            keep_chars.append("".join(line[k] for k in keep))
+            offsets.extend(pos + k for k in keep)
+        else:
+            keep_chars.append(line)
+            offsets.extend(range(pos, pos + len(line)))
         pos += len(line)
         if i == len(lines) - 1:
             break
         nxt = lines[i + 1]
+        if not join_wraps:
+            keep_chars.append("\n")
+            offsets.append(pos)
+            pos += 1
+            continue
         stripped = line.rstrip()
         join = (
             not (i and PAGE_NUMBER.match(lines[i - 1]))     # a page's running head stays a line

@@ -84,3 +84,22 @@ def test_joins_are_where_hard_wraps_were_joined():
     j = view.joins[0]
     assert view.text[j] == "义" and view.offsets[j] == text.index("\n") + 1
     assert normalise(text, join_wraps=False).joins == []
+
+
+def test_letter_spaced_pdf_lines_are_read_without_their_spaces():
+    """PDF text set with a space between characters ("2 0 2 4 年 …") reads as words in the
+    view; every view character still maps to its own character of the text."""
+    text = "前言\n2 0 2 4 年 全 区 教 育 工 作 要 点\n7 . 新 建 公 办 幼 儿 园 1 0 0 所  合计  3 0 所\n"
+    v = normalise(text, join_wraps=False)
+    lines = v.text.split("\n")
+    assert lines[1] == "2024年全区教育工作要点"
+    assert lines[2] == "7.新建公办幼儿园100所  合计  30所"      # a column gap stays
+    for k, ch in enumerate(v.text):
+        assert text[v.offsets[k]] == ch or ch == "\n"
+    s, e = v.to_text(v.text.index("100所"), v.text.index("100所") + 4)
+    assert text[s:e] == "1 0 0 所"
+
+
+def test_ordinary_spaced_text_is_left_alone():
+    for line in ["IPv6 5G 网络 全覆盖 覆盖 率 达到 95%", "首页 | 机构概况 | 政务公开 | 教育动态", "A B 两 类"]:
+        assert normalise(line, join_wraps=False).text == line

@@ -491,3 +491,22 @@ def test_page_number_inside_the_last_item_does_not_cut_it(run):
                                                  "加强师德师风建设"]
     last = doc._.tasks[-1]
     assert doc.text[last["start"]:last["end"]].endswith("不少于二次。")
+
+
+def test_letter_spaced_numbered_lines_finish_and_give_tasks(tmp_path):
+    """A letter-spaced PDF line that starts with a digit made the table-row pattern backtrack
+    exponentially (the stage never returned on a real report); run in a child process so a
+    regression fails on the timeout instead of hanging the suite."""
+    import subprocess
+    import sys
+    text = ("2 0 2 4 年 全 区 教 育 工 作 要 点\n\n"
+            "1 . 推 进 学 前 教 育 普 及 普 惠 。 新 建 公 办 幼 儿 园 1 0 0 所 。\n"
+            "2 . 深 化 产 教 融 合 。 组 建 市 域 产 教 联 合 体 1 0 个 。\n")
+    src = tmp_path / "spaced.txt"
+    src.write_text(text, encoding="utf-8")
+    code = ("import sys; from pipeline.api import load, record_of_text; "
+            "r = record_of_text(load(), open(sys.argv[1], encoding='utf-8').read()); "
+            "print(len(r['tasks']))")
+    out = subprocess.run([sys.executable, "-c", code, str(src)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "2"

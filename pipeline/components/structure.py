@@ -46,8 +46,10 @@ from ..settings import read_config
 
 # a row of a flattened table: a number, then >= 2 more cells separated by spaces/tabs/bars
 _ROW = re.compile(rf"^{LEAD_SPACE}(?P<n>\d{{1,3}})(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
-                  r"(?P<rest>[^\s|｜。][^\n。]*?(?:(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
-                  r"[^\s|｜][^\n。]*?){1,})[ \t\u3000]*$", re.M)
+                  # at least two cells; one separator is enough to check (nested repeats of
+                  # lazy runs that may hold separators backtrack exponentially on long lines)
+                  r"(?P<rest>[^\s|｜。][^\n。]*?(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
+                  r"[^\s|｜][^\n。]*?)[ \t\u3000]*$", re.M)
 _CELL_SPLIT = re.compile(r"[ \t\u3000]*[|｜][ \t\u3000]*|[ \t\u3000]+")
 _TITLE_END = re.compile(r"[。！？\n]")
 _NON_SPACE = re.compile(r"\S")
