@@ -14,10 +14,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The main job on the sample corpus: records for every report (not the sealed test set, which
+# is scored once, by hand: zhpolicy evaluate corpus/sealed), the scores on gold and held-out
+# reports, and the corpus report page.
 demo: $(STAMP)
-	$(BIN)/zhpolicy run corpus/ -o out/records.jsonl
+	$(BIN)/zhpolicy run corpus/seeds corpus/gold corpus/heldout -o out/records.jsonl
 	$(BIN)/zhpolicy evaluate corpus/gold
 	$(BIN)/zhpolicy evaluate corpus/heldout
+	$(BIN)/zhpolicy report out/records.jsonl -o out/report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
