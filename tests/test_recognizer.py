@@ -1,0 +1,82 @@
+"""The trained recognizer (components/recognizer.py): the units it labels, its BIO coding, what
+it learns from gold records, its serialisation, and what it leaves to the rules."""
+import pytest
+
+from pipeline.api import make_doc
+from pipeline.components.recognizer import bio, decode, token_spans
+from pipeline.nlp import load_pipeline, train
+
+
+def _doc(nlp, text):
+    doc = make_doc(nlp, text)
+    for name in ("chrome", "structure", "entities"):
+        doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def untrained():
+    return load_pipeline(models=None)
+
+
+def test_tokens_are_cut_where_a_rule_candidate_starts_or_ends(untrained):
+    doc = _doc(untrained, "会同县公安局开展安全教育。")
+    text = doc._.view.text
+    doc._.entity_candidates = [(text.index("县公安局"), text.index("县公安局") + 4, "ORG")]
+    units = [text[a:b] for a, b in token_spans(doc)]
+    assert "".join(units) == "".join(t.text for t in doc)          # nothing lost, nothing added
+    assert any(u.startswith("县") for u in units) and not any("同县" in u for u in units)
+    # every unit lies inside one token of the segmenter
+    tokens = [(t.idx, t.idx + len(t.text)) for t in doc]
+    assert all(any(s <= a and b <= e for s, e in tokens) for a, b in token_spans(doc))
+
+
+def test_bio_and_decode_are_inverse_on_whole_units():
+    spans = [(0, 2), (2, 4), (4, 6), (6, 7), (7, 9)]
+    ents = [(2, 6, "SCHOOL"), (7, 9, "REGION")]
+    labels = bio(spans, ents)
+    assert labels == ["O", "B-SCHOOL", "I-SCHOOL", "O", "B-REGION"]
+    assert [(spans[a][0], spans[b - 1][1], lab) for a, b, lab in decode(labels)] == ents
+
+
+def _record(text, names):
+    ents = []
+    for name, label in names:
+        s = text.index(name)
+        ents.append({"start": s, "end": s + len(name), "label": label, "text": name})
+    return {"text": text, "entities": ents, "targets": [], "tasks": [], "ignored": []}
+
+
+def test_untrained_recognizer_leaves_the_rules_entities_alone(untrained):
+    doc = _doc(untrained, "推进浙江省丽水中学建设。")
+    before = list(doc._.entities)
+    assert untrained.get_pipe("recognizer")(doc)._.entities == before
+
+
+def test_it_learns_from_gold_and_the_model_round_trips(tmp_path):
+    """Trained on a handful of records, it labels names it never saw that are built the same
+    way; saved and loaded, it gives the same labels."""
+    nlp = load_pipeline(models=None)
+    # companies named without a suffix: no rule tags them, the context does
+    texts = [("联合华信科技，开发课程资源。", [("华信科技", "ORG")]),
+             ("联合恒达科技，开发课程资源。", [("恒达科技", "ORG")]),
+             ("联合金盛科技，开发课程资源。", [("金盛科技", "ORG")]),
+             ("联合正泰科技，开发课程资源。", [("正泰科技", "ORG")])] * 3
+    probe = "联合远航科技，开发课程资源。"
+    assert not _doc(nlp, probe)._.entities            # the rules alone find nothing
+    train(nlp, [_record(t, n) for t, n in texts], components=["recognizer"])
+    rec = nlp.get_pipe("recognizer")
+    assert rec.model
+    doc = rec(_doc(nlp, probe))
+    assert {(doc.text[e["start"]:e["end"]], e["label"]) for e in doc._.entities} == {("远航科技", "ORG")}
+
+    rec.to_disk(tmp_path / "recognizer")
+    again = load_pipeline(models=None).get_pipe("recognizer").from_disk(tmp_path / "recognizer")
+    assert again.model == rec.model
+    d1, d2 = _doc(nlp, probe), _doc(nlp, probe)
+    assert rec(d1)._.entities == again(d2)._.entities
+
+
+def test_rules_keep_programmes_where_they_overlap(untrained):
+    rec = untrained.get_pipe("recognizer")
+    assert "PROGRAMME" in rec.rule_labels and "PERSON" in rec.rule_labels
