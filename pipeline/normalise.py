@@ -11,7 +11,8 @@ import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .patterns import LINE_FINAL, LINE_OPENER, PAGE_NUMBER, STOP_OR_SEMICOLON
+from .patterns import CLAUSE_BREAK, LINE_FINAL, LINE_OPENER, PAGE_NUMBER, STOP_OR_SEMICOLON
+from .tables import table_lines
 
 # Full-width forms FF01-FF5E map to ASCII 21-7E; U+3000 (ideographic space) to a space.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}          # digits
@@ -65,9 +66,13 @@ def split_at_joins(lines: list[tuple[int, int]], text: str, joins: list[int] | N
     return out
 
 
-def is_hard_wrapped(text: str) -> bool:
-    """True when most non-empty lines are long and end mid-sentence (PDF-extracted text)."""
-    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+def is_hard_wrapped(text: str, tables: set[int] | None = None) -> bool:
+    """True when most non-empty lines are long and end mid-sentence (PDF-extracted text).
+    Rows of a table (``tables``: their line indices, found when not given) are not counted:
+    a page of prose lines and a long table is no PDF."""
+    if tables is None:
+        tables = table_lines(text)
+    lines = [ln.rstrip() for i, ln in enumerate(text.split("\n")) if ln.strip() and i not in tables]
     if len(lines) < 8:
         return False
     long = [ln for ln in lines if len(ln) >= 20]
@@ -102,8 +107,9 @@ class View:
 def normalise(text: str, *, join_wraps: bool | None = None) -> View:
     """Build the view of ``text``.  ``join_wraps=None`` detects hard-wrapped text."""
     view = normalise_chars(text)
+    tables = table_lines(view) if join_wraps is not False else set()
     if join_wraps is None:
-        join_wraps = is_hard_wrapped(text)
+        join_wraps = is_hard_wrapped(view, tables)
     if not join_wraps:
         return View(text, view, list(range(len(view))))
     keep_chars: list[str] = []
@@ -120,7 +126,9 @@ def normalise(text: str, *, join_wraps: bool | None = None) -> View:
         nxt = lines[i + 1]
         stripped = line.rstrip()
         join = (
-            not (i and PAGE_NUMBER.match(lines[i - 1]))     # a page's running head stays a line
+            # a page's running head (a title line after the page number) stays a line
+            not (i and PAGE_NUMBER.match(lines[i - 1]) and not CLAUSE_BREAK.search(line))
+            and i not in tables and i + 1 not in tables      # table rows are never wrapped prose
             and len(stripped) >= 15
             and stripped[-1] not in LINE_FINAL
             and nxt.strip() != ""
