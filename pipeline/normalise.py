@@ -1,13 +1,15 @@
 """The normalised view of a document's text and its exact offset map back to the text.
 
 Every later stage reads ``View.text``: simplified script (OpenCC t2s), half-width digits,
-letters and punctuation that carry meaning for numbers, and hard line wraps (PDF-style text)
-joined.  ``View.offsets[i]`` is the index in the original text of view character ``i``, so any
+letters and punctuation that carry meaning for numbers, letter-spaced lines (PDF text with a
+space between every character) without those spaces, and hard line wraps (PDF-style text)
+joined, but never the lines of a table (``pipeline.tables``).  ``View.offsets[i]`` is the index in the original text of view character ``i``, so any
 view span ``[s, e)`` maps back with :meth:`View.to_text`.
 """
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -104,14 +106,54 @@ class View:
         return bisect.bisect_left(self.offsets, pos)
 
 
+_SPACED_PAIR = re.compile(r"(?<=\S) (?=\S)")
+_ADJACENT_PAIR = re.compile(r"\S(?=\S)")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _letter_spaced(line: str) -> bool:
+    """A line whose characters stand one space apart (PDF text: 一 是 加 强 党 建)."""
+    spaced = len(_SPACED_PAIR.findall(line))
+    return spaced >= 4 and spaced >= 2 * len(_ADJACENT_PAIR.findall(line))
+
+
+def _despace(view: str) -> tuple[str, list[int]]:
+    """The view without the single spaces between the characters of letter-spaced lines (two
+    Latin letters keep theirs), and the map of its characters to ``view``'s."""
+    if " " not in view:
+        return view, list(range(len(view)))
+    chars: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for line in view.split("\n"):
+        if _letter_spaced(line):
+            for m in re.finditer(r"[^ ]+| +", line):
+                g = m.group()
+                if g == " " and 0 < m.start() < len(line) - 1 and not (
+                        _ASCII_LETTER.match(line[m.start() - 1]) and _ASCII_LETTER.match(line[m.end()])):
+                    continue
+                chars.append(g)
+                offsets.extend(range(pos + m.start(), pos + m.end()))
+        else:
+            chars.append(line)
+            offsets.extend(range(pos, pos + len(line)))
+        chars.append("\n")
+        offsets.append(pos + len(line))
+        pos += len(line) + 1
+    chars.pop()
+    offsets.pop()
+    return "".join(chars), offsets
+
+
 def normalise(text: str, *, join_wraps: bool | None = None) -> View:
-    """Build the view of ``text``.  ``join_wraps=None`` detects hard-wrapped text."""
-    view = normalise_chars(text)
+    """Build the view of ``text``.  ``join_wraps=None`` detects hard-wrapped text.  Lines of
+    letter-spaced text lose the spaces between their characters."""
+    view, base = _despace(normalise_chars(text))
     tables = table_lines(view) if join_wraps is not False else set()
     if join_wraps is None:
         join_wraps = is_hard_wrapped(view, tables)
     if not join_wraps:
-        return View(text, view, list(range(len(view))))
+        return View(text, view, base)
     keep_chars: list[str] = []
     offsets: list[int] = []
     joins: list[int] = []
@@ -119,7 +161,7 @@ def normalise(text: str, *, join_wraps: bool | None = None) -> View:
     pos = 0
     for i, line in enumerate(lines):
         keep_chars.append(line)
-        offsets.extend(range(pos, pos + len(line)))
+        offsets.extend(base[pos:pos + len(line)])
         pos += len(line)
         if i == len(lines) - 1:
             break
@@ -139,7 +181,7 @@ def normalise(text: str, *, join_wraps: bool | None = None) -> View:
             joins.append(len(offsets))
         else:
             keep_chars.append("\n")
-            offsets.append(pos)
+            offsets.append(base[pos])
         pos += 1  # the newline itself
     return View(text, "".join(keep_chars), offsets, joins)
 
