@@ -404,7 +404,24 @@ TITLED_LEVEL = [
 ]
 
 
-@pytest.mark.parametrize("pieces", [MIXED_LEVEL, TITLED_LEVEL], ids=["mixed", "titled"])
+# ... and inline sub-points in a later paragraph of such an item stay in it
+TITLED_WITH_INLINE_POINTS = [
+    ("other", "辽宁某市教育局2023年工作计划"),
+    ("head", "一、加强党的建设"),
+    ("task", "1.深入开展主题教育"),
+    ("task+", "目标任务：覆盖全部基层党组织。"),
+    ("task+", "工作措施：一是开展专题读书班4期；二是开展调研100次。"),
+    ("task", "2.推进清廉学校建设"),
+    ("task+", "目标任务：新创建清廉学校30所。"),
+    ("task+", "工作措施：（1）完善监督机制；（2）开展警示教育12次。"),
+    ("task", "3.加强干部队伍建设"),
+    ("task+", "目标任务：培训干部300人次。"),
+    ("task+", "工作措施：第一，举办培训班6期；第二，选派挂职干部20名。"),
+]
+
+
+@pytest.mark.parametrize("pieces", [MIXED_LEVEL, TITLED_LEVEL, TITLED_WITH_INLINE_POINTS],
+                         ids=["mixed", "titled", "titled-inline"])
 def test_heading_or_task_decided_per_item(run, pieces):
     for sep in ("\n\n", "\n"):
         text, spans = build(pieces, sep=sep)

@@ -286,10 +286,13 @@ class StructureParser:
     def _inline_items(text: str, lines, openers: dict, in_table) -> list[dict]:
         """Items that start inside a paragraph (一是…。二是…。三是…).  A run of inline markers
         of one style opens items when it continues the numbering of the paragraph's own marker
-        (二是… 。三是…), or, in a paragraph without a marker, when it counts from 一 (at least
-        two of them, or one followed by the next number at a line start) or continues the
-        last item of its style.  In a paragraph opened by another style they are sub-points
-        of that item (1.加强安全管理。一是…；二是…) and stay in it."""
+        (二是… 。三是…), or, in a paragraph without a marker, when it continues the last item
+        of its style, or counts from 一 (at least two of them, or one followed by the next
+        number at a line start) in the first paragraph under a title line (一、加强党建 /
+        围绕…，重点抓了以下工作：一是…).  In a paragraph opened by another style they are
+        sub-points of that item (1.加强安全管理。一是…；二是…), and so they are in a later
+        paragraph of an item whose text runs on below its title (1.开展主题教育 / 目标任务：… /
+        工作措施：一是…；二是…)."""
         out = []
         last: dict[str, int] = {}
         order = sorted(lines)
@@ -310,7 +313,7 @@ class StructureParser:
                     if op["style"] != st:
                         continue
                     expect = (op["num"] or 0) + 1
-                elif nums[0] == 1:
+                elif nums[0] == 1 and (k == 0 or _title_line(text, order[k - 1], openers)):
                     expect = 1
                 elif last.get(st) and nums[0] == last[st] + 1:
                     expect = nums[0]
@@ -343,8 +346,10 @@ class StructureParser:
         # chrome after the last item ends it, but not a page number inside a sentence
         tail_chrome = [r["start"] for r in ignored if r["start"] > last_item
                        and not self._mid_sentence_break(text, ignored, r)]
-        resets = sorted(set(part_starts) | set(table_heads))
-        hard = sorted(set(resets) | set(dup_starts) | set(tail_chrome) | {n})
+        # a part heading closes every open item; a table ends the item above it (its span)
+        # but the list goes on below it (②…见下表 / table / ③…)
+        resets = sorted(set(part_starts))
+        hard = sorted(set(resets) | set(table_heads) | set(dup_starts) | set(tail_chrome) | {n})
         items = [it for it in items if not _inside(ignored, it["start"], it["start"] + 1)]
         # nesting by order of appearance
         stack: list[dict] = []
@@ -353,10 +358,9 @@ class StructureParser:
             while ri < len(resets) and resets[ri] <= it["start"]:
                 stack = []
                 ri += 1
-            if it["style"] == "table_row":
-                stack = [s for s in stack if s["style"] == "table_row"]
-            else:                      # the rows of a table hold no items: it ended before this
-                stack = [s for s in stack if s["style"] != "table_row"]
+            if it["style"] == "table_row":     # a row stands alone: no parent, no sub-items
+                it["parent"], it["children"] = None, []
+                continue
             styles = [s["style"] for s in stack]
             if it["style"] in styles:
                 stack = stack[:styles.index(it["style"])]
@@ -529,6 +533,16 @@ class StructureParser:
 
 
 # ---------------------------------------------------------------------- helpers
+def _title_line(text: str, line: tuple[int, int], openers: dict) -> bool:
+    """A heading line: an item's marker line with no sentence end before its last character
+    (一、加强党的建设, （二）推动均衡发展。), or a line without a marker and without any
+    sentence end (2024年工作要点)."""
+    s, e = line
+    op = openers.get(s)
+    own = text[op["body"] if op else s:e].strip()
+    return bool(own) and not FULL_STOP.search(own[:-1] if op else own)
+
+
 def _style(m: re.Match) -> str:
     """The style group a LIST_MARKER / INLINE_MARKER match took."""
     return m.lastgroup if m.lastgroup in MARKER_STYLES else next(g for g in MARKER_STYLES if m.group(g) is not None)
