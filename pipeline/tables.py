@@ -190,6 +190,12 @@ def _block_table(text: str, block: list, cfg: dict) -> dict | None:
         numbered = [n for n in serials if n is not None]
         if not numbered or not (head_serial or len(numbered) >= 2):
             return None
+    if not any(serial(r[2]) is not None for r in rows) and any(k in ("space", "single") for _, k, _ in block):
+        # no numbered row and only spaces between the cells: a header and >= 2 rows of the
+        # same width (a list of names in wide-spaced lines is no table)
+        widths = {sum(1 for a, b in cells if b > a) for _, _, cells in block}
+        if len(block) < 3 or max(widths) - min(widths) > 1:
+            return None
     header = [_cell(text, s, e, c) for c, (s, e) in enumerate(first[2])] if has_header else []
     out_rows = []
     for _, _, cells in rows:
