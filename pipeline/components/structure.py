@@ -1,14 +1,24 @@
-"""Report structure: meta (title, publisher, date), parts (summary/plan) and tasks.
+"""Report structure: meta (title, publisher, date), parts (summary/plan), tables and tasks.
 
-Tasks come from the document's own marker hierarchy, not from per-document settings:
+Tasks come from the document's own marker hierarchy, not from per-document settings
+(``shared/ANNOTATION.md`` section 4):
 
 1. Every paragraph that starts with a list marker is an *item*; its *style* is the marker's
    shape (``一、``, ``（一）``, ``1.``/``1．``, ``1、``, ``（1）``, ``1)``, ``①``, ``一是``,
-   ``第一，``), and numbered rows of a flattened table form one more style.
-2. Items nest by order of appearance: a style not yet open becomes a child of the open item,
+   ``一要``, ``第一，``).  Items also start inside a paragraph, after a sentence or clause end
+   (``…。二是…。三是…``): when the run continues the paragraph's own marker, or, in a
+   paragraph without one, continues the last item of its style or counts from 一 in the
+   first paragraph under a title line (see ``_inline_items``).  Inline markers of another
+   style than the paragraph's own (``1.加强安全管理。一是…；二是…``, ``（1）…（2）…``) are
+   sub-points of that item and stay in it.
+2. Every numbered row of a flattened table (``pipeline.tables``: tabs, ``|``, runs of
+   spaces, one cell per line) is an item of its own style; a 合计 row and unnumbered rows
+   (an indicator table) are none.  ``doc._.tables`` holds the tables for the targets stage.
+3. Items nest by order of appearance: a style not yet open becomes a child of the open item,
    a style already open closes everything below it (the usual way headings nest, whatever
-   order a bureau uses).  A part heading (``2021年工作要点``) or a table header closes all.
-3. An item is a *pure heading* when it has sub-items and its own text is one short line
+   order a bureau uses).  A part heading (``2021年工作要点``) closes all; a table ends the
+   item above it, and the list goes on below it.
+4. An item is a *pure heading* when it has sub-items and its own text is one short line
    (at most one sentence end, at its end), perhaps with an introduction shorter than its
    sub-items.  A style is a *heading style* when it has a pure heading and at
    least as many items nest under its items as it has items itself (``一、`` over ``1.``;
@@ -21,14 +31,14 @@ Tasks come from the document's own marker hierarchy, not from per-document setti
    line (``（三）推动高中振兴。落实…``) under a heading is a task, whatever its siblings are
    (unless the level's items are bare titles over unmarked paragraphs: then a title over
    ``（1）（2）`` paragraphs is one unit like its siblings).
-4. A task is an item whose style is not a heading style while all its ancestors are: its span
+5. A task is an item whose style is not a heading style while all its ancestors are: its span
    runs from the marker to the end of its last paragraph (next item at its level or above,
-   a part heading, a duplicate copy or trailing chrome).  The last item of a list (no sibling
-   after it: the text ends or a higher-level item follows) keeps at most as many paragraphs
-   as its siblings have, so a closing remark (``一年来，…``) is not part of it.
+   a part heading, a table, a duplicate copy or trailing chrome).  The last item of a list
+   (no sibling after it and no later item of its style that goes on with its numbering)
+   keeps at most as many paragraphs as its siblings have, so a closing remark
+   (``一年来，…``) is not part of it.
 
-Inline ``一是…二是…`` inside one paragraph is not split: that paragraph is one unit.
-Cue words are in ``configs/structure.yaml`` (section ``structure``).
+Cue words are in ``configs/structure.yaml`` (sections ``structure`` and ``tables``).
 """
 from __future__ import annotations
 
