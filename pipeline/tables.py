@@ -26,7 +26,7 @@ _BAR = re.compile(r"[ \t\u3000\xa0]*[|｜][ \t\u3000\xa0]*")
 _WIDE = re.compile(r"[ \xa0]{2,}|[ \xa0]*\u3000[ \u3000\xa0]*")
 _WIDE_TEST = re.compile(r"\S(?:[ \xa0]{2,}|\u3000)[ \u3000\xa0]*\S")
 _SINGLE = re.compile(r"[ \xa0]+")
-_SERIAL = re.compile(r"\d{1,3}")
+_SERIAL = re.compile(r"[（(]?(\d{1,3})[)）.．、]?")      # 1, 1., 1、, (1) in a serial cell
 _PROSE = re.compile(r"[。！？]$|[，；。].*[，；。]")    # a sentence end, or clauses: prose
 _WEAK_BAD = re.compile(r"[，,。；;：:！？]")
 
@@ -173,7 +173,8 @@ def _cell(text: str, s: int, e: int, col: int) -> dict:
 def _block_table(text: str, block: list, cfg: dict) -> dict | None:
     def serial(cells):
         s, e = cells[0]
-        return int(text[s:e]) if _SERIAL.fullmatch(text[s:e]) else None
+        m = _SERIAL.fullmatch(text[s:e])
+        return int(m.group(1)) if m else None
 
     if len(block) < 2:
         return None

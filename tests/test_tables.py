@@ -27,3 +27,9 @@ def test_prose_navigation_and_name_lists_are_no_tables():
     spaced = "一 是 加 强 党 的 建 设\n二 是 推 进 优 质 均 衡 3 所\n"
     for text in (prose, nav, names, spaced):
         assert find_tables(text) == [], text
+
+
+def test_serial_cells_with_a_dot_or_in_brackets():
+    text = "序号\t项目名称\t总投资(万元)\n1.\t某县第一中学\t12000\n2.\t某县第二小学\t6000\n"
+    (t,) = find_tables(text)
+    assert [r["serial"] for r in t["rows"]] == [1, 2]
