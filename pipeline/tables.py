@@ -85,8 +85,8 @@ def _row_cells(line: str, cfg: dict) -> tuple[str, list[tuple[int, int]]] | None
     full = [(s, e) for s, e in cells if e > s]
     if len(full) < 3 or any(e - s > cfg["max_cell"] for s, e in full):
         return None
-    if _PROSE.search(line.strip()):
-        return None
+    if kind not in ("tab", "bar") and _PROSE.search(line.strip()):
+        return None        # spaces may be a PDF's justification of prose; tabs and bars are not
     # letter-spaced text ("一 是 加 强"): most cells are one character
     if sum(1 for s, e in full if e - s == 1 and not line[s].isdigit()) * 2 > len(full):
         return None

@@ -33,3 +33,10 @@ def test_serial_cells_with_a_dot_or_in_brackets():
     text = "序号\t项目名称\t总投资(万元)\n1.\t某县第一中学\t12000\n2.\t某县第二小学\t6000\n"
     (t,) = find_tables(text)
     assert [r["serial"] for r in t["rows"]] == [1, 2]
+
+
+def test_tab_rows_whose_cells_are_sentences():
+    text = ("序号\t项目名称\t总投资(万元)\t完成情况\n1\t某县第一中学\t12000\t已竣工，秋季投用。\n"
+            "2\t某县第二小学\t6000\t主体完工，完成投资的92%。\n")
+    (t,) = find_tables(text)
+    assert [r["label"] for r in t["rows"]] == ["某县第一中学", "某县第二小学"]
