@@ -1,8 +1,9 @@
 """The normalised view of a document's text and its exact offset map back to the text.
 
 Every later stage reads ``View.text``: simplified script (OpenCC t2s), half-width digits,
-letters and punctuation that carry meaning for numbers, and hard line wraps (PDF-style text)
-joined.  ``View.offsets[i]`` is the index in the original text of view character ``i``, so any
+letters and punctuation that carry meaning for numbers, letter-spaced lines (PDF text with a
+space between every character) without those spaces, and hard line wraps (PDF-style text)
+joined, but never the lines of a table (``pipeline.tables``).  ``View.offsets[i]`` is the index in the original text of view character ``i``, so any
 view span ``[s, e)`` maps back with :meth:`View.to_text`.
 """
 from __future__ import annotations
@@ -12,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .patterns import LINE_FINAL, LINE_OPENER, PAGE_NUMBER, STOP_OR_SEMICOLON
+from .patterns import CLAUSE_BREAK, LINE_FINAL, LINE_OPENER, PAGE_NUMBER, STOP_OR_SEMICOLON
+from .tables import table_lines
 
 # Full-width forms FF01-FF5E map to ASCII 21-7E; U+3000 (ideographic space) to a space.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}          # digits
@@ -70,9 +72,13 @@ def split_at_joins(lines: list[tuple[int, int]], text: str, joins: list[int] | N
     return out
 
 
-def is_hard_wrapped(text: str) -> bool:
-    """True when most non-empty lines are long and end mid-sentence (PDF-extracted text)."""
-    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+def is_hard_wrapped(text: str, tables: set[int] | None = None) -> bool:
+    """True when most non-empty lines are long and end mid-sentence (PDF-extracted text).
+    Rows of a table (``tables``: their line indices, found when not given) are not counted:
+    a page of prose lines and a long table is no PDF."""
+    if tables is None:
+        tables = table_lines(text)
+    lines = [ln.rstrip() for i, ln in enumerate(text.split("\n")) if ln.strip() and i not in tables]
     if len(lines) < 8:
         return False
     long = [ln for ln in lines if len(ln) >= 20]
@@ -113,57 +119,73 @@ def without_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
-_RUN = re.compile(r"\S+")
+_SPACED_PAIR = re.compile(r"(?<=\S) (?=\S)")
+_ADJACENT_PAIR = re.compile(r"\S(?=\S)")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
-def _letter_spacing(line: str) -> set[int]:
-    """Positions of the single spaces of a letter-spaced line (PDF text set with a space
-    between characters: "2 0 2 4 年 全 区 教 育 工 作 要 点"): most of its runs are one
-    character and they are separated by single spaces.  Wider gaps (column separators) stay."""
-    runs = [(m.start(), m.end()) for m in _RUN.finditer(line)]
-    if len(runs) < 8 or sum(1 for a, b in runs if b - a == 1) < 0.8 * len(runs):
-        return set()
-    singles = {runs[k][1] for k in range(len(runs) - 1) if runs[k + 1][0] - runs[k][1] == 1 and line[runs[k][1]] == " "}
-    if len(singles) < 0.8 * (len(runs) - 1):
-        return set()
-    return singles
+def _letter_spaced(line: str) -> bool:
+    """A line whose characters stand one space apart (PDF text: 一 是 加 强 党 建)."""
+    spaced = len(_SPACED_PAIR.findall(line))
+    return spaced >= 4 and spaced >= 2 * len(_ADJACENT_PAIR.findall(line))
+
+
+def _despace(view: str) -> tuple[str, list[int]]:
+    """The view without the single spaces between the characters of letter-spaced lines (two
+    Latin letters keep theirs), and the map of its characters to ``view``'s."""
+    if " " not in view:
+        return view, list(range(len(view)))
+    chars: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for line in view.split("\n"):
+        if _letter_spaced(line):
+            for m in re.finditer(r"[^ ]+| +", line):
+                g = m.group()
+                if g == " " and 0 < m.start() < len(line) - 1 and not (
+                        _ASCII_LETTER.match(line[m.start() - 1]) and _ASCII_LETTER.match(line[m.end()])):
+                    continue
+                chars.append(g)
+                offsets.extend(range(pos + m.start(), pos + m.end()))
+        else:
+            chars.append(line)
+            offsets.extend(range(pos, pos + len(line)))
+        chars.append("\n")
+        offsets.append(pos + len(line))
+        pos += len(line) + 1
+    chars.pop()
+    offsets.pop()
+    return "".join(chars), offsets
 
 
 def normalise(text: str, *, join_wraps: bool | None = None) -> View:
-    """Build the view of ``text``.  ``join_wraps=None`` detects hard-wrapped text.  The view
-    reads an unpaired surrogate as U+FFFD; ``View.source`` stays ``text``."""
-    view = normalise_chars(without_surrogates(text))
+    """Build the view of ``text``.  ``join_wraps=None`` detects hard-wrapped text.  Lines of
+    letter-spaced text lose the spaces between their characters.  The view reads an unpaired
+    surrogate as U+FFFD; ``View.source`` stays ``text``."""
+    view, base = _despace(normalise_chars(without_surrogates(text)))
+    tables = table_lines(view) if join_wraps is not False else set()
     if join_wraps is None:
-        join_wraps = is_hard_wrapped(text)
-    lines = view.split("\n")
-    spaced = [_letter_spacing(line) for line in lines]
-    if not join_wraps and not any(spaced):
-        return View(text, view, list(range(len(view))))
+        join_wraps = is_hard_wrapped(view, tables)
+    if not join_wraps:
+        return View(text, view, base)
     keep_chars: list[str] = []
     offsets: list[int] = []
     joins: list[int] = []
+    lines = view.split("\n")
     pos = 0
     for i, line in enumerate(lines):
-        if spaced[i]:
-            keep = [k for k in range(len(line)) if k not in spaced[i]]
-            keep_chars.append("".join(line[k] for k in keep))
-            offsets.extend(pos + k for k in keep)
-        else:
-            keep_chars.append(line)
-            offsets.extend(range(pos, pos + len(line)))
+        keep_chars.append(line)
+        offsets.extend(base[pos:pos + len(line)])
         pos += len(line)
         if i == len(lines) - 1:
             break
         nxt = lines[i + 1]
-        if not join_wraps:
-            keep_chars.append("\n")
-            offsets.append(pos)
-            pos += 1
-            continue
         stripped = line.rstrip()
         join = (
-            not (i and PAGE_NUMBER.match(lines[i - 1]))     # a page's running head stays a line
-            and not PAGE_NUMBER.match(line) and not PAGE_NUMBER.match(nxt)   # so does the page number
+            # a page's running head (a title line after the page number) stays a line
+            not (i and PAGE_NUMBER.match(lines[i - 1]) and not CLAUSE_BREAK.search(line))
+            and i not in tables and i + 1 not in tables      # table rows are never wrapped prose
+            and not PAGE_NUMBER.match(line) and not PAGE_NUMBER.match(nxt)   # nor is a page number
             and len(stripped) >= 15
             and stripped[-1] not in LINE_FINAL
             and nxt.strip() != ""
@@ -174,7 +196,7 @@ def normalise(text: str, *, join_wraps: bool | None = None) -> View:
             joins.append(len(offsets))
         else:
             keep_chars.append("\n")
-            offsets.append(pos)
+            offsets.append(base[pos])
         pos += 1  # the newline itself
     return View(text, "".join(keep_chars), offsets, joins)
 

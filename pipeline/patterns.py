@@ -40,6 +40,7 @@ def cn_year(s: str) -> str:
 YEAR_DIGITS = r"(?:19|20)\d\d"                   # a year's four digits, to build patterns with
 YEAR = re.compile(rf"(?<!\d)({YEAR_DIGITS})年")
 DATE = re.compile(rf"({YEAR_DIGITS})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})")
+CN_YEAR = re.compile(r"([〇零○一二][〇零○一二三四五六七八九]{3})年")
 CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 
 # ------------------------------------------------------------------ sentences, clauses, lines
@@ -54,12 +55,12 @@ LINE_FINAL = frozenset("。！？；：…!?;:」』”）)】")
 
 # ------------------------------------------------------------------ list markers
 LEAD_SPACE = r"[ \t\u3000\xa0]*"
-# A list marker at the start of a line, by style: 一、 （一） 一是 第一， 1. 1、 （1） 1) ① ⑴ ⒈
-LIST_MARKER = re.compile(
-    rf"^{LEAD_SPACE}(?P<m>"
+# A list marker, by style: 一、 （一） 一是 一要 第一， 1. 1、 （1） 1) ① ⑴ ⒈
+_MARKER_BODY = (
     rf"(?P<cn_dun>[{CN_ORDINAL}]{{1,3}})(?:、|[．.](?!\d))(?![{CN_ORDINAL}]{{1,2}}(?:年级|等奖|级|类|批|期|、))"
     rf"|[（(](?P<cn_paren>[{CN_ORDINAL}]{{1,3}})[)）]"
-    rf"|(?P<cn_shi>[{CN_ORDINAL}]{{1,3}})是(?=\S)"
+    rf"|(?P<cn_shi>[{CN_ORDINAL}]{{1,3}})是(?=[ \u3000]?\S)"
+    rf"|(?P<cn_yao>[{CN_ORDINAL}]{{1,3}})要(?=[ \u3000]?[^\s求点素务事闻])"
     rf"|第(?P<di>[{CN_ORDINAL}]{{1,3}})(?:[，,、：:]|是)"
     rf"|(?P<ar_dot>\d{{1,2}})[.．](?!\d)"
     rf"|(?P<ar_dun>\d{{1,2}})、"
@@ -68,17 +69,22 @@ LIST_MARKER = re.compile(
     rf"|(?P<circ>[①-⑳])"
     rf"|(?P<paren_circ>[⑴-⒇])"
     rf"|(?P<dot_circ>[⒈-⒛])"
-    rf")[ \t\u3000]*",
-    re.M)
-MARKER_STYLES = ("cn_dun", "cn_paren", "cn_shi", "di", "ar_dot", "ar_dun", "ar_paren", "ar_half", "circ",
+)
+# ... at the start of a line
+LIST_MARKER = re.compile(rf"^{LEAD_SPACE}(?P<m>{_MARKER_BODY})[ \t\u3000]*", re.M)
+# ... inside a paragraph, after a sentence or clause end (。二是… ；第二，… ：（1）…)
+INLINE_MARKER = re.compile(rf"(?<=[。；;：:！？!?])[ \t\u3000]*(?P<m>{_MARKER_BODY})[ \t\u3000]*")
+MARKER_STYLES = ("cn_dun", "cn_paren", "cn_shi", "cn_yao", "di", "ar_dot", "ar_dun", "ar_paren", "ar_half", "circ",
                  "paren_circ", "dot_circ")
+# styles that may open an item inside a paragraph (not 1. or 一、, which are numbers there)
+INLINE_STYLES = ("cn_shi", "cn_yao", "di", "cn_paren", "ar_paren", "circ", "paren_circ")
 # A task's text starts with its marker: "15.", "15．", "一是", "（三）", "第二，", "①".
-TASK_MARKER = re.compile(r"^\s*(?:第?[一二三四五六七八九十百]+[、是，,.．]|[（(][一二三四五六七八九十\d]+[)）]"
+TASK_MARKER = re.compile(r"^\s*(?:第?[一二三四五六七八九十百]+[、是要，,.．]|[（(][一二三四五六七八九十\d]+[)）]"
                          r"|\d+\s*[.．、)]|[①-⑳])\s*")
 # A line that opens a new item or is a page number: never the continuation of a wrapped line.
 LINE_OPENER = re.compile(
-    r"[ \t\u3000]*(?:[一二三四五六七八九十]+[、是]|第[一二三四五六七八九十]+[，,、是]|"
-    r"[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|[①-⑳]|[-—]\s*\d+\s*[-—])"
+    r"[ \t\u3000]*(?:[一二三四五六七八九十]+(?:[、是]|要(?![求点素务事闻]))|第[一二三四五六七八九十]+[，,、是]|"
+    r"[（(][一二三四五六七八九十\d]+[)）]|\d+(?:[.．](?!\d)|、)|[①-⑳]|[-—]\s*\d+\s*[-—])"
 )
 # A line that is only a PDF page number: "- 3 -", "— 12 —", "第3页 共8页", "3/8".
 PAGE_NUMBER = re.compile(r"^[ \t\u3000\xa0]*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"

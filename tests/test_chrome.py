@@ -138,21 +138,36 @@ def test_body_text_drops_chrome(marker):
     assert "ICP" not in body and "当前" not in body and "新增公办幼儿园学位" in body
 
 
+def _marked(text: str, regions) -> dict[int, str]:
+    """Non-space character positions inside ``regions`` -> the region's reason."""
+    return {k: r["reason"] for r in regions for k in range(r["start"], r["end"]) if not text[k].isspace()}
+
+
 def test_gold_ignored_regions(gold_dir, marker):
-    """Every gold ignored region is found (IoU >= 0.9) and nothing else is marked."""
+    """What the annotation guide asks of ignored regions is that nothing in them yields an
+    entity, target or task, so they are compared character by character (annotators differ on
+    whether a page number and the running head under it are one region or two): at least 90%
+    of every gold region is marked with its reason, and at least 90% of every marked region is
+    gold chrome (no body text marked)."""
     from pipeline.normalise import normalise
 
     for gj in sorted(gold_dir.glob("*.gold.json")):
         gold = json.loads(gj.read_text(encoding="utf-8"))
-        view = normalise(gold["text"])
+        text = gold["text"]
+        view = normalise(text)
         pred = []
-        for r in marker.spans(view.text, view.joins):
+        for r in marker.spans(view.text, view.joins, view):      # as the chrome stage calls it
             s, e = view.to_text(r["start"], r["end"])
             pred.append({"start": s, "end": e, "reason": r["reason"]})
+        marked, wanted = _marked(text, pred), _marked(text, gold["ignored"])
         for g in gold["ignored"]:
-            assert any(iou(g, p) >= 0.9 and p["reason"] == g["reason"] for p in pred), (gj.name, g)
-        for p in pred:
-            assert any(iou(g, p) >= 0.9 for g in gold["ignored"]), (gj.name, p)
+            chars = list(_marked(text, [g]))
+            hit = sum(1 for k in chars if marked.get(k) == g["reason"])
+            assert hit >= 0.9 * len(chars), (gj.name, g, text[g["start"]:g["end"]][:60])
+        for r in pred:
+            chars = list(_marked(text, [r]))
+            inside = sum(1 for k in chars if k in wanted)
+            assert inside >= 0.9 * len(chars), (gj.name, r, text[r["start"]:r["end"]][:60])
 
 
 def test_footer_links_and_address(marker):

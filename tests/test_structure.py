@@ -404,7 +404,24 @@ TITLED_LEVEL = [
 ]
 
 
-@pytest.mark.parametrize("pieces", [MIXED_LEVEL, TITLED_LEVEL], ids=["mixed", "titled"])
+# ... and inline sub-points in a later paragraph of such an item stay in it
+TITLED_WITH_INLINE_POINTS = [
+    ("other", "辽宁某市教育局2023年工作计划"),
+    ("head", "一、加强党的建设"),
+    ("task", "1.深入开展主题教育"),
+    ("task+", "目标任务：覆盖全部基层党组织。"),
+    ("task+", "工作措施：一是开展专题读书班4期；二是开展调研100次。"),
+    ("task", "2.推进清廉学校建设"),
+    ("task+", "目标任务：新创建清廉学校30所。"),
+    ("task+", "工作措施：（1）完善监督机制；（2）开展警示教育12次。"),
+    ("task", "3.加强干部队伍建设"),
+    ("task+", "目标任务：培训干部300人次。"),
+    ("task+", "工作措施：第一，举办培训班6期；第二，选派挂职干部20名。"),
+]
+
+
+@pytest.mark.parametrize("pieces", [MIXED_LEVEL, TITLED_LEVEL, TITLED_WITH_INLINE_POINTS],
+                         ids=["mixed", "titled", "titled-inline"])
 def test_heading_or_task_decided_per_item(run, pieces):
     for sep in ("\n\n", "\n"):
         text, spans = build(pieces, sep=sep)
@@ -491,6 +508,148 @@ def test_page_number_inside_the_last_item_does_not_cut_it(run):
                                                  "加强师德师风建设"]
     last = doc._.tasks[-1]
     assert doc.text[last["start"]:last["end"]].endswith("不少于二次。")
+
+
+# ---------------------------------------------------------------------- tables in every format
+TABLE = [["序号", "项目名称", "建设地点", "总投资(万元)", "新增学位(个)"],
+         ["1", "某县第一中学扩建工程", "城关镇", "12000", "1500"],
+         ["2", "某县特殊教育学校迁建", "东城街道", "6000", "300"],
+         ["3", "某县民族幼儿园", "西乡", "3500", "360"],
+         ["合计", "", "", "21500", "2160"]]
+BEFORE = ["贵州某县教育局2024年工作要点", "一、推进学校建设",
+          "1.实施重点项目。全年实施项目3个，详见下表。", "表1 2024年重点建设项目"]
+AFTER = ["2.加强教师队伍建设。招聘教师200名。"]
+ROW_TITLES = ["某县第一中学扩建工程", "某县特殊教育学校迁建", "某县民族幼儿园"]
+
+
+def _aligned(rows, pad=" "):
+    width = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    return ["".join(c + pad * (width[i] - len(c) + 2) for i, c in enumerate(r)).rstrip() for r in rows]
+
+
+def _table_texts(tmp_path):
+    """The same report with its table written in each way a report reaches the pipeline."""
+    import docx
+
+    from pipeline.readers import read_file
+
+    def lines(table_lines):
+        return "\n".join(BEFORE + table_lines + AFTER) + "\n"
+
+    out = {"tab": lines(["\t".join(r) for r in TABLE]),
+           "bar": lines([" | ".join(r) for r in TABLE]),
+           "spaces": lines(_aligned(TABLE)),
+           "fullwidth spaces": lines(_aligned(TABLE, "\u3000")),
+           # a PDF's text layer of a ruled table: one cell per line, empty cells as empty lines
+           "one cell per line": lines([c for r in TABLE for c in r])}
+    html = tmp_path / "report.html"
+    html.write_text("<html><body>" + "".join(f"<p>{p}</p>" for p in BEFORE) + "<table>"
+                    + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in TABLE)
+                    + "</table>" + "".join(f"<p>{p}</p>" for p in AFTER) + "</body></html>", encoding="utf-8")
+    out["html"] = read_file(html)
+    d = docx.Document()
+    for p in BEFORE:
+        d.add_paragraph(p)
+    t = d.add_table(rows=len(TABLE), cols=len(TABLE[0]))
+    for i, r in enumerate(TABLE):
+        for j, c in enumerate(r):
+            t.cell(i, j).text = c
+    for p in AFTER:
+        d.add_paragraph(p)
+    d.save(tmp_path / "report.docx")
+    out["docx"] = read_file(tmp_path / "report.docx")
+    return out
+
+
+def test_a_table_gives_the_same_rows_in_every_format(run, tmp_path):
+    """Tabs, | bars, aligned spaces, full-width spaces, one cell per line, HTML and DOCX: the
+    same tasks (each numbered row, not the 合计 row) and the same table for the targets stage."""
+    for fmt, text in _table_texts(tmp_path).items():
+        doc = run(text)
+        titles = [t["title"] for t in doc._.tasks]
+        assert titles == ["实施重点项目"] + ROW_TITLES + ["加强教师队伍建设"], fmt
+        assert "表1" not in doc.text[doc._.tasks[0]["start"]:doc._.tasks[0]["end"]], fmt
+        for t, row in zip(doc._.tasks[1:4], TABLE[1:4]):
+            span = doc.text[t["start"]:t["end"]]
+            assert span.startswith(row[0]) and span.endswith(row[-1]) and row[1] in span, fmt
+        assert len(doc._.tables) == 1, fmt
+        tb = doc._.tables[0]
+        assert [h["text"] for h in tb["header"]] == TABLE[0], fmt
+        assert (tb["header"][3]["unit"], tb["header"][3]["scale"]) == ("元", 10000), fmt
+        assert [r["label"] for r in tb["rows"]] == ROW_TITLES + ["合计"], fmt
+        assert [r["total"] for r in tb["rows"]] == [False, False, False, True], fmt
+        first = tb["rows"][0]
+        assert [doc.text[c["start"]:c["end"]] for c in first["cells"]] == TABLE[1], fmt
+
+
+def test_table_rows_in_hard_wrapped_text_are_not_joined(run):
+    """PDF text: the normaliser joins wrapped prose lines but never the rows of a table."""
+    prose = ("　　1．推进学校建设。全年新开工中小学幼儿园项目二十二个，竣工十五个，新增学位\n"
+             "一万个以上，完成教育基本建设投资五十亿元，重点项目见下表，各地要加快推进项目\n"
+             "建设进度。\n")
+    text = ("湖北某市教育局2024年工作要点\n" + prose * 4 + "序号\t项目名称\t总投资(万元)\n"
+            + "".join(f"{i}\t某市第{i}中学新校区建设工程项目\t{i}2000\n" for i in range(1, 5)))
+    doc = run(text)
+    assert doc._.view.joins, "the prose is hard-wrapped"
+    for i in range(1, 5):
+        assert f"\n{i}\t某市第{i}中学" in doc.text
+    assert [t["title"] for t in doc._.tasks[-4:]] == [f"某市第{i}中学新校区建设工程项目" for i in range(1, 5)]
+
+
+# ---------------------------------------------------------------------- inline items
+def test_inline_items_of_a_summary_paragraph_are_tasks(run):
+    """一是…六是 in one paragraph are six tasks; the heading above them and its introduction
+    are none; a heading whose paragraph has 第一，…；第二，… the same."""
+    items = ["一是党建引领持续加强，新建党建示范校12所。", "二是红色教育深入人心，组织研学4.3万人次。",
+             "三是学生体质不断增强，合格率达到93.7%。", "四是劳动美育扎实开展，新认定实践基地9个。",
+             "五是资助体系更加完善，发放资助资金1.2亿元。", "六是平安校园建设扎实有效，配备保安312名。"]
+    di = ["第一，抓课堂改革，评选优质课136节；", "第二，抓“双减”落地，开设特色课程1400余门；",
+          "第三，抓高中提质，本科上线率达到78.5%。"]
+    head1 = "一、坚守育人初心，立德树人成效更加彰显\n\n全系统把党的政治建设摆在首位。"
+    head2 = "\n\n二、深化内涵建设，提升育人质量\n\n围绕教学质量提升，全区重点抓了以下工作："
+    text = "安徽某县教育局2023年工作总结\n\n" + head1 + "".join(items) + head2 + "".join(di) + "\n"
+    doc = run(text)
+    want = [(text.index(s), text.index(s) + len(s)) for s in items + di]
+    # an item's span runs to the next item: the clause end that precedes it stays with it
+    got = [(t["start"], t["end"]) for t in doc._.tasks]
+    assert [s for s, _ in got] == [s for s, _ in want]
+    assert all(abs(e - we) <= 1 for (_, e), (_, we) in zip(got, want))
+
+
+def test_inline_items_continue_a_list_and_sub_points_stay(run):
+    """三是 inline after a line-start 二是 is the third task; 一要…二要 opens tasks like 一是;
+    （1）（2） inside an item, or 一是…二是 inside a 1. item, are sub-points of that item."""
+    pieces = [("other", "西藏某地教育局2024年工作要点"),
+              ("head", "一、加强组织实施"),
+              ("task", "一是加强组织领导。定期研究教育重大事项。"),
+              ("other", "二是强化经费保障。优先保障民生项目。三是严格督查考核。实行清单管理。"),
+              ("head", "二、保障措施"),
+              ("other", "一要压实工作责任，明确责任人。二要强化经费保障，全年安排经费15.8亿元。"),
+              ("head", "三、重点任务"),
+              ("task", "1.促进学生身心健康。（1）开齐开足体育课；（2）配备心理教师100名。"),
+              ("task", "2.加强安全管理。一是开展隐患排查；二是加强食品安全。")]
+    text, spans = build(pieces)
+    doc = run(text)
+    second = pieces[3][1]
+    yao = pieces[5][1]
+    s2, s3 = text.index(second), text.index("三是严格")
+    y1, y2 = text.index(yao), text.index("二要强化")
+    want = [spans[0], (s2, s3), (s3, s2 + len(second)), (y1, y2), (y2, y1 + len(yao)), *spans[1:]]
+    assert [(t["start"], t["end"]) for t in doc._.tasks] == want
+
+
+def test_letter_spaced_pdf_text_gives_the_same_tasks(run):
+    """PDF text with a space between every character: its markers and items are read as if
+    the spaces were not there, and the spans map back to the spaced text."""
+    plain = ["江苏某市教育局2024年工作要点", "一、推进优质均衡", "（一）推动学前教育普惠发展。新增公办学位3000个。",
+             "（二）深化集团化办学。新组建教育集团5个。"]
+    spaced = [plain[0]] + [" ".join(p) for p in plain[1:]]
+    text = "\n".join(spaced) + "\n"
+    doc = run(text)
+    view = doc._.view
+    got = [text[slice(*view.to_text(t["start"], t["end"]))] for t in doc._.tasks]
+    assert got == spaced[2:]
+    assert [t["title"] for t in doc._.tasks] == ["推动学前教育普惠发展", "深化集团化办学"]
 
 
 def test_letter_spaced_numbered_lines_finish_and_give_tasks(tmp_path):

@@ -72,15 +72,18 @@ class ChromeMarker:
 
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
-        doc._.ignored = self.spans(doc.text, doc._.view.joins if doc._.view is not None else None)
+        view = doc._.view
+        doc._.ignored = self.spans(doc.text, view.joins if view is not None else None, view)
         return doc
 
     # ------------------------------------------------------------------ public helpers
-    def spans(self, text: str, breaks: list[int] | None = None) -> list[dict]:
+    def spans(self, text: str, breaks: list[int] | None = None, view=None) -> list[dict]:
         """All ignored regions of ``text``, sorted, non-overlapping.  ``breaks`` are the view
         positions where a hard wrap of the original text was joined: a joined line with no
         sentence end in it (a page head or foot glued together: logo + navigation +
-        breadcrumb, or footer lines) is judged line by line as the original had it."""
+        breadcrumb, or footer lines) is judged line by line as the original had it.  With the
+        ``view`` (``pipeline.normalise.View``) running heads are compared as the original
+        wrote them (a letter-spaced title is no copy of the running head it reads like)."""
         lines = split_at_joins([(m.start(), m.end()) for m in LINE.finditer(text)], text, breaks)
         dups = self.duplicates(text, lines)
         out = [dict(r) for r in dups]
@@ -92,7 +95,7 @@ class ChromeMarker:
             if STOP_OR_SEMICOLON.search(text, *lines[k]):
                 last_sentence = lines[k][0]
                 break
-        running = self._running_lines(text, lines)
+        running = self._running_lines(text, lines, view)
         for k, (s, e) in enumerate(lines):
             while di < len(dups) and dups[di]["end"] <= s:
                 di += 1
@@ -117,7 +120,7 @@ class ChromeMarker:
         out.sort(key=lambda r: r["start"])
         return out
 
-    def _running_lines(self, text: str, lines) -> set[int]:
+    def _running_lines(self, text: str, lines, view=None) -> set[int]:
         """Indexes of a PDF's running heads and feet: a short line without a sentence end that
         stands next to a page number on at least two pages (琼中县教育局2024年工作计划 under "- 2 -")."""
         pages = {k for k, (s, e) in enumerate(lines) if self.page.match(text[s:e])}
@@ -127,6 +130,9 @@ class ChromeMarker:
                 if 0 <= j < len(lines) and j not in pages:
                     line = text[lines[j][0]:lines[j][1]].strip()
                     if line and len(line) <= self.site_max and not STOP_OR_SEMICOLON.search(line):
+                        if view is not None:
+                            a, b = view.to_text(*lines[j])
+                            line = view.source[a:b].strip()
                         where.setdefault(line, []).append(j)
         out = set()
         for line, js in where.items():

@@ -1,14 +1,24 @@
-"""Report structure: meta (title, publisher, date), parts (summary/plan) and tasks.
+"""Report structure: meta (title, publisher, date), parts (summary/plan), tables and tasks.
 
-Tasks come from the document's own marker hierarchy, not from per-document settings:
+Tasks come from the document's own marker hierarchy, not from per-document settings
+(``shared/ANNOTATION.md`` section 4):
 
 1. Every paragraph that starts with a list marker is an *item*; its *style* is the marker's
    shape (``一、``, ``（一）``, ``1.``/``1．``, ``1、``, ``（1）``, ``1)``, ``①``, ``一是``,
-   ``第一，``), and numbered rows of a flattened table form one more style.
-2. Items nest by order of appearance: a style not yet open becomes a child of the open item,
+   ``一要``, ``第一，``).  Items also start inside a paragraph, after a sentence or clause end
+   (``…。二是…。三是…``): when the run continues the paragraph's own marker, or, in a
+   paragraph without one, continues the last item of its style or counts from 一 in the
+   first paragraph under a title line (see ``_inline_items``).  Inline markers of another
+   style than the paragraph's own (``1.加强安全管理。一是…；二是…``, ``（1）…（2）…``) are
+   sub-points of that item and stay in it.
+2. Every numbered row of a flattened table (``pipeline.tables``: tabs, ``|``, runs of
+   spaces, one cell per line) is an item of its own style; a 合计 row and unnumbered rows
+   (an indicator table) are none.  ``doc._.tables`` holds the tables for the targets stage.
+3. Items nest by order of appearance: a style not yet open becomes a child of the open item,
    a style already open closes everything below it (the usual way headings nest, whatever
-   order a bureau uses).  A part heading (``2021年工作要点``) or a table header closes all.
-3. An item is a *pure heading* when it has sub-items and its own text is one short line
+   order a bureau uses).  A part heading (``2021年工作要点``) closes all; a table ends the
+   item above it, and the list goes on below it.
+4. An item is a *pure heading* when it has sub-items and its own text is one short line
    (at most one sentence end, at its end), perhaps with an introduction shorter than its
    sub-items.  A style is a *heading style* when it has a pure heading and at
    least as many items nest under its items as it has items itself (``一、`` over ``1.``;
@@ -21,14 +31,14 @@ Tasks come from the document's own marker hierarchy, not from per-document setti
    line (``（三）推动高中振兴。落实…``) under a heading is a task, whatever its siblings are
    (unless the level's items are bare titles over unmarked paragraphs: then a title over
    ``（1）（2）`` paragraphs is one unit like its siblings).
-4. A task is an item whose style is not a heading style while all its ancestors are: its span
+5. A task is an item whose style is not a heading style while all its ancestors are: its span
    runs from the marker to the end of its last paragraph (next item at its level or above,
-   a part heading, a duplicate copy or trailing chrome).  The last item of a list (no sibling
-   after it: the text ends or a higher-level item follows) keeps at most as many paragraphs
-   as its siblings have, so a closing remark (``一年来，…``) is not part of it.
+   a part heading, a table, a duplicate copy or trailing chrome).  The last item of a list
+   (no sibling after it and no later item of its style that goes on with its numbering)
+   keeps at most as many paragraphs as its siblings have, so a closing remark
+   (``一年来，…``) is not part of it.
 
-Inline ``一是…二是…`` inside one paragraph is not split: that paragraph is one unit.
-Cue words are in ``configs/structure.yaml`` (section ``structure``).
+Cue words are in ``configs/structure.yaml`` (sections ``structure`` and ``tables``).
 """
 from __future__ import annotations
 
@@ -39,20 +49,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..extensions import init_doc
-from ..patterns import (CLAUSE_BREAK, CN_DATE, DATE, FULL_STOP, LEAD_SPACE, LINE, LIST_MARKER, MARKER_STYLES,
-                        YEAR, cn_number, cn_year)
+from ..patterns import (CLAUSE_BREAK, CN_DATE, CN_YEAR, DATE, FULL_STOP, INLINE_MARKER, INLINE_STYLES, LINE,
+                        LIST_MARKER, MARKER_STYLES, YEAR, cn_number, cn_year)
 from ..normalise import split_at_joins
 from ..settings import read_config
-
-# a row of a flattened table: a number, then >= 2 more cells separated by spaces/tabs/bars
-_ROW = re.compile(rf"^{LEAD_SPACE}(?P<n>\d{{1,3}})(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
-                  # at least two cells; one separator is enough to check (nested repeats of
-                  # lazy runs that may hold separators backtrack exponentially on long lines)
-                  r"(?P<rest>[^\s|｜。][^\n。]*?(?:[ \t\u3000]+|[ \t\u3000]*[|｜][ \t\u3000]*)"
-                  r"[^\s|｜][^\n。]*?)[ \t\u3000]*$", re.M)
-_CELL_SPLIT = re.compile(r"[ \t\u3000]*[|｜][ \t\u3000]*|[ \t\u3000]+")
+from ..tables import find_tables
 _TITLE_END = re.compile(r"[。！？\n]")
 _NON_SPACE = re.compile(r"\S")
+_INDENT = re.compile(r"[ \u3000\xa0]{2}")
 _PARA_END = re.compile(r"[。！？；：:!?;…”」』）)]\s*$")
 
 
@@ -74,6 +78,15 @@ class StructureParser:
         self.org_suffix = re.compile(cfg["org_suffix"])
         self.heading_max = int(cfg["heading_max"])
         self.boundary = re.compile(cfg["boundary_cue"])
+        # a table column's unit, scale and kind from its header (总投资(万元) -> 元, 10000)
+        units = read_config(None, "units.yaml")
+        self.scaled = {k: (v[0], v[1]) for k, v in units["scaled_units"].items()}
+        self.measure = set(units["measure_words"])
+        self.header_units = dict(units["table"]["header_units"])
+        self.header_unit = re.compile(units["table"]["unit_in_header"])
+        tc = read_config(config_path, "structure.yaml", "tables")
+        self.target_column = re.compile(tc["target_column"])
+        self.actual_column = re.compile(tc["actual_column"])
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
@@ -91,7 +104,9 @@ class StructureParser:
         doc._.parts = self.parts(text, headings, meta.get("title"))
         closes = [h[0] for h in headings if not h[3]]
         closes += [s for s, e in lines if self.boundary.match(text, s, e)]
-        tasks = self.tasks(text, lines, ignored, closes, [p["start"] for p in doc._.parts])
+        tables = find_tables(text, ignored)
+        doc._.tables = [self._table_record(t) for t in tables]
+        tasks = self.tasks(text, lines, ignored, closes, [p["start"] for p in doc._.parts], tables)
         starts = [p["start"] for p in doc._.parts]
         for n, t in enumerate(tasks, 1):
             t["id"] = f"{doc._.doc_id}-t{n}"
@@ -99,6 +114,32 @@ class StructureParser:
             t["part"] = doc._.parts[i]["kind"] if i >= 0 else None
         doc._.tasks = tasks
         return doc
+
+    # ------------------------------------------------------------------ tables
+    def _table_record(self, t: dict) -> dict:
+        """A table as ``doc._.tables`` holds it (see ``pipeline.extensions``)."""
+        header = []
+        for c in t["header"]:
+            unit = scale = None
+            um = self.header_unit.search(c["text"])
+            if um:
+                u = um.group(1).strip()
+                u = u.split("单位", 1)[-1].lstrip(":：") if "单位" in u else u
+                if u in self.scaled:
+                    unit, scale = self.scaled[u]
+                elif u in self.measure:
+                    unit, scale = u, 1
+                elif u in self.header_units:
+                    unit, scale = self.header_units[u], 1
+            kind = "actual" if self.actual_column.search(c["text"]) else \
+                "target" if self.target_column.search(c["text"]) else None
+            header.append({"start": c["start"], "end": c["end"], "text": c["text"], "unit": unit,
+                           "scale": scale, "kind": kind})
+        rows = [{"start": r["start"], "end": r["end"], "label": r["label"], "total": r["total"],
+                 "serial": r["serial"],
+                 "cells": [{"start": c["start"], "end": c["end"], "column": c["column"]} for c in r["cells"]]}
+                for r in t["rows"]]
+        return {"start": t["start"], "end": t["end"], "format": t["format"], "header": header, "rows": rows}
 
     # ------------------------------------------------------------------ meta
     def meta(self, text: str, lines: list[tuple[int, int]]) -> tuple[dict, tuple[int, int] | None]:
@@ -174,8 +215,9 @@ class StructureParser:
             if bool(su) == bool(pl) or not (m or self.part_strong.search(line)):
                 continue
             y = YEAR.search(line)
-            out.append((s + len(raw) - len(raw.lstrip()), "summary" if su else "plan",
-                        int(y.group(1)) if y else None, bool(m)))
+            cy = CN_YEAR.search(line) if y is None else None
+            year = int(y.group(1)) if y else int(cn_year(cy.group(1))) if cy else None
+            out.append((s + len(raw) - len(raw.lstrip()), "summary" if su else "plan", year, bool(m)))
         return out
 
     def parts(self, text: str, headings, title: str | None) -> list[dict]:
@@ -220,48 +262,92 @@ class StructureParser:
         return parts
 
     # ------------------------------------------------------------------ tasks
-    def items(self, text: str, lines) -> tuple[list[dict], list[int]]:
-        """Marker items (paragraph starts) and table-header positions."""
+    def items(self, text: str, lines, tables: list[dict] | None = None) -> tuple[list[dict], list[int]]:
+        """Marker items (paragraph starts and inline items), numbered table rows, and the
+        start of every table (it closes the items open before it)."""
+        tables = tables or []
+        spans = [(t["start"], t["end"]) for t in tables]
+
+        def in_table(pos: int) -> bool:
+            return any(a <= pos < b for a, b in spans)
+
         items = []
+        openers = {}                      # line start -> its marker item
         line_starts = {s for s, _ in lines}
         for m in LIST_MARKER.finditer(text):
-            if m.start() not in line_starts:
+            if m.start() not in line_starts or in_table(m.start("m")):
                 continue
-            style = m.lastgroup if m.lastgroup in MARKER_STYLES else next(
-                g for g in MARKER_STYLES if m.group(g) is not None)
-            items.append({"style": style, "start": m.start("m"), "body": m.end(),
-                          "num": cn_number(m.group(style))})
-        # flattened table rows: >= 2 numbered rows with the same number of cells in a block
-        rows = []
-        for m in _ROW.finditer(text):
-            if m.start() in line_starts:
-                cells = len(_CELL_SPLIT.split(m.group("rest").strip())) + 1
-                rows.append((m.start(), m.end(), int(m.group("n")), cells, m))
-        headers = []
-        i = 0
-        while i < len(rows):
-            j = i
-            while j + 1 < len(rows) and rows[j + 1][2] == rows[j][2] + 1 \
-                    and not text[rows[j][1]:rows[j + 1][0]].strip():
-                j += 1
-            header = text[text.rfind("\n", 0, max(0, rows[i][0] - 1)) + 1:rows[i][0]]
-            if (j > i or "序号" in header) and rows[i][3] >= 3:
-                for r in rows[i:j + 1]:
-                    m = r[4]
-                    items.append({"style": "table_row", "start": m.start("n"), "body": m.start("rest"),
-                                  "num": r[2], "row_end": r[1]})
-                prev = text.rfind("\n", 0, max(0, rows[i][0] - 1))
-                headers.append(prev + 1)
-            i = j + 1
-        # drop marker items that are really table rows (e.g. "1. name 12000 …" detected twice)
-        row_starts = {it["start"] for it in items if it["style"] == "table_row"}
-        items = [it for it in items if it["style"] == "table_row" or it["start"] not in row_starts]
+            it = {"style": _style(m), "start": m.start("m"), "body": m.end(), "num": cn_number(m.group(_style(m)))}
+            items.append(it)
+            openers[m.start()] = it
+        items.extend(self._inline_items(text, lines, openers, in_table))
+        for t in tables:
+            for r in t["rows"]:
+                if r["serial"] is None or r["total"]:
+                    continue          # a row without a number (an indicator) or a 合计 row
+                cells = [c for c in r["cells"] if c["text"]]
+                body = cells[1]["start"] if len(cells) > 1 else r["start"]
+                items.append({"style": "table_row", "start": r["start"], "body": body, "num": r["serial"],
+                              "row_end": r["end"], "label": r["label"]})
         items.sort(key=lambda it: it["start"])
-        return items, headers
+        return items, [t["start"] for t in tables]
+
+    @staticmethod
+    def _inline_items(text: str, lines, openers: dict, in_table) -> list[dict]:
+        """Items that start inside a paragraph (一是…。二是…。三是…).  A run of inline markers
+        of one style opens items when it continues the numbering of the paragraph's own marker
+        (二是… 。三是…), or, in a paragraph without a marker, when it continues the last item
+        of its style, or counts from 一 (at least two of them, or one followed by the next
+        number at a line start) in the first paragraph under a title line (一、加强党建 /
+        围绕…，重点抓了以下工作：一是…).  In a paragraph opened by another style they are
+        sub-points of that item (1.加强安全管理。一是…；二是…), and so they are in a later
+        paragraph of an item whose text runs on below its title (1.开展主题教育 / 目标任务：… /
+        工作措施：一是…；二是…)."""
+        out = []
+        last: dict[str, int] = {}
+        order = sorted(lines)
+        for k, (s, e) in enumerate(order):
+            op = openers.get(s)
+            if op is not None:
+                last[op["style"]] = op["num"] or 0
+            if in_table(s):
+                continue
+            cands: dict[str, list] = {}
+            for m in INLINE_MARKER.finditer(text, s, e):
+                st = _style(m)
+                if st in INLINE_STYLES and m.start("m") > s:
+                    cands.setdefault(st, []).append(m)
+            for st, ms in cands.items():
+                nums = [cn_number(m.group(st)) for m in ms]
+                if op is not None:
+                    if op["style"] != st:
+                        continue
+                    expect = (op["num"] or 0) + 1
+                elif nums[0] == 1 and (k == 0 or _title_line(text, order[k - 1], openers)):
+                    expect = 1
+                elif last.get(st) and nums[0] == last[st] + 1:
+                    expect = nums[0]
+                else:
+                    continue
+                chain = []
+                for m, n in zip(ms, nums):
+                    if n == expect:
+                        chain.append(m)
+                        expect += 1
+                if op is None and nums[0] == 1 and len(chain) < 2:
+                    nxt = openers.get(order[k + 1][0]) if k + 1 < len(order) else None
+                    if not (nxt and nxt["style"] == st and nxt["num"] == 2):
+                        continue
+                for m in chain:
+                    out.append({"style": st, "start": m.start("m"), "body": m.end(), "num": cn_number(m.group(st)),
+                                "inline": True})
+                if chain:
+                    last[st] = cn_number(chain[-1].group(st))
+        return out
 
     def tasks(self, text: str, lines, ignored: list[dict], part_starts: list[int],
-              groups: list[int] | None = None) -> list[dict]:
-        items, table_heads = self.items(text, lines)
+              groups: list[int] | None = None, tables: list[dict] | None = None) -> list[dict]:
+        items, table_heads = self.items(text, lines, tables)
         if not items:
             return []
         n = len(text)
@@ -270,8 +356,10 @@ class StructureParser:
         # chrome after the last item ends it, but not a page number inside a sentence
         tail_chrome = [r["start"] for r in ignored if r["start"] > last_item
                        and not self._mid_sentence_break(text, ignored, r)]
-        resets = sorted(set(part_starts) | set(table_heads))
-        hard = sorted(set(resets) | set(dup_starts) | set(tail_chrome) | {n})
+        # a part heading closes every open item; a table ends the item above it (its span)
+        # but the list goes on below it (②…见下表 / table / ③…)
+        resets = sorted(set(part_starts))
+        hard = sorted(set(resets) | set(table_heads) | set(dup_starts) | set(tail_chrome) | {n})
         items = [it for it in items if not _inside(ignored, it["start"], it["start"] + 1)]
         # nesting by order of appearance
         stack: list[dict] = []
@@ -280,8 +368,9 @@ class StructureParser:
             while ri < len(resets) and resets[ri] <= it["start"]:
                 stack = []
                 ri += 1
-            if it["style"] == "table_row":
-                stack = [s for s in stack if s["style"] == "table_row"]
+            if it["style"] == "table_row":     # a row stands alone: no parent, no sub-items
+                it["parent"], it["children"] = None, []
+                continue
             styles = [s["style"] for s in stack]
             if it["style"] in styles:
                 stack = stack[:styles.index(it["style"])]
@@ -309,10 +398,16 @@ class StructureParser:
             it["end"] = end
             it["own_end"] = items[k + 1]["start"] if k + 1 < len(items) and items[k + 1]["start"] < end else end
         # an item followed by a sibling (same parent, same style) is not the last of its list
+        # ... nor is one whose numbering the next item of its style goes on with (10. under
+        # 二、 and 11. under 三、)
         by_start = {it["start"]: it for it in items}
-        for it in items:
+        following: dict[str, dict] = {}
+        for it in reversed(items):
             nxt = by_start.get(it["end"])
-            it["has_next"] = nxt is not None and nxt["parent"] is it["parent"] and nxt["style"] == it["style"]
+            later = following.get(it["style"])
+            it["has_next"] = (nxt is not None and nxt["parent"] is it["parent"] and nxt["style"] == it["style"]) \
+                or (later is not None and it["num"] is not None and later["num"] == it["num"] + 1)
+            following[it["style"]] = it
         # heading styles, decided within each part (a summary and a plan may use one style
         # for headings in the one and for tasks in the other)
         groups = sorted(set(groups or []) | {0})
@@ -370,28 +465,34 @@ class StructureParser:
                 tasks.append(it)
         # the last item of a list (at the end of the text or before a higher-level item)
         # keeps no more paragraphs than its siblings: a closing remark is not part of it
+        # where paragraphs open with an indent (PDF text), a line without one goes on with
+        # the paragraph above it, even after a sentence end
+        body = [m for m in LINE.finditer(text) if not _inside(ignored, m.start(), m.end()) and m.group().strip()]
+        indented = sum(1 for m in body if _INDENT.match(m.group())) >= 0.3 * max(1, len(body))
         paras = {}
         for t in tasks:
             t["end"] = _trim(text, ignored, t["start"], t["end"])
-            paras[id(t)] = _paragraphs(text, ignored, t["start"], t["end"])
-        most: dict[str, int] = {}
+            paras[id(t)] = _paragraphs(text, ignored, t["start"], t["end"], indented)
+        # (its siblings: the items of its style under its parent; else those of its style)
+        most: dict = {}
         for t in tasks:
             if t["has_next"]:
-                most[t["style"]] = max(most.get(t["style"], 0), paras[id(t)])
+                for key in (t["style"], (t["style"], id(t["parent"]))):
+                    most[key] = max(most.get(key, 0), paras[id(t)])
         for t in tasks:
-            if t["has_next"] or t["style"] == "table_row" or t["style"] not in most:
+            key = (t["style"], id(t["parent"]))
+            k = most.get(key, most.get(t["style"]))
+            if t["has_next"] or t["style"] == "table_row" or k is None:
                 continue
-            if paras[id(t)] > most[t["style"]]:
-                t["end"] = _trim(text, ignored, t["start"],
-                                 _nth_paragraph_end(text, ignored, t["start"], t["end"], most[t["style"]]))
+            if paras[id(t)] > k:
+                t["end"] = _trim(text, ignored, t["start"], _nth_paragraph_end(text, ignored, t["start"], t["end"], k,
+                                                                                 indented))
         out = []
         for t in tasks:
             m = _TITLE_END.search(text, t["body"], t["end"])
             title = text[t["body"]:m.start() if m else t["end"]].strip().rstrip("：:，,；;")
             if t["style"] == "table_row":
-                cells = re.split(r"\t|[ \u3000]*[|｜][ \u3000]*", title) if re.search(r"[\t|｜]", title) \
-                    else _CELL_SPLIT.split(title)
-                title = cells[0].strip() if title else title
+                title = t["label"]
             out.append({"start": t["start"], "end": t["end"], "title": title, "style": t["style"]})
         return out
 
@@ -442,6 +543,21 @@ class StructureParser:
 
 
 # ---------------------------------------------------------------------- helpers
+def _title_line(text: str, line: tuple[int, int], openers: dict) -> bool:
+    """A heading line: an item's marker line with no sentence end before its last character
+    (一、加强党的建设, （二）推动均衡发展。), or a line without a marker and without any
+    sentence end (2024年工作要点)."""
+    s, e = line
+    op = openers.get(s)
+    own = text[op["body"] if op else s:e].strip()
+    return bool(own) and not FULL_STOP.search(own[:-1] if op else own)
+
+
+def _style(m: re.Match) -> str:
+    """The style group a LIST_MARKER / INLINE_MARKER match took."""
+    return m.lastgroup if m.lastgroup in MARKER_STYLES else next(g for g in MARKER_STYLES if m.group(g) is not None)
+
+
 def _inside(ignored: list[dict], s: int, e: int) -> bool:
     """[s, e) lies within one region of ``ignored`` (sorted by start, non-overlapping)."""
     i = bisect.bisect_right(ignored, s, key=lambda r: r["start"]) - 1
@@ -479,13 +595,18 @@ def _paragraph_lines(text: str, ignored: list[dict], s: int, e: int):
             yield m
 
 
-def _paragraph_spans(text: str, ignored: list[dict], s: int, e: int):
+def _paragraph_spans(text: str, ignored: list[dict], s: int, e: int, indented: bool = False):
     """(start, end) of the paragraphs in [s, e): a line after an ignored line (a PDF page
-    number) continues the paragraph before it when that one stopped mid-sentence."""
+    number) continues the paragraph before it when that one stopped mid-sentence; with
+    ``indented``, a line with neither an indent nor a list marker continues it too."""
     cur = None
     for m in _paragraph_lines(text, ignored, s, e):
         if cur is not None and _PARA_END.search(text, cur[0], cur[1]) is None and \
                 text[cur[1]:m.start()].strip() and _all_ignored(text, ignored, cur[1], m.start()):
+            cur[1] = m.end()
+            continue
+        if cur is not None and indented and m.start() > s and not _INDENT.match(m.group()) \
+                and not LIST_MARKER.match(m.group()) and "\n\n" not in text[cur[1]:m.start()]:
             cur[1] = m.end()
             continue
         if cur is not None:
@@ -504,12 +625,12 @@ def _all_ignored(text: str, ignored: list[dict], s: int, e: int) -> bool:
     return True
 
 
-def _paragraphs(text: str, ignored: list[dict], s: int, e: int) -> int:
-    return sum(1 for _ in _paragraph_spans(text, ignored, s, e))
+def _paragraphs(text: str, ignored: list[dict], s: int, e: int, indented: bool = False) -> int:
+    return sum(1 for _ in _paragraph_spans(text, ignored, s, e, indented))
 
 
-def _nth_paragraph_end(text: str, ignored: list[dict], s: int, e: int, k: int) -> int:
-    for i, (_, end) in enumerate(_paragraph_spans(text, ignored, s, e), 1):
+def _nth_paragraph_end(text: str, ignored: list[dict], s: int, e: int, k: int, indented: bool = False) -> int:
+    for i, (_, end) in enumerate(_paragraph_spans(text, ignored, s, e, indented), 1):
         if i == k:
             return end
     return e
