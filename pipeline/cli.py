@@ -186,9 +186,12 @@ def evaluate(
             console.print(f"{e['doc']}\t{e['kind']}\t{e['context']}\t{e['note']}", highlight=False, markup=False)
 
 
+_STAGE_ALIASES = {"ner": "recognizer"}     # the name spaCy users look for
+
+
 @app.command()
 def train(
-    stages: Optional[List[str]] = typer.Argument(None, help="Stages to retrain (default: every trained stage): entities, linker, themes."),
+    stages: Optional[List[str]] = typer.Argument(None, help="Stages to retrain (default: every trained stage): recognizer (alias: ner), linker, themes."),
     gold_dir: Path = typer.Option(Path("corpus/gold"), "--gold", help="Gold folder to train on."),
     out: Optional[Path] = typer.Option(None, "--out", help="Where to save the learned state (default models/pipeline)."),
 ):
@@ -206,6 +209,7 @@ def train(
     if not records:
         _error(f"{gold_dir}: no *.gold.json files")
         raise typer.Exit(2)
+    stages = [_STAGE_ALIASES.get(s, s) for s in stages or ()]
     out = out or PIPELINE_MODELS
     partial = bool(stages) and (out / "meta.json").is_file()
     nlp = load_pipeline(models=out if partial else None)

@@ -103,3 +103,33 @@ def test_evaluate_missing_prediction_is_an_error(tmp_path, gold_dir):
 def test_evaluate_not_a_folder(tmp_path):
     result = runner.invoke(app, ["evaluate", str(tmp_path / "none")])
     assert result.exit_code == 2
+
+
+def test_train_ner_is_the_recognizer_and_is_deterministic(tmp_path):
+    """`zhpolicy train ner` retrains the recognizer only, and the same gold gives the same bytes
+    (the full corpus reproducing models/ exactly is test_pipeline_config's)."""
+    import shutil
+    from typer.testing import CliRunner
+
+    from pipeline import ROOT
+    from pipeline.cli import app
+    from pipeline.nlp import PIPELINE_MODELS
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for name in ("d01", "e02"):
+        for suffix in (".txt", ".gold.json"):
+            shutil.copy(ROOT / "corpus" / "gold" / (name + suffix), gold)
+    models = []
+    for k in range(2):
+        out = tmp_path / f"pipeline{k}"
+        shutil.copytree(PIPELINE_MODELS, out)
+        res = CliRunner().invoke(app, ["train", "ner", "--gold", str(gold), "--out", str(out)])
+        assert res.exit_code == 0, res.output
+        assert "recognizer" in res.output and "themes" not in res.output
+        assert (out / "linker" / "learnt.json").read_bytes() == (PIPELINE_MODELS / "linker" / "learnt.json").read_bytes()
+        models.append((out / "recognizer" / "model.crfsuite").read_bytes())
+    assert models[0] == models[1]
+    assert models[0] != (PIPELINE_MODELS / "recognizer" / "model.crfsuite").read_bytes()   # 2 reports, not 46
+    bad = CliRunner().invoke(app, ["train", "parser", "--out", str(tmp_path / "pipeline0")])
+    assert bad.exit_code == 2 and "not a trained stage" in bad.output
