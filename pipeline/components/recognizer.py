@@ -25,12 +25,15 @@ trained model the stage leaves the rules' entities as they are.
 """
 from __future__ import annotations
 
+import bisect
+import re
 import tempfile
 import threading
 from pathlib import Path
 
 import srsly
 from spacy.language import Language
+from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc
 
 from ..extensions import gold_records_of, init_doc
@@ -46,10 +49,13 @@ def make_recognizer(nlp: Language, name: str, c1: float, c2: float, max_iteratio
     return EntityCRF(c1=c1, c2=c2, max_iterations=max_iterations, rule_labels=rule_labels)
 
 
+_HAN = re.compile("[\u4e00-\u9fff]+")
+
+
 def _shape(w: str) -> str:
     if w.isspace():
         return "S"
-    if all("\u4e00" <= c <= "\u9fff" for c in w):
+    if not w or _HAN.fullmatch(w):
         return "C%d" % min(len(w), 4)
     if w.isdigit():
         return "D"
@@ -57,13 +63,48 @@ def _shape(w: str) -> str:
 
 
 def token_spans(doc: Doc) -> list[tuple[int, int]]:
-    return [(t.idx, t.idx + len(t.text)) for t in doc]
+    """(start, end) of each token in ``doc.text``, from the token offsets in one array call
+    (no Token objects): a token ends where the next starts, less its trailing space."""
+    n = len(doc)
+    if not n:
+        return []
+    arr = doc.to_array([IDX, SPACY]).tolist()
+    starts = [a for a, _ in arr]
+    ends = [b - sp for b, (_, sp) in zip(starts[1:], arr)]
+    ends.append(len(doc.text) - arr[-1][1])
+    return list(zip(starts, ends))
+
+
+# Per-word feature strings, built once per distinct word (and tag table): the token's own
+# features and the ones it gives its neighbours (w-2=, w-1=, w1=, w2=, t-1=, t1=, l-1=, l1=).
+_CACHE: dict[str, tuple[str, ...]] = {}
+_CACHE_TAGS: list = [None]
+_CACHE_MAX = 200_000
+_PAD_ENTRY = (None,) * 6 + tuple(p + _PAD for p in ("w-2=", "w-1=", "w1=", "w2=", "t-1=", "t1=", "l-1=", "l1="))
+_R = {}    # label -> ("r=", "r-1=", "r1=") strings
+
+
+def _entry(w: str, tags: dict) -> tuple[str, ...]:
+    t = tags.get(w) or "?"
+    last = w[-1:]
+    return ("w=" + w, "sh=" + _shape(w), "t=" + t, "l=" + w[-1], "f=" + w[0], "l2=" + w[-2:],
+            "w-2=" + w, "w-1=" + w, "w1=" + w, "w2=" + w, "t-1=" + t, "t1=" + t, "l-1=" + last, "l1=" + last)
+
+
+def _rule_strings(lab: str) -> tuple[str, str, str]:
+    r = _R.get(lab)
+    if r is None:
+        r = _R[lab] = ("r=" + lab, "r-1=" + lab, "r1=" + lab)
+    return r
 
 
 def features(doc: Doc, spans: list[tuple[int, int]]) -> list[list[str]]:
     """One list of feature strings per token (see the module docstring)."""
     text = doc.text
     tags = jieba_tables()[0]
+    if _CACHE_TAGS[0] is not tags or len(_CACHE) > _CACHE_MAX:
+        _CACHE.clear()
+        _CACHE_TAGS[0] = tags
     m = len(spans)
     words = [text[s:e] for s, e in spans]
     first = {s: k for k, (s, _) in enumerate(spans)}
@@ -85,21 +126,31 @@ def features(doc: Doc, spans: list[tuple[int, int]]) -> list[list[str]]:
         for k in range(ks, ke + 1):
             cand[k].append("cv=" + lab)
     ignored = [False] * m
+    starts = [s for s, _ in spans]
     for r in doc._.ignored or ():
-        for k in range(m):
-            if r["start"] <= spans[k][0] < r["end"]:
-                ignored[k] = True
-    tag = [tags.get(w) or "?" for w in words]
-    pw = [_PAD, _PAD] + words + [_PAD, _PAD]
-    pr = ["#"] + rule + ["#"]
-    pt = ["#"] + tag + ["#"]
+        for k in range(bisect.bisect_left(starts, r["start"]), bisect.bisect_left(starts, r["end"])):
+            ignored[k] = True
+    cache = _CACHE
+    ent = []
+    for w in words:
+        x = cache.get(w)
+        if x is None:
+            x = cache[w] = _entry(w, tags)
+        ent.append(x)
+    ext = [_PAD_ENTRY, _PAD_ENTRY] + ent + [_PAD_ENTRY, _PAD_ENTRY]
+    rs = [_rule_strings(lab) for lab in rule]
+    pad_r = _rule_strings(_PAD)
+    rs_ext = [pad_r] + rs + [pad_r]
     out = []
-    for k, w in enumerate(words):
-        f = ["w=" + w, "sh=" + _shape(w), "t=" + tag[k], "r=" + rule[k], "l=" + w[-1], "f=" + w[0], "l2=" + w[-2:],
-             "w-2=" + pw[k], "w-1=" + pw[k + 1], "w1=" + pw[k + 3], "w2=" + pw[k + 4],
-             "r-1=" + pr[k], "r1=" + pr[k + 2], "t-1=" + pt[k], "t1=" + pt[k + 2],
-             "l-1=" + pw[k + 1][-1:], "l1=" + pw[k + 3][-1:]]
-        f.extend(cand[k])
+    for k in range(m):
+        a, l2, l1, r1, r2 = ext[k + 2], ext[k], ext[k + 1], ext[k + 3], ext[k + 4]
+        f = [a[0], a[1], a[2], rs[k][0], a[3], a[4], a[5],
+             l2[6], l1[7], r1[8], r2[9],
+             rs_ext[k][1], rs_ext[k + 2][2], l1[10], r1[11],
+             l1[12], r1[13]]
+        c = cand[k]
+        if c:
+            f.extend(c)
         if ignored[k]:
             f.append("ign")
         out.append(f)
@@ -110,8 +161,6 @@ def bio(spans: list[tuple[int, int]], entities: list[tuple[int, int, str]]) -> l
     """Token labels of entities given in view offsets; an entity covers the tokens it touches."""
     y = ["O"] * len(spans)
     starts = [s for s, _ in spans]
-    import bisect
-
     for s, e, lab in entities:
         ks = bisect.bisect_right(starts, s) - 1
         ke = bisect.bisect_left(starts, e) - 1
