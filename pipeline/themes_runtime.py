@@ -7,7 +7,8 @@ coefficients of the primary and membership logistic regressions, the themes conf
 :class:`CompiledThemeModel` reads them back (:func:`read_runtime`) and computes the same
 probabilities with the same floating-point operations in the same order as scikit-learn's
 ``transform`` / ``predict_proba`` (character n-gram counts -> ``log + 1`` -> ``* idf`` -> row
-L2 norm; the feature blocks stacked, weighted; ``csr @ coef.T + intercept``; softmax; expit),
+L2 norm; the feature blocks stacked, weighted; ``csr @ coef.T + intercept`` summed in scipy's
+order; softmax; expit), without importing scipy either,
 so the records are the same as with the joblib model.  The artefact names the SHA-1 of the
 joblib file it was made from; a mismatch (the model was retrained, the arrays not) means the
 arrays are not used.
@@ -197,7 +198,7 @@ def choose_themes(X: list[str], P: np.ndarray, M: np.ndarray, classes: Sequence[
     return out
 
 
-# ------------------------------------------------------------------ prediction without scikit-learn
+# ------------------------------------------------------------------ prediction without scikit-learn or scipy
 _WHITE_SPACES = re.compile(r"\s\s+")   # TfidfVectorizer's, for analyzer="char"
 
 
@@ -270,67 +271,75 @@ class CompiledThemeModel:
                                 arrays[b["name"] + "_idf"], tuple(b["ngram_range"]), float(b["weight"])))
         self.keyword_weight = float(meta["keyword_weight"])
         self.n_features = int(meta["n_features"])
-        self.primary_coef, self.primary_intercept = arrays["primary_coef"], arrays["primary_intercept"]
+        # coefficients transposed (features x outputs, C order): one row gathered per CSR entry
+        self.primary_WT = np.ascontiguousarray(arrays["primary_coef"].T)
+        self.primary_intercept = arrays["primary_intercept"]
         self.primary_cols = [int(np.where(self.classes_ == c)[0][0]) for c in meta["primary_classes"]]
         self.primary_binary = len(meta["primary_classes"]) <= 2
         self.members = meta["members"]       # per estimator: {"kind": "lr"} or {"kind": "constant", "y": v}
-        self.members_coef, self.members_intercept = arrays["members_coef"], arrays["members_intercept"]
+        self.members_WT = np.ascontiguousarray(arrays["members_coef"].T)
+        self.members_intercept = arrays["members_intercept"]
         self.seen_ = arrays["seen"].astype(bool)
 
-    def _features(self, X: list[str]):
-        from scipy import sparse
-
-        parts_ptr, parts_idx, parts_data, widths = [], [], [], []
+    def _features(self, X: list[str]) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """CSR parts (indptr, indices, data) of the stacked, weighted feature blocks, as
+        scikit-learn's ``FeatureUnion.transform`` gives them (each row: its body entries, then
+        its title entries, then its keyword entries, indices ascending)."""
+        blocks, off = [], 0
         for name, vocab, idf, ngram_range, weight in self.blocks:
             texts = _bodies(X) if name == "body" else _titles(X)
             indptr, indices, data = _tfidf(texts, vocab, idf, ngram_range)
-            parts_ptr.append(indptr)
-            parts_idx.append(indices)
-            parts_data.append(data * weight)
-            widths.append(len(idf))
-        # keyword counts, exactly as KeywordCounts.transform, as a CSR block
+            blocks.append((indptr.tolist(), indices + off, data * weight))
+            off += len(idf)
+        # keyword counts, exactly as KeywordCounts.transform; its CSR keeps the nonzero entries
         kw = np.log1p(np.vstack([self.keywords_.scores(x) for x in X]))
         norms = np.linalg.norm(kw, axis=1, keepdims=True)
         kw = kw / np.where(norms > 0, norms, 1.0)
-        kcsr = sparse.csr_matrix(kw)
-        parts_ptr.append(kcsr.indptr.astype(np.int64))
-        parts_idx.append(kcsr.indices.astype(np.int64))
-        parts_data.append(kcsr.data * self.keyword_weight)
-        widths.append(kw.shape[1])
-        # hstack of the blocks: each row holds its blocks' entries one after another
-        offsets = np.cumsum([0] + widths[:-1]).tolist()
+        rows, cols = np.nonzero(kw)
+        kptr = np.searchsorted(rows, np.arange(len(X) + 1)).tolist()
+        blocks.append((kptr, cols.astype(np.int64) + off, kw[rows, cols] * self.keyword_weight))
         indptr, indices, data, n = [0], [], [], 0
         for r in range(len(X)):
-            for ptr, idx, dat, off in zip(parts_ptr, parts_idx, parts_data, offsets):
-                a, b = int(ptr[r]), int(ptr[r + 1])
-                indices.append(idx[a:b] + off)
+            for ptr, idx, dat in blocks:
+                a, b = ptr[r], ptr[r + 1]
+                indices.append(idx[a:b])
                 data.append(dat[a:b])
                 n += b - a
             indptr.append(n)
-        F = sparse.csr_matrix((np.concatenate(data), np.concatenate(indices), np.asarray(indptr, dtype=np.int64)),
-                              shape=(len(X), sum(widths)))
-        return F
+        return indptr, np.concatenate(indices), np.concatenate(data)
+
+    @staticmethod
+    def _dot(F, WT: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        """``csr @ W.T + intercept`` with scipy's csr_matvecs order: per row, the products of its
+        entries summed one after another, in index order (an accumulate, never pairwise)."""
+        indptr, indices, data = F
+        out = np.zeros((len(indptr) - 1, WT.shape[1]))
+        prods = data[:, None] * WT[indices]
+        for r, (a, b) in enumerate(zip(indptr, indptr[1:])):
+            if b > a:
+                out[r] = np.add.accumulate(prods[a:b], axis=0)[-1]
+        return out + intercept
 
     def _probabilities(self, X: list[str]) -> tuple[np.ndarray, np.ndarray]:
         F = self._features(X)
-        P = np.zeros((F.shape[0], len(self.classes_)))
-        dec = F @ self.primary_coef.T + self.primary_intercept
+        n = len(X)
+        P = np.zeros((n, len(self.classes_)))
+        dec = self._dot(F, self.primary_WT, self.primary_intercept)
         if self.primary_binary:
-            dec = dec.reshape(-1)
-            p1 = _expit(dec)
+            p1 = _expit(dec.reshape(-1))
             P[:, self.primary_cols] = np.stack([1 - p1, p1], axis=1)
         else:
             dec -= np.max(dec, axis=1).reshape(-1, 1)
             np.exp(dec, out=dec)
             dec /= np.sum(dec, axis=1).reshape(-1, 1)
             P[:, self.primary_cols] = dec
+        members = self._dot(F, self.members_WT, self.members_intercept)
         cols = []
         for i, est in enumerate(self.members):
             if est["kind"] == "constant":
-                cols.append(np.repeat(float(est["y"]), F.shape[0]))
+                cols.append(np.repeat(float(est["y"]), n))
             else:
-                d = F @ self.members_coef[i:i + 1].T + self.members_intercept[i:i + 1]
-                cols.append(_expit(d.reshape(-1)))
+                cols.append(_expit(members[:, i]))
         Y = np.array(cols).T
         if len(self.members) == 1:
             Y = np.concatenate(((1 - Y), Y), axis=1)
