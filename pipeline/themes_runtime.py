@@ -22,6 +22,7 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
@@ -210,13 +211,15 @@ def _char_ngram_counts(texts: list[str], vocab: dict[str, int], ngram_range: tup
     for text in texts:
         doc = _WHITE_SPACES.sub(" ", text.lower())
         n_chars = len(doc)
-        found: dict[int, int] = {}
+        grams: Counter = Counter()
+        for n in range(lo, min(hi + 1, n_chars + 1)):   # every n-gram, counted in C
+            grams.update(map(doc.__getitem__, map(slice, range(n_chars - n + 1), range(n, n_chars + 1))))
         get = vocab.get
-        for n in range(lo, min(hi + 1, n_chars + 1)):
-            for i in range(n_chars - n + 1):
-                j = get(doc[i:i + n])
-                if j is not None:
-                    found[j] = found.get(j, 0) + 1
+        found: dict[int, int] = {}
+        for g, c in grams.items():
+            j = get(g)
+            if j is not None:
+                found[j] = c
         for j in sorted(found):
             indices.append(j)
             counts.append(found[j])
