@@ -79,7 +79,7 @@ def token_spans(doc: Doc) -> list[tuple[int, int]]:
 # features and the ones it gives its neighbours (w-2=, w-1=, w1=, w2=, t-1=, t1=, l-1=, l1=).
 _CACHE: dict[str, tuple[str, ...]] = {}
 _CACHE_TAGS: list = [None]
-_CACHE_MAX = 200_000
+_CACHE_MAX = 20_000      # distinct words (~14 strings each); cleared when full, so memory stays flat
 _PAD_ENTRY = (None,) * 6 + tuple(p + _PAD for p in ("w-2=", "w-1=", "w1=", "w2=", "t-1=", "t1=", "l-1=", "l1="))
 _R = {}    # label -> ("r=", "r-1=", "r1=") strings
 
