@@ -18,7 +18,11 @@
    Load time (dictionaries, models) is excluded from chars/s and reported apart.
 3. Prints chars/s for each, the ratio pipeline / jieba, and the peak RSS per size, so growth
    of time and memory with corpus size shows.
-4. ``--profile MB``: cProfile of the pipeline on an MB-sized sample, reported as seconds per
+4. ``--e2e``: the measurements of issue 14, each ratio against jieba measured in the same run
+   (see :func:`e2e`): one report as a whole process, 1M characters as a whole process, the
+   steady state, ``-j 2`` against ``-j 1``, peak RSS on 1 MB and on ``--rss-mb`` MB of input.
+   Prints a table and, last, one JSON line (``--json FILE`` also writes it).
+5. ``--profile MB``: cProfile of the pipeline on an MB-sized sample, reported as seconds per
    component (``nlp.pipeline`` stages, tokenizer, normalise, record, dedupe fingerprint + lookup) and the top functions by
    own time with their files.
 """
@@ -29,6 +33,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -240,6 +245,103 @@ def profile(mb: float) -> None:
         print(f"  {tt:8.2f} s own {ct:8.2f} s cum {nc:>10,} calls  {where}")
 
 
+# --------------------------------------------------------------------------- issue 14: end to end
+_CLI = "import sys; sys.argv[0] = 'zhpolicy'; from pipeline.cli import main; main()"
+_JIEBA = ("import sys, jieba\nfor f in sys.argv[1:]:\n"
+          "    jieba.lcut(open(f, encoding='utf-8').read())")
+
+
+def _env() -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="dumb")
+    env.pop("COLUMNS", None)
+    return env
+
+
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB of the process tree's largest child) of one whole process."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, check=False)
+    secs = time.perf_counter() - t0
+    if out.returncode:
+        raise SystemExit(f"{cmd[:4]} failed:\n{out.stderr[-3000:]}")
+    return secs, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+def _run_cmd(inputs: list[str], out: Path, jobs: int = 1, scheduler: str | None = None) -> list[str]:
+    cmd = [sys.executable, "-c", _CLI, "run", *inputs, "-o", str(out), "--no-resume", "-j", str(jobs)]
+    return cmd + (["--scheduler", scheduler] if scheduler else [])
+
+
+def _best(cmd: list[str], repeat: int) -> float:
+    return min(_timed(cmd)[0] for _ in range(repeat))
+
+
+def e2e(repeat: int = 3, chars_m: float = 1.0, rss_mb: float = 50.0) -> dict:
+    """The figures of issue 14.  Whole-process times are the best of ``repeat`` runs (the
+    machine is shared); a ratio is jieba's time / the pipeline's (>= 1: the pipeline is faster)."""
+    res: dict = {}
+    with tempfile.TemporaryDirectory(prefix="zhpolicy-e2e-") as tmp:
+        tmp = Path(tmp)
+        # 1. one report, whole process: ``zhpolicy run FILE`` vs ``python -c 'import jieba; jieba.lcut(text)'``
+        one = ROOT / "corpus" / "gold" / "d01.txt"
+        p = _best(_run_cmd([str(one)], tmp / "one.jsonl"), repeat)
+        j = _best([sys.executable, "-c", _JIEBA, str(one)], repeat)
+        res["one_report"] = {"chars": len(one.read_text(encoding="utf-8")), "pipeline_s": p, "jieba_s": j,
+                             "ratio": j / p}
+        # 2. 1M characters, whole process (-j 1: one process)
+        folder = tmp / "m1"
+        mb = chars_m * 1e6 / 367_089          # ~0.367M chars per MB of these reports
+        n, size, chars = build_corpus(folder, mb)
+        files = [str(f) for f in _files(folder)]
+        p1 = _best(_run_cmd([str(folder)], tmp / "m1.jsonl"), repeat)
+        j1 = _best([sys.executable, "-c", _JIEBA, *files], repeat)
+        res["whole_1m"] = {"files": n, "chars": chars, "pipeline_s": p1, "jieba_s": j1, "ratio": j1 / p1}
+        # 3. steady state (load excluded, one core) on the same files
+        sp, sj = _in_subprocess("pipeline", folder), _in_subprocess("jieba", folder)
+        res["steady"] = {"pipeline_chars_per_s": sp["chars_per_s"], "jieba_chars_per_s": sj["chars_per_s"],
+                         "pipeline_load_s": sp["load_s"], "jieba_load_s": sj["load_s"],
+                         "ratio": sp["chars_per_s"] / sj["chars_per_s"]}
+        # 4. -j 2 against -j 1, whole process on the same files
+        t1 = _best(_run_cmd([str(folder)], tmp / "j1.jsonl", 1), max(1, repeat - 1))
+        t2 = _best(_run_cmd([str(folder)], tmp / "j2.jsonl", 2), max(1, repeat - 1))
+        same = (tmp / "j1.jsonl").read_bytes() == (tmp / "j2.jsonl").read_bytes()
+        res["jobs"] = {"cpus": len(os.sched_getaffinity(0)), "j1_s": t1, "j2_s": t2, "speedup": t1 / t2,
+                       "identical_output": same}
+        # 5. peak RSS (one process, streaming) on 1 MB and rss_mb MB
+        rss = {}
+        for size_mb in (1.0, rss_mb):
+            f = tmp / f"rss{size_mb:g}"
+            build_corpus(f, size_mb)
+            r = _in_subprocess("pipeline", f)
+            rss[f"{size_mb:g}MB"] = {"chars": r["chars"], "peak_rss_mb": r["peak_rss_mb"],
+                                     "chars_per_s": r["chars_per_s"]}
+            shutil.rmtree(f)
+        res["rss"] = rss
+    return res
+
+
+def print_e2e(res: dict) -> None:
+    o, w, s, j = res["one_report"], res["whole_1m"], res["steady"], res["jobs"]
+    rows = [
+        ("one report, whole process", f"{o['pipeline_s']:.2f} s", f"{o['jieba_s']:.2f} s", o["ratio"], ">= 0.67 (goal 1.0)"),
+        (f"{w['chars']/1e6:.2f}M chars, whole process", f"{w['pipeline_s']:.1f} s", f"{w['jieba_s']:.1f} s", w["ratio"], ">= 1.0"),
+        ("steady state, chars/s", f"{s['pipeline_chars_per_s']:,.0f}", f"{s['jieba_chars_per_s']:,.0f}", s["ratio"], ">= 2.0"),
+    ]
+    print(f"\n| measurement | pipeline | jieba | ratio (jieba time / pipeline time) | goal |")
+    print("|---|---|---|---|---|")
+    for name, a, b, r, goal in rows:
+        print(f"| {name} | {a} | {b} | {r:.2f}x | {goal} |")
+    print(f"| `-j 2` vs `-j 1` ({j['cpus']} CPUs) | {j['j2_s']:.1f} s | {j['j1_s']:.1f} s (-j 1) | "
+          f"{j['speedup']:.2f}x | >= 1.8 |")
+    for k, v in res["rss"].items():
+        print(f"| peak RSS, {k} input | {v['peak_rss_mb']:.0f} MB | | | <= 500 MB, flat |")
+    print(f"\nstart-up: pipeline load {s['pipeline_load_s']:.2f} s, jieba initialise {s['jieba_load_s']:.2f} s; "
+          f"-j 2 output identical to -j 1: {j['identical_output']}")
+
+
 # --------------------------------------------------------------------------- main
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -247,11 +349,23 @@ def main(argv=None) -> None:
     ap.add_argument("--sizes", default="5,20", help="comma-separated corpus sizes in MB")
     ap.add_argument("--only", default="jieba,tokenizer,pipeline", help="measurements to run")
     ap.add_argument("--profile", type=float, default=0, help="also cProfile the pipeline on this many MB")
+    ap.add_argument("--e2e", action="store_true", help="the end-to-end figures of issue 14 (table + JSON)")
+    ap.add_argument("--repeat", type=int, default=3, help="--e2e: whole-process runs, best kept")
+    ap.add_argument("--rss-mb", type=float, default=50.0, help="--e2e: the large input for peak RSS")
+    ap.add_argument("--json", help="--e2e: also write the JSON here")
     ap.add_argument("--measure", help=argparse.SUPPRESS)
     ap.add_argument("--folder", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(args.measure, Path(args.folder))))
+        return
+    if args.e2e:
+        res = e2e(args.repeat, rss_mb=args.rss_mb)
+        print_e2e(res)
+        line = json.dumps(res)
+        if args.json:
+            Path(args.json).write_text(line + "\n", encoding="utf-8")
+        print(line)
         return
     sizes = [args.mb] if args.mb else [float(s) for s in args.sizes.split(",")]
     kinds = args.only.split(",")

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import platform
-import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -37,58 +36,21 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from . import CONFIGS
-from .patterns import TASK_MARKER
-from .settings import ConfigError, read_config
-from .zh import Surfaces
+from .settings import read_config
+from .themes_runtime import (DEFAULT_CONFIG, DEFAULT_EXAMPLES, KeywordScorer, _bodies,  # noqa: F401 (re-exported)
+                             _compiled_rules, _marker_len, _titles, apply_rules, choose_themes, file_sha1,
+                             keyword_themes, load_config, task_title, theme_codes, title_first, write_runtime)
 
 FORMAT_VERSION = 2
 REBUILD = "zhpolicy train themes"
-DEFAULT_CONFIG = CONFIGS / "themes.yaml"
-DEFAULT_EXAMPLES = CONFIGS / "theme_examples.yaml"
-_TITLE_END = re.compile(r"[。；;！!？?\n]|[:：](?!\d)")
 
 
-# ------------------------------------------------------------------ configuration
-def load_config(path: Path | str | None = None) -> dict:
-    """``configs/themes.yaml`` (cached while the file is unchanged)."""
-    cfg = read_config(path, "themes.yaml")
-    if not cfg.get("themes"):
-        raise ConfigError(f"{path or DEFAULT_CONFIG}: no 'themes' section")
-    return cfg
-
-
-def theme_codes(config: dict | None = None) -> tuple[str, ...]:
-    return tuple((config or load_config())["themes"])
-
-
+# ------------------------------------------------------------------ examples
 def load_examples(path: Path | str | None = None) -> tuple[list[str], list[list[str]]]:
     """Texts and ordered theme lists of ``configs/theme_examples.yaml``."""
     data = read_config(path, "theme_examples.yaml")
     items = data.get("examples") or []
     return [str(x["text"]) for x in items], [list(x["themes"]) for x in items]
-
-
-# ------------------------------------------------------------------ texts
-def _marker_len(text: str) -> int:
-    m = TASK_MARKER.match(text)
-    return len(m.group(0)) if m else 0
-
-
-def task_title(text: str) -> str:
-    """The task's heading: the text after its marker up to the first full stop, colon or
-    line break (``15.促进学前教育优质普惠发展`` / ``一是党史学习教育走深走实。``)."""
-    body = text[_marker_len(text):]
-    m = _TITLE_END.search(body)
-    return body[: m.start()] if m else body[:60]
-
-
-def _bodies(X: Sequence[str]) -> list[str]:
-    return [x.replace("\n", "") for x in X]
-
-
-def _titles(X: Sequence[str]) -> list[str]:
-    return [task_title(x) for x in X]
 
 
 def gold_task_texts(records: Iterable[dict]) -> tuple[list[str], list[list[str]]]:
@@ -108,43 +70,6 @@ def gold_task_texts(records: Iterable[dict]) -> tuple[list[str], list[list[str]]
     return texts, labels
 
 
-# ------------------------------------------------------------------ keywords
-class KeywordScorer:
-    """Each theme's keywords counted in a text (every occurrence, overlapping ones included);
-    a match inside the title counts ``title_weight`` times."""
-
-    def __init__(self, config: dict):
-        self.codes = theme_codes(config)
-        self.title_weight = float(config.get("title_weight", 3.0))
-        index = {c: i for i, c in enumerate(self.codes)}
-        themes_of: dict[str, list[int]] = {}
-        for code, spec in config["themes"].items():
-            for kw in spec.get("keywords") or []:
-                themes_of.setdefault(str(kw), []).append(index[code])
-        self.surfaces = Surfaces(themes_of)
-        self.themes_of = {kw: tuple(ids) for kw, ids in themes_of.items()}
-
-    def analyse(self, text: str) -> tuple[np.ndarray, dict[int, int]]:
-        """(scores per theme, theme index -> where its first keyword starts in the title)."""
-        off = _marker_len(text)
-        title_end = off + len(task_title(text))
-        scores = np.zeros(len(self.codes))
-        first: dict[int, int] = {}
-        for s, e, kw in self.surfaces.find(text):
-            in_title = e <= title_end
-            for i in self.themes_of[kw]:
-                scores[i] += self.title_weight if in_title else 1.0
-                if in_title and s >= off and s < first.get(i, 1 << 30):
-                    first[i] = s
-        return scores, first
-
-    def scores(self, text: str) -> np.ndarray:
-        return self.analyse(text)[0]
-
-    def title_positions(self, text: str) -> dict[int, int]:
-        return self.analyse(text)[1]
-
-
 class KeywordCounts(TransformerMixin, BaseEstimator):
     """Texts -> the L2-normalised ``log1p`` of their keyword scores (one column per theme)."""
 
@@ -161,47 +86,6 @@ class KeywordCounts(TransformerMixin, BaseEstimator):
         kw = np.log1p(np.vstack([self.scorer_.scores(x) for x in X]))
         norms = np.linalg.norm(kw, axis=1, keepdims=True)
         return sparse.csr_matrix(kw / np.where(norms > 0, norms, 1.0))
-
-
-def _compiled_rules(config: dict) -> list[tuple[re.Pattern, int, list[str]]]:
-    return [(re.compile(r["pattern"]), int(r.get("min_count", 1)), list(r["themes"]))
-            for r in config.get("rules") or []]
-
-
-def apply_rules(text: str, themes: list[str], config: dict, title: str | None = None,
-                rules: list | None = None) -> list[str]:
-    """Fixed-order rules of themes.yaml: the rule's themes first, then the rest."""
-    rules = _compiled_rules(config) if rules is None else rules
-    title = task_title(text) if title is None else title
-    for pat, min_count, head in rules:
-        if pat.search(title) or len(pat.findall(text)) >= min_count:
-            return head + [t for t in themes if t not in head]
-    return themes
-
-
-def keyword_themes(text: str, config: dict | None = None,
-                   scorer: KeywordScorer | None = None) -> tuple[list[str], dict[str, float]]:
-    """The keyword-only baseline: themes by keyword evidence (title hits weigh more),
-    secondary ones when their evidence reaches ``secondary.baseline_ratio`` of the top."""
-    config = config or load_config()
-    scorer = scorer or KeywordScorer(config)
-    raw = scorer.scores(text)
-    total = raw.sum()
-    if total <= 0:
-        return [], {}
-    sec = config.get("secondary") or {}
-    ratio = float(sec.get("baseline_ratio", 0.5))
-    order = np.argsort(-raw, kind="stable")
-    top = raw[order[0]]
-    themes = [scorer.codes[order[0]]]
-    for i in order[1:1 + int(sec.get("max_secondary", 2))]:
-        if raw[i] >= ratio * top and raw[i] > 0:
-            themes.append(scorer.codes[i])
-    themes = apply_rules(text, themes, config)
-    scores = {scorer.codes[i]: round(float(raw[i] / total), 4) for i in order if raw[i] > 0}
-    for t in themes:
-        scores.setdefault(t, 0.0)
-    return themes, scores
 
 
 # ------------------------------------------------------------------ the model
@@ -279,17 +163,8 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         return np.array([ts[0] for ts, _ in self.predict_themes(X)])
 
     def _title_first(self, text: str, m: np.ndarray, top: int) -> int:
-        """A title that names two themes (“特殊教育和终身教育”, “体育、美育和劳动教育”) puts
-        the main one first: among the themes whose keywords occur in the title and whose
-        membership probability is >= ``title_order``, take the one named first, provided the
-        top theme is named in the title too."""
-        col = {c: i for i, c in enumerate(self.classes_)}
-        named = {col[self.keywords_.codes[i]]: p for i, p in self.keywords_.title_positions(text).items()
-                 if self.keywords_.codes[i] in col}
-        if top not in named:
-            return top
-        cands = [i for i in named if i == top or m[i] >= self.title_order]
-        return min(cands, key=lambda i: (named[i], -m[i]))
+        """See :func:`pipeline.themes_runtime.title_first`."""
+        return title_first(text, m, top, self.classes_, self.keywords_, self.title_order)
 
     def predict_themes(self, X: Sequence[str]) -> list[tuple[list[str], dict[str, float]]]:
         """(ordered themes, scores) per text.  The primary is the primary classifier's argmax
@@ -300,30 +175,56 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
         X = list(X)
         if not X:
             return []
-        sec = self.config_.get("secondary") or {}
-        thr = self.secondary_threshold if self.secondary_threshold is not None else float(sec.get("model_threshold", 0.3))
-        k = self.max_secondary if self.max_secondary is not None else int(sec.get("max_secondary", 2))
-        rules = _compiled_rules(self.config_)
         P, M = self._probabilities(X)
-        codes = [str(c) for c in self.classes_]
-        out = []
-        for r, text in enumerate(X):
-            m = M[r]
-            first = int(np.argmax(P[r]))
-            if self.title_order:
-                first = self._title_first(text, m, first)
-            themes = [codes[first]]
-            for i in np.argsort(-m, kind="stable"):
-                if len(themes) > k or m[i] < thr:
-                    break
-                if i != first:
-                    themes.append(codes[i])
-            themes = apply_rules(text, themes, self.config_, None, rules)
-            scores = {c: round(float(m[i]), 4) for i, c in enumerate(codes) if m[i] >= 0.05 or c in themes}
-            j = codes.index(themes[0])
-            scores[themes[0]] = round(float(max(m[j], P[r][j])), 4)
-            out.append((themes, dict(sorted(scores.items(), key=lambda kv: -kv[1]))))
-        return out
+        return choose_themes(X, P, M, self.classes_, self.config_, self.keywords_, self.title_order,
+                             self.secondary_threshold, self.max_secondary)
+
+    def runtime_arrays(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """(meta, arrays) of what prediction needs, for :class:`pipeline.themes_runtime.CompiledThemeModel`."""
+        meta = {"classes": [str(c) for c in self.classes_], "config": self.config_,
+                "title_order": self.title_order, "secondary_threshold": self.secondary_threshold,
+                "max_secondary": self.max_secondary, "blocks": [], "n_features": 0}
+        arrays: dict[str, np.ndarray] = {}
+        weights = self.features_.transformer_weights or {}
+        for name, step in self.features_.transformer_list:
+            if name == "keywords":
+                meta["keyword_weight"] = float(weights.get(name, 1.0))
+                meta["n_features"] += len(step.scorer_.codes)
+                continue
+            fn, vec = step.steps[0][1], step[-1]
+            expected = {"body": _bodies, "title": _titles}[name]
+            p = vec.get_params()
+            if (fn.func is not expected or p["analyzer"] != "char" or not p["lowercase"] or p["strip_accents"]
+                    or not p["sublinear_tf"] or p["norm"] != "l2" or not p["use_idf"] or p["binary"]):
+                raise ValueError(f"themes: feature block {name!r} is not the one the compiled model computes")
+            vocab = sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])
+            assert [i for _, i in vocab] == list(range(len(vocab)))
+            meta["blocks"].append({"name": name, "vocabulary": [g for g, _ in vocab],
+                                   "ngram_range": list(p["ngram_range"]), "weight": float(weights.get(name, 1.0))})
+            arrays[name + "_idf"] = np.asarray(vec.idf_, dtype=np.float64)
+            meta["n_features"] += len(vocab)
+        if [n for n, _ in self.features_.transformer_list] != ["body", "title", "keywords"]:
+            raise ValueError("themes: the compiled model expects the blocks body, title, keywords")
+        meta["primary_classes"] = [str(c) for c in self.primary_.classes_]
+        arrays["primary_coef"] = np.asarray(self.primary_.coef_, dtype=np.float64)
+        arrays["primary_intercept"] = np.asarray(self.primary_.intercept_, dtype=np.float64)
+        members, coefs, inters = [], [], []
+        for est in self.members_.estimators_:
+            if hasattr(est, "coef_"):
+                members.append({"kind": "lr"})
+                coefs.append(np.asarray(est.coef_, dtype=np.float64).reshape(-1))
+                inters.append(float(np.asarray(est.intercept_).reshape(-1)[0]))
+            else:                                   # _ConstantPredictor: a column all 0 or all 1
+                members.append({"kind": "constant", "y": float(np.asarray(est.y_).reshape(-1)[0])})
+                coefs.append(np.zeros(meta["n_features"]))
+                inters.append(0.0)
+        if not self.members_.multilabel_:
+            raise ValueError("themes: the compiled model expects multilabel membership")
+        meta["members"] = members
+        arrays["members_coef"] = np.vstack(coefs)
+        arrays["members_intercept"] = np.asarray(inters, dtype=np.float64)
+        arrays["seen"] = np.asarray(self.seen_, dtype=np.int8)
+        return meta, arrays
 
 
 def training_data(records: Iterable[dict], examples: Path | str | None = None):
@@ -387,7 +288,16 @@ def save_model(model: ThemeModel, path: Path | str, info: dict | None = None) ->
             **(info or {})}
     joblib.dump({"meta": meta, "model": model}, path, compress=3)
     _meta_path(path).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    export_runtime(model, path)
     return meta
+
+
+def export_runtime(model: ThemeModel, path: Path | str) -> None:
+    """Write the arrays prediction needs (``runtime.npz`` + ``runtime.json``) beside the joblib
+    artefact ``path``, naming its SHA-1, so the pipeline loads without scikit-learn."""
+    path = Path(path)
+    meta, arrays = model.runtime_arrays()
+    write_runtime(path.parent, {**meta, "source": path.name, "source_sha1": file_sha1(path)}, arrays)
 
 
 def load_model(path: Path | str) -> ThemeModel:

@@ -56,8 +56,6 @@ import time
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-import pyarrow as pa
-
 from .outfiles import (OutputError, OutputLock, append_json_line, check_target, ensure_folder,
                        json_chunks, open_regular, os_error, replace_file, truncate)
 from .record import content_hash
@@ -65,27 +63,46 @@ from .record import content_hash
 SCHEMA_VERSION = 1
 SYNC_SECONDS = 1.0  # JSONL journal: fsync at most this often (records are flushed each)
 
-_S, _I, _F, _B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
-SCHEMAS: dict[str, pa.Schema] = {
-    "documents": pa.schema([
-        ("doc_id", _S), ("source", _S), ("content_sha1", _S), ("title", _S), ("publisher", _S),
-        ("date", _S), ("duplicate_of", _S), ("n_chars", _I), ("text", _S),
-        ("ignored", pa.list_(pa.struct([("start", _I), ("end", _I), ("reason", _S)])))]),
-    "entities": pa.schema([
-        ("doc_id", _S), ("start", _I), ("end", _I), ("label", _S), ("text", _S), ("kb_id", _S),
-        ("canonical", _S)]),
-    "targets": pa.schema([
-        ("doc_id", _S), ("start", _I), ("end", _I), ("text", _S), ("value", _F),
-        ("value_high", _F), ("unit", _S), ("approx", _B), ("comparator", _S), ("kind", _S),
-        ("indicator", _S), ("task_id", _S)]),
-    "tasks": pa.schema([
-        ("doc_id", _S), ("id", _S), ("start", _I), ("end", _I), ("title", _S), ("part", _S),
-        ("primary_theme", _S), ("themes", pa.list_(_S)), ("scores", pa.map_(_S, _F))]),
+# (column, type) of each table; the pyarrow schemas (``SCHEMAS``) are built from these on first
+# use, so a JSONL run never imports pyarrow
+_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "documents": [
+        ("doc_id", "s"), ("source", "s"), ("content_sha1", "s"), ("title", "s"), ("publisher", "s"),
+        ("date", "s"), ("duplicate_of", "s"), ("n_chars", "i"), ("text", "s"), ("ignored", "ignored")],
+    "entities": [
+        ("doc_id", "s"), ("start", "i"), ("end", "i"), ("label", "s"), ("text", "s"), ("kb_id", "s"),
+        ("canonical", "s")],
+    "targets": [
+        ("doc_id", "s"), ("start", "i"), ("end", "i"), ("text", "s"), ("value", "f"),
+        ("value_high", "f"), ("unit", "s"), ("approx", "b"), ("comparator", "s"), ("kind", "s"),
+        ("indicator", "s"), ("task_id", "s")],
+    "tasks": [
+        ("doc_id", "s"), ("id", "s"), ("start", "i"), ("end", "i"), ("title", "s"), ("part", "s"),
+        ("primary_theme", "s"), ("themes", "list_s"), ("scores", "map_sf")],
 }
-TABLES = tuple(SCHEMAS)
-for _name, _schema in SCHEMAS.items():
-    SCHEMAS[_name] = _schema.with_metadata({"zhpolicy.table": _name,
-                                            "zhpolicy.schema_version": str(SCHEMA_VERSION)})
+TABLES = tuple(_COLUMNS)
+COLUMNS: dict[str, list[str]] = {t: [c for c, _ in cols] for t, cols in _COLUMNS.items()}
+_SCHEMAS: dict | None = None
+
+
+def schemas() -> dict:
+    """The pyarrow schema of each table (pyarrow imported on first call)."""
+    global _SCHEMAS
+    if _SCHEMAS is None:
+        import pyarrow as pa
+
+        S, I, F, B = pa.string(), pa.int64(), pa.float64(), pa.bool_()
+        types = {"s": S, "i": I, "f": F, "b": B, "list_s": pa.list_(S), "map_sf": pa.map_(S, F),
+                 "ignored": pa.list_(pa.struct([("start", I), ("end", I), ("reason", S)]))}
+        _SCHEMAS = {t: pa.schema([(c, types[k]) for c, k in cols]).with_metadata(
+            {"zhpolicy.table": t, "zhpolicy.schema_version": str(SCHEMA_VERSION)}) for t, cols in _COLUMNS.items()}
+    return _SCHEMAS
+
+
+def __getattr__(name: str):
+    if name == "SCHEMAS":
+        return schemas()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------- atomic files
@@ -297,11 +314,11 @@ def record_rows(rec: dict) -> dict[str, list[dict]]:
              "duplicate_of": rec.get("duplicate_of"), "n_chars": len(rec["text"]), "text": rec["text"],
              "ignored": [{"start": r["start"], "end": r["end"], "reason": r.get("reason")}
                          for r in rec.get("ignored") or []]}]
-    ents = [{"doc_id": doc_id, **{k: e.get(k) for k in SCHEMAS["entities"].names[1:]}}
+    ents = [{"doc_id": doc_id, **{k: e.get(k) for k in COLUMNS["entities"][1:]}}
             for e in rec.get("entities") or []]
     tgts = []
     for t in rec.get("targets") or []:
-        row = {"doc_id": doc_id, **{k: t.get(k) for k in SCHEMAS["targets"].names[1:]}}
+        row = {"doc_id": doc_id, **{k: t.get(k) for k in COLUMNS["targets"][1:]}}
         row["value"] = None if row["value"] is None else float(row["value"])
         row["value_high"] = None if row["value_high"] is None else float(row["value_high"])
         row["approx"] = bool(row["approx"])
@@ -360,18 +377,18 @@ class _TableSink:
             if fmt == "csv":
                 fh = open(path, "w", encoding="utf-8", newline="")
                 w = csv.writer(fh)
-                w.writerow(SCHEMAS[t].names)
+                w.writerow(COLUMNS[t])
                 self.files[t], self.writers[t] = fh, w
             else:
                 import pyarrow.parquet as pq
 
-                self.writers[t] = pq.ParquetWriter(path, SCHEMAS[t], compression="zstd")
+                self.writers[t] = pq.ParquetWriter(path, schemas()[t], compression="zstd")
 
     def add(self, rec: dict) -> None:
         for t, rows in record_rows(rec).items():
             rows = [{k: _no_surrogates(v) for k, v in r.items()} for r in rows]
             if self.fmt == "csv":
-                names = SCHEMAS[t].names
+                names = COLUMNS[t]
                 self.writers[t].writerows([[_csv_cell(r.get(k)) for k in names] for r in rows])
             else:
                 self.buf[t].extend(rows)
@@ -381,8 +398,10 @@ class _TableSink:
     def _flush(self, t: str) -> None:
         rows = self.buf[t]
         if self.fmt == "parquet":
-            cols = {k: [r.get(k) for r in rows] for k in SCHEMAS[t].names}
-            self.writers[t].write_table(pa.table(cols, schema=SCHEMAS[t]))
+            import pyarrow as pa
+
+            cols = {k: [r.get(k) for r in rows] for k in COLUMNS[t]}
+            self.writers[t].write_table(pa.table(cols, schema=schemas()[t]))
         self.buf[t] = []
 
     def commit(self) -> None:

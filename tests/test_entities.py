@@ -329,3 +329,21 @@ def test_platform_without_national_prefix_is_generic(nlp, ner):
 ])
 def test_heldout_mechanisms_and_numbers_are_no_programme(nlp, ner, text):
     assert not labels_of(ents(nlp, ner, text), "PROGRAMME")
+
+
+def test_recognizer_overlap_filter_equals_the_pairwise_definition():
+    """The sorted-interval filter drops exactly the model spans that overlap a kept rule span."""
+    import random
+
+    from pipeline.components.recognizer import _overlaps_any, _without_overlaps
+
+    rng = random.Random(5)
+    for _ in range(300):
+        def spans(n):
+            out = []
+            for _ in range(n):
+                s = rng.randrange(0, 60)
+                out.append({"start": s, "end": s + rng.randrange(1, 12)})
+            return out
+        found, kept = spans(rng.randrange(0, 15)), spans(rng.randrange(0, 15))
+        assert _without_overlaps(found, kept) == [e for e in found if not _overlaps_any(e, kept)]

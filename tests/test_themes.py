@@ -67,8 +67,58 @@ HELD_OUT = [(t, "SPECIAL") for t in SPECIAL] + [(t, "LIFELONG") for t in LIFELON
 
 
 @pytest.fixture(scope="module")
-def model(nlp):
-    return nlp.get_pipe("themes").model
+def model():
+    """The fitted scikit-learn model the pipeline's themes stage was saved with."""
+    from pipeline.nlp import PIPELINE_MODELS
+
+    return tm.load_model(PIPELINE_MODELS / "themes" / "model.joblib")
+
+
+def test_compiled_model_computes_the_same_bits(model, nlp, tmp_path):
+    """The arrays written beside the joblib file give bit-identical probabilities and the same
+    themes and scores, on made-up tasks and on the tasks of a report run through the pipeline."""
+    from pipeline import ROOT
+    from pipeline import themes_runtime as rt
+    from pipeline.api import make_doc
+
+    path = tmp_path / "model.joblib"
+    tm.save_model(model, path)
+    comp = rt.read_runtime(tmp_path, path)
+    assert isinstance(comp, rt.CompiledThemeModel)
+    report = sorted((ROOT / "corpus" / "gold").glob("*.txt"))[0]
+    doc = nlp(make_doc(nlp, report.read_text(encoding="utf-8"), str(report)))
+    texts = [t for t, _ in HELD_OUT] + [doc._.view.text[t["start"]:t["end"]] for t in doc._.tasks] + ["", " 一 二  三 "]
+    P1, M1 = model._probabilities(texts)
+    P2, M2 = comp._probabilities(texts)
+    assert np.array_equal(P1, P2) and np.array_equal(M1, M2)
+    assert comp.predict_themes(texts) == model.predict_themes(texts)
+    assert list(comp.predict(texts[:4])) == list(model.predict(texts[:4]))
+
+
+def test_compiled_model_not_used_for_another_joblib(model, tmp_path):
+    from pipeline import themes_runtime as rt
+
+    path = tmp_path / "model.joblib"
+    tm.save_model(model, path)
+    path.write_bytes(path.read_bytes() + b"\0")       # the joblib file changed: the arrays are stale
+    assert rt.read_runtime(tmp_path, path) is None
+    (tmp_path / rt.RUNTIME_JSON).unlink()
+    assert rt.read_runtime(tmp_path, path) is None
+
+
+def test_themes_stage_round_trip_through_disk(nlp, tmp_path):
+    """Whatever form the stage loaded (arrays or joblib), to_disk writes a loadable model and
+    the arrays beside it; from_disk of that folder gives the same themes."""
+    from pipeline import themes_runtime as rt
+    from pipeline.components.themes import ThemeClassifier
+
+    comp = nlp.get_pipe("themes")
+    comp.to_disk(tmp_path)
+    assert (tmp_path / "model.joblib").is_file() and (tmp_path / rt.RUNTIME_NPZ).is_file()
+    again = ThemeClassifier().from_disk(tmp_path)
+    assert isinstance(again.model, rt.CompiledThemeModel)
+    texts = [t for t, _ in HELD_OUT]
+    assert again.model.predict_themes(texts) == comp.model.predict_themes(texts)
 
 
 def test_rare_themes_predicted(model):

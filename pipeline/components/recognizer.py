@@ -26,12 +26,14 @@ trained model the stage leaves the rules' entities as they are.
 from __future__ import annotations
 
 import bisect
+import re
 import tempfile
 import threading
 from pathlib import Path
 
 import srsly
 from spacy.language import Language
+from spacy.attrs import IDX, SPACY
 from spacy.tokens import Doc
 
 from ..extensions import gold_records_of, init_doc
@@ -47,10 +49,13 @@ def make_recognizer(nlp: Language, name: str, c1: float, c2: float, max_iteratio
     return EntityCRF(c1=c1, c2=c2, max_iterations=max_iterations, rule_labels=rule_labels)
 
 
+_HAN = re.compile("[\u4e00-\u9fff]+")
+
+
 def _shape(w: str) -> str:
     if w.isspace():
         return "S"
-    if all("\u4e00" <= c <= "\u9fff" for c in w):
+    if not w or _HAN.fullmatch(w):
         return "C%d" % min(len(w), 4)
     if w.isdigit():
         return "D"
@@ -58,26 +63,61 @@ def _shape(w: str) -> str:
 
 
 def token_spans(doc: Doc) -> list[tuple[int, int]]:
-    """The units the model labels: the segmenter's tokens, cut again where a rule candidate
-    starts or ends inside one (会同县|公安局 -> 会同 + 县公安局 when 县公安局 is a candidate,
-    五十八中等 -> 五十八中 + 等), so a name's edge is always where the segmenter or a name rule
-    puts a boundary."""
+    """The units the model labels: the segmenter's tokens (offsets from one array call, no
+    Token objects; a token ends where the next starts, less its trailing space), cut again where
+    a rule candidate starts or ends inside one (会同县|公安局 -> 会同 + 县公安局 when 县公安局 is
+    a candidate, 五十八中等 -> 五十八中 + 等), so a name's edge is always where the segmenter or
+    a name rule puts a boundary."""
+    n = len(doc)
+    if not n:
+        return []
+    starts = doc.to_array(IDX).tolist()      # 1-D arrays: tolist of a 2-D uint64 array is ~20x slower
+    space = doc.to_array(SPACY).tolist()
+    ends = [b - sp for b, sp in zip(starts[1:], space)]
+    ends.append(len(doc.text) - space[-1])
     cuts = sorted({x for s, e, _ in doc._.entity_candidates or () for x in (s, e)})
+    if not cuts:
+        return list(zip(starts, ends))
     out = []
-    for t in doc:
-        a, b = t.idx, t.idx + len(t.text)
-        inner = cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)] if b - a > 1 else ()
-        for c in inner:
-            out.append((a, c))
-            a = c
+    for a, b in zip(starts, ends):
+        if b - a > 1:
+            for c in cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)]:
+                out.append((a, c))
+                a = c
         out.append((a, b))
     return out
+
+
+# Per-word feature strings, built once per distinct word (and tag table): the token's own
+# features and the ones it gives its neighbours (w-2=, w-1=, w1=, w2=, t-1=, t1=, l-1=, l1=).
+_CACHE: dict[str, tuple[str, ...]] = {}
+_CACHE_TAGS: list = [None]
+_CACHE_MAX = 20_000      # distinct words (~14 strings each); cleared when full, so memory stays flat
+_PAD_ENTRY = (None,) * 6 + tuple(p + _PAD for p in ("w-2=", "w-1=", "w1=", "w2=", "t-1=", "t1=", "l-1=", "l1="))
+_R = {}    # label -> ("r=", "r-1=", "r1=") strings
+
+
+def _entry(w: str, tags: dict) -> tuple[str, ...]:
+    t = tags.get(w) or "?"
+    last = w[-1:]
+    return ("w=" + w, "sh=" + _shape(w), "t=" + t, "l=" + w[-1], "f=" + w[0], "l2=" + w[-2:],
+            "w-2=" + w, "w-1=" + w, "w1=" + w, "w2=" + w, "t-1=" + t, "t1=" + t, "l-1=" + last, "l1=" + last)
+
+
+def _rule_strings(lab: str) -> tuple[str, str, str]:
+    r = _R.get(lab)
+    if r is None:
+        r = _R[lab] = ("r=" + lab, "r-1=" + lab, "r1=" + lab)
+    return r
 
 
 def features(doc: Doc, spans: list[tuple[int, int]]) -> list[list[str]]:
     """One list of feature strings per token (see the module docstring)."""
     text = doc.text
     tags = jieba_tables()[0]
+    if _CACHE_TAGS[0] is not tags or len(_CACHE) > _CACHE_MAX:
+        _CACHE.clear()
+        _CACHE_TAGS[0] = tags
     m = len(spans)
     words = [text[s:e] for s, e in spans]
     first = {s: k for k, (s, _) in enumerate(spans)}
@@ -99,21 +139,31 @@ def features(doc: Doc, spans: list[tuple[int, int]]) -> list[list[str]]:
         for k in range(ks, ke + 1):
             cand[k].append("cv=" + lab)
     ignored = [False] * m
+    starts = [s for s, _ in spans]
     for r in doc._.ignored or ():
-        for k in range(m):
-            if r["start"] <= spans[k][0] < r["end"]:
-                ignored[k] = True
-    tag = [tags.get(w) or "?" for w in words]
-    pw = [_PAD, _PAD] + words + [_PAD, _PAD]
-    pr = ["#"] + rule + ["#"]
-    pt = ["#"] + tag + ["#"]
+        for k in range(bisect.bisect_left(starts, r["start"]), bisect.bisect_left(starts, r["end"])):
+            ignored[k] = True
+    cache = _CACHE
+    ent = []
+    for w in words:
+        x = cache.get(w)
+        if x is None:
+            x = cache[w] = _entry(w, tags)
+        ent.append(x)
+    ext = [_PAD_ENTRY, _PAD_ENTRY] + ent + [_PAD_ENTRY, _PAD_ENTRY]
+    rs = [_rule_strings(lab) for lab in rule]
+    pad_r = _rule_strings(_PAD)
+    rs_ext = [pad_r] + rs + [pad_r]
     out = []
-    for k, w in enumerate(words):
-        f = ["w=" + w, "sh=" + _shape(w), "t=" + tag[k], "r=" + rule[k], "l=" + w[-1], "f=" + w[0], "l2=" + w[-2:],
-             "w-2=" + pw[k], "w-1=" + pw[k + 1], "w1=" + pw[k + 3], "w2=" + pw[k + 4],
-             "r-1=" + pr[k], "r1=" + pr[k + 2], "t-1=" + pt[k], "t1=" + pt[k + 2],
-             "l-1=" + pw[k + 1][-1:], "l1=" + pw[k + 3][-1:]]
-        f.extend(cand[k])
+    for k in range(m):
+        a, l2, l1, r1, r2 = ext[k + 2], ext[k], ext[k + 1], ext[k + 3], ext[k + 4]
+        f = [a[0], a[1], a[2], rs[k][0], a[3], a[4], a[5],
+             l2[6], l1[7], r1[8], r2[9],
+             rs_ext[k][1], rs_ext[k + 2][2], l1[10], r1[11],
+             l1[12], r1[13]]
+        c = cand[k]
+        if c:
+            f.extend(c)
         if ignored[k]:
             f.append("ign")
         out.append(f)
@@ -151,6 +201,27 @@ def decode(labels: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
+def _overlaps_any(e: dict, kept: list[dict]) -> bool:
+    return any(k["start"] < e["end"] and e["start"] < k["end"] for k in kept)
+
+
+def _without_overlaps(found: list[dict], kept: list[dict]) -> list[dict]:
+    """``found`` less the spans that overlap any of ``kept``: a kept span starting before e's
+    end overlaps e iff it ends after e's start, i.e. iff the largest such end does."""
+    ks = sorted((k["start"], k["end"]) for k in kept)
+    starts = [s for s, _ in ks]
+    max_end, m = [], -1
+    for _, e in ks:
+        m = max(m, e)
+        max_end.append(m)
+    out = []
+    for e in found:
+        i = bisect.bisect_left(starts, e["end"])
+        if not (i and max_end[i - 1] > e["start"]):
+            out.append(e)
+    return out
+
+
 class EntityCRF:
     def __init__(self, c1: float = 0.05, c2: float = 0.01, max_iterations: int = 150,
                  rule_labels: list[str] | tuple[str, ...] = ("PROGRAMME", "PERSON")):
@@ -178,7 +249,7 @@ class EntityCRF:
         labels = self._tagger().tag(features(doc, spans))
         found = [{"start": spans[a][0], "end": spans[b - 1][1], "label": lab} for a, b, lab in decode(labels)]
         kept = [e for e in doc._.entities if e["label"] in self.rule_labels]
-        found = [e for e in found if not any(k["start"] < e["end"] and e["start"] < k["end"] for k in kept)]
+        found = [e for e in found if not _overlaps_any(e, kept)] if len(kept) < 8 else _without_overlaps(found, kept)
         doc._.entities = sorted(found + kept, key=lambda e: (e["start"], e["end"]))
         return doc
 

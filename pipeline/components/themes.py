@@ -15,6 +15,10 @@ keyword baseline of ``configs/themes.yaml``.  Options in ``configs/pipeline.cfg`
 The model is the component's learned state: ``initialize`` fits it on the gold tasks of the
 examples plus ``theme_examples.yaml``; ``to_disk``/``from_disk`` write and read
 ``models/pipeline/themes/model.joblib`` (refusing one built with other library versions).
+Beside it, ``runtime.npz`` + ``runtime.json`` hold the same model as plain arrays
+(:mod:`pipeline.themes_runtime`); ``from_disk`` uses them when they were made from that
+``model.joblib``, so the pipeline loads without importing scikit-learn (~2 s).  Without them
+(an artefact from before they existed) it loads the joblib file as before.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from typing import Optional
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import themes_model as tm
+from .. import themes_runtime as tm
 from ..extensions import gold_records_of, init_doc
 
 METHODS = ("model", "keywords")
@@ -46,6 +50,7 @@ class ThemeClassifier:
         self.config = tm.load_config(self.config_path)
         self.scorer = tm.KeywordScorer(self.config)
         self.model = None       # learned state: initialize() or from_disk()
+        self._loaded_from: str | None = None
 
     # ------------------------------------------------------------------ running
     def _texts(self, doc: Doc) -> list[str]:
@@ -81,14 +86,27 @@ class ThemeClassifier:
     def initialize(self, get_examples, *, nlp=None) -> None:
         """Fit the model on the gold tasks of the examples' records plus the examples file."""
         if self.method == "model":
-            self.model = tm.fit_model(gold_records_of(get_examples), self.examples_path,
+            from .. import themes_model
+
+            self.model = themes_model.fit_model(gold_records_of(get_examples), self.examples_path,
                                       config_path=self.config_path)
 
     def to_disk(self, path, *, exclude=()) -> None:
         if self.model is not None:
-            tm.save_model(self.model, Path(path) / "model.joblib")
+            from .. import themes_model
+
+            model = self.model
+            if isinstance(model, tm.CompiledThemeModel):   # loaded without scikit-learn: the fitted model is on disk
+                model = themes_model.load_model(Path(self._loaded_from) / "model.joblib")
+            themes_model.save_model(model, Path(path) / "model.joblib")
 
     def from_disk(self, path, *, exclude=()) -> "ThemeClassifier":
         if self.method == "model":
-            self.model = tm.load_model(Path(path) / "model.joblib")
+            path = Path(path)
+            self.model = tm.read_runtime(path, path / "model.joblib")
+            if self.model is None:
+                from .. import themes_model
+
+                self.model = themes_model.load_model(path / "model.joblib")
+            self._loaded_from = str(path)
         return self

@@ -28,8 +28,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-import yaml
-
 from .. import CONFIGS
 
 GAZ_DIR = CONFIGS / "gazetteer"
@@ -102,7 +100,9 @@ def _read_tsv(path: Path) -> list[Region]:
 def _read_yaml(path: Path) -> dict:
     if not path.exists():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    from ..settings import load_yaml
+
+    return load_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 def _institutions_from(entries: Iterable[dict], source: str) -> list[Institution]:
