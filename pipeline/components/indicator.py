@@ -129,7 +129,7 @@ class _Vocabulary:
         closers = _alt(ind["number_closers"])
         self.closer_chars = "".join(sorted(set("".join(ind["number_closers"]))))
         self.pre_lead = re.compile(rf"^[、)）\]】]*(?:{closers})?[、,，)）]*")
-        self.post_end = re.compile(rf"[，,；;。！？!?：:、\n(（)）《》\d]|{closers}")
+        self.post_end = re.compile(rf"[，,；;。！？!?：:、\n\t|(（)）《》\d]|{closers}")
         self.post_tail = re.compile(rf"^(?:[ \u3000]|{_alt(ind['number_closers'] + ind['number_marks'])})+")
         self.borrow_heads = frozenset(ind["borrow_head_chars"])
         self.money_unit = ind["money_unit"]
