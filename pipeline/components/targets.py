@@ -49,6 +49,7 @@ _BAD_CN = re.compile(f"[{_CN_DIGITS}][{_CN_DIGITS}]")
 # a line of prose: no tab, no | and no run of spaces (those are table rows)
 _TABLE_LINE = re.compile(r"\t|\||[ \u3000]{2}")
 _NL = re.compile("\n")
+_SHARED_POINTS = re.compile(r"[和、及与至到~～]\d+(?:\.\d+)?个?百分点")
 _PRIVATE = ("_nstart", "_table", "_cmp_before", "_col_kind")
 _CN_BEFORE = _CN_DIGITS + "十百千万亿"
 
@@ -131,7 +132,8 @@ class TargetExtractor:
         self.cfg = cfg
         self.scaled = {k: (v[0], Decimal(str(v[1]))) for k, v in cfg["scaled_units"].items()}
         self.measure = set(cfg["measure_words"])
-        units = _alt(list(self.scaled) + list(self.measure)) + r"|[ \t\u3000](?=[%‰])[ \t\u3000]*[%‰]"
+        tenths = [cfg["tenths_unit"]] if cfg.get("tenths_unit") else []
+        units = _alt(list(self.scaled) + list(self.measure) + tenths) + r"|[ \t\u3000](?=[%‰])[ \t\u3000]*[%‰]"
         apx_b = _alt(cfg["approx_before"])
         apx_i = "[" + "".join(cfg["approx_inside"]) + "]"
         sep = _alt(cfg["range_separators"])
@@ -143,7 +145,7 @@ class TargetExtractor:
             f"百分之(?P<pct>\\d+(?:\\.\\d+)?|{pct_cn})"
             f"|(?P<n1>{_NUM})(?P<m1>[万亿])?(?P<u1>{units})?[ \t]?(?:{sep})[ \t]?(?P<n2>{_NUM})"
             f"(?P<i2>{apx_i})?(?P<m2>[万亿])?(?P<i2b>{apx_i})?{_GAP}(?P<u2>{units})"
-            f"|(?P<n>{_NUM})(?P<i>{apx_i})?(?P<m>[万亿千百])?(?P<ib>{apx_i})?{_GAP}(?P<u>{units})"
+            f"|(?P<n>{_NUM})(?P<i>{apx_i})?(?:[ \t](?=[万亿]))?(?P<m>[万亿千百])?(?P<ib>{apx_i})?{_GAP}(?P<u>{units})"
             ")")
         self.bare_money_rx = re.compile(
             f"(?=[{first}])(?P<apx>{apx_b})?(?P<n>{_AR_NUM})(?P<i>{apx_i})?(?P<m>[万亿])(?P<ib>{apx_i})?"
@@ -155,6 +157,12 @@ class TargetExtractor:
         for w in cfg["bad_continuations"]:
             bad_cont.setdefault(w[0], []).append(w)
         self.bad_cont = {k: tuple(v) for k, v in bad_cont.items()}
+        self.one_always = frozenset(cfg.get("one_always_units") or ())
+        self.good_cont = tuple(cfg.get("good_continuations") or ())
+        self.phase_units = frozenset(cfg.get("phase_units") or ())
+        self.outline_before = tuple(cfg.get("outline_before") or ())
+        self.outline_after = re.compile("|".join(f"(?:{r})" for r in cfg.get("outline_after") or ["(?!)"]))
+        self.tenths = cfg.get("tenths_unit")
         self.lexical = tuple(sorted(cfg["lexical_words"], key=len, reverse=True))
         self.one_cues = tuple(sorted(cfg["one_needs_cue"], key=len, reverse=True))
         self.one_cue_verb = re.compile("(?:" + _alt(cfg.get("one_cue_before_verb") or ["\0"]) + ")[\u4e00-\u9fff]{1,2}$")
@@ -329,15 +337,28 @@ class TargetExtractor:
             # lexicalised words and "一" as an article
             if text.startswith(self.lexical, nstart):
                 return None
-            if numtxt == "一" and not self._has_one_cue(text, nstart):
+            if numtxt == "一" and unit_s not in self.one_always and not self._has_one_cue(text, nstart):
                 return None
             # 八项规定, 十项准则, 三大任务: a Chinese count that names a code or a programme
             if not numtxt[0].isdigit() and text.startswith(self.name_heads, m.end()):
                 return None
             # 2021届 (a cohort), 十四五期间, 100周年 ...
             bad = self.bad_cont.get(unit_s[0])
-            if bad and text.startswith(bad, ustart):
+            if bad and text.startswith(bad, ustart) and not text.startswith(self.good_cont, ustart):
                 return None
+            # 二期扩建: a phase; 以下十一个方面: an outline
+            if unit_s in self.phase_units and not numtxt[0].isdigit() and "\u4e00" <= before <= "\u9fff":
+                return None
+            if text.endswith(self.outline_before, 0, nstart) or self.outline_after.match(text, ustart + len(unit_s)):
+                return None
+            if unit_s == self.tenths:
+                # 八成 (80%): tenths, in Chinese numerals only (1成 is no way of writing it)
+                if numtxt[0].isdigit() or vh is not None:
+                    return None
+                unit_s, v = "%", v * 10
+            # 提高1.2个和3.4个百分点: the 个 of the first shares the unit of the second
+            if unit_s == "个" and _SHARED_POINTS.match(text, end):
+                unit_s = "个百分点"
             if unit_s in self.cohort_units and v >= 1900:
                 return None
             if unit_s in self.scaled:
