@@ -477,7 +477,8 @@ class TargetExtractor:
         return out
 
     _CELL = re.compile(r"[^\s]+")
-    _SEP = (re.compile(r"[^\t]*"), re.compile(r"[^|]*"), re.compile(r"(?:[^ \u3000]|[ \u3000](?![ \u3000]))*"))
+    _SEP = (re.compile(r"[^\t]*"), re.compile(r"[^|]*"), re.compile(r"(?:[^ \u3000]|[ \u3000](?![ \u3000]))*"),
+            re.compile(r"[^\u3000]*"))
 
     def _cells(self, line: str):
         """(offset, cell) of a line: cells are split by tabs, else by |, else by runs of two
@@ -488,6 +489,8 @@ class TargetExtractor:
             rx = self._SEP[0]
         elif line.count("|") >= 2:
             rx = self._SEP[1]
+        elif "\u3000" in body:              # a full-width space separates cells, one by one
+            rx = self._SEP[3]
         elif re.search(r"\S[ \u3000]{2,}\S", body):
             rx = self._SEP[2]
         else:
@@ -495,9 +498,10 @@ class TargetExtractor:
                 yield m.start(), m.group()
             return
         cells = []
-        pos = 0
-        while pos <= len(line):
-            m = rx.match(line, pos)
+        pos = len(line) - len(line.lstrip(" \u3000"))      # an indented line
+        end = len(line.rstrip(" \u3000")) if rx is self._SEP[3] else len(line)
+        while pos <= end:
+            m = rx.match(line, pos, end)
             g = m.group()
             lead = len(g) - len(g.lstrip(" \u3000"))
             cells.append((m.start() + lead, g.strip(" \u3000")))
