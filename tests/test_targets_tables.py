@@ -96,3 +96,22 @@ def test_joined_rows_of_a_wrapped_text_are_still_rows(nlp):
     rec = to_record(nlp(make_doc(nlp, text)))
     cells = {(t["text"], t["indicator"]) for t in rec["targets"]}
     assert {("12000", "总投资"), ("1350", "新增学位"), ("3500", "总投资"), ("360", "新增学位")} <= cells
+
+
+def test_a_table_one_cell_per_line_with_a_page_break_inside(run):
+    # a PDF reader's table: a header block, then records opening with their serial number;
+    # the page footer and running head inside a record (ignored by the chrome stage) are no cells
+    page = "第5页 共8页\n某市教育局2024年工作要点\n"
+    text = ("表1　2024年重点建设项目\n序号\n项目名称\n建设内容\n总投资（亿元）\n年度计划投资（万元）\n"
+            "新增学位（个）\n计划完成时间\n"
+            "1\n城东实验学校\n新建教学楼4.2万平方米\n6.8\n15000\n1200\n2025年8月\n"
+            "2\n西岭中学二期\n新建48个教学班\n" + page + "9.2\n32000\n2400\n2024年12月\n"
+            "合计\n\n\n16.0\n47000\n3600\n\n各项目按月调度。\n")
+    ps = text.index(page)
+    got = run(text, ignored=[{"start": ps, "end": ps + len(page) - 1, "reason": "boilerplate"}])
+    cells = {(t["text"], t["indicator"], t["value"]) for t in got}
+    assert {("6.8", "总投资", 680000000), ("15000", "年度计划投资", 150000000), ("1200", "新增学位", 1200),
+            ("9.2", "总投资", 920000000), ("2400", "新增学位", 2400), ("47000", "年度计划投资", 470000000),
+            ("3600", "新增学位", 3600)} <= cells
+    assert not any(t["text"] in ("1", "2", "5", "8") for t in got)
+    assert {t["kind"] for t in got if t["indicator"] == "年度计划投资"} == {"target"}

@@ -188,6 +188,7 @@ class TargetExtractor:
         self.indicators = IndicatorReader(cfg["indicator"], self.rx, self.year_cue)
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
+        self.total_rows = frozenset(t.get("total_rows") or ())
         self.header_units = dict(t["header_units"])
         self.header_unit = re.compile(t["unit_in_header"])
         self.unit_note = re.compile(t["unit_note"])
@@ -240,7 +241,7 @@ class TargetExtractor:
         bounds: set[int] = set()
         row_bounds: set[int] = set()
         found.extend(t for t in self._tables(text, doc._.view.joins if doc._.view is not None else (),
-                                             bounds, row_bounds)
+                                             bounds, row_bounds, lambda s, e: bool(ignored) and not kept({"start": s, "end": e}))
                      if not ignored or kept(t))
         if bounds:
             ctx.clause_ends = sorted(set(ctx.clause_ends) | {b for b in bounds if 0 <= b < len(text)})
@@ -407,7 +408,7 @@ class TargetExtractor:
 
     # -------------------------------------------------------------- tables
     def _tables(self, text: str, joins: list[int] = (), bounds: set[int] | None = None,
-                row_bounds: set[int] | None = None) -> list[dict]:
+                row_bounds: set[int] | None = None, skip=lambda s, e: False) -> list[dict]:
         """Flattened tables.  A header line names the columns; a column's unit comes from its
         header (总投资(万元)) or from a 单位：万元 note on the header or the line above; a row
         whose first cell carries the unit (新增学位（个）) gives the unit of its cells, and its
@@ -437,6 +438,11 @@ class TargetExtractor:
         rows_end: set[int] = set()
         for i in cand:
             if i < nxt:
+                continue
+            vertical = self._vertical_table(lines, offsets, i, skip)
+            if vertical is not None:
+                got, nxt = vertical
+                out.extend(got)
                 continue
             note = self._unit_note(lines[i - 1] if i else "") or self._unit_note(lines[i])
             header = self._header(lines[i], note)
@@ -475,6 +481,59 @@ class TargetExtractor:
         if row_bounds is not None:
             row_bounds.update(rows_end)
         return out
+
+    def _vertical_table(self, lines: list[str], offsets: list[int], i: int, skip) -> tuple[list[dict], int] | None:
+        """One cell per line (a PDF table as its reader gives it): a block of header cells,
+        one of them line ``i``, then records that each open with their serial number (1, 2 …)
+        or a total (合计).  Lines inside ignored spans (page numbers, running heads) are no
+        cells.  (targets, the line after the table) or None."""
+        def cellish(k: int) -> bool:
+            ln = lines[k].strip(" \u3000")
+            return (0 < len(ln) <= 24 and ln[-1] not in "。；;，,：:"
+                    and not re.search(r"\d", YEAR.sub("", self.header_unit.sub("", ln))))
+        if not cellish(i) or "\t" in lines[i] or "|" in lines[i] or len(list(self._cells(lines[i]))) > 1:
+            return None
+        a = i
+        while a > 0 and cellish(a - 1) and i - a < 16:
+            a -= 1
+        b = i
+        while b + 1 < len(lines) and cellish(b + 1) and b - a < 16:
+            b += 1
+        # the block ends where the first record opens (its serial number)
+        names = [lines[k].strip(" \u3000") for k in range(a, b + 1)]
+        head = next((k for k, nm in enumerate(names) if nm in self.serial_headers), None)
+        if head is None:
+            return None
+        names = names[head:]
+        header = self._header("\t".join(names))
+        if header is None or len(header) < 3 or b + 1 >= len(lines) or lines[b + 1].strip() != "1":
+            return None
+        out: list[dict] = []
+        k, serial = b + 1, 1
+        while k < len(lines):
+            first = lines[k].strip(" \u3000")
+            if first != str(serial) and first not in self.total_rows:
+                break
+            cells = [(offsets[k], offsets[k] + len(lines[k]), first)]
+            k += 1
+            while k < len(lines):
+                ln = lines[k]
+                st = ln.strip(" \u3000")
+                if skip(offsets[k], offsets[k] + len(ln)):
+                    k += 1
+                    continue
+                if st == str(serial + 1) or st in self.total_rows or len(st) > 40 or st and st[-1] in "。；;":
+                    break
+                lead = len(ln) - len(ln.lstrip(" \u3000"))
+                cells.append((offsets[k] + lead, offsets[k] + lead + len(st), st))
+                k += 1
+            while len(cells) > len(header) and not cells[-1][2]:
+                cells.pop()
+            out.extend(self._row_targets(header, cells))
+            if first in self.total_rows:
+                break
+            serial += 1
+        return (out, k) if out else None
 
     _CELL = re.compile(r"[^\s]+")
     _SEP = (re.compile(r"[^\t]*"), re.compile(r"[^|]*"), re.compile(r"(?:[^ \u3000]|[ \u3000](?![ \u3000]))*"),
@@ -542,7 +601,7 @@ class TargetExtractor:
         if len(line) > 200:
             return None
         cells = [c for _, c in self._cells(line)]
-        if len(cells) < 2 or any(len(c) > 24 or c[-1:] in "。；;，," for c in cells):
+        if len(cells) < 2 or any(len(c) > 24 or c and c[-1] in "。；;，," for c in cells):
             return None
         cols, n_unit, n_kind = [], 0, 0
         for c in cells:
