@@ -79,3 +79,20 @@ def test_hard_wrapped_verb_compound():
     comp(doc)
     inds = {doc.text[t["start"]:t["end"]]: t["indicator"] for t in doc._.targets}
     assert inds["12所"] == "建成投用中小学"
+
+
+# a light verb and the doer before it say who handled what is counted, not what it is
+LIGHT_VERB_CASES = [
+    ("全年发放各类学生资助资金2860万元。", "2860万元", "学生资助资金", True),
+    ("县教研室组织送教送研活动35场。", "35场", "送教送研活动", True),
+    ("市财政局安排课后服务专项经费3000万元。", "3000万元", "课后服务专项经费", True),
+    # people sent to do something are counted by what they do (the verb stays)
+    ("组织学生参加研学实践3万人次。", "3万人次", "组织参加研学实践的学生", True),
+    # 新增, 新建: the verb is part of what is counted
+    ("全年新建公办幼儿园12所。", "12所", "新建公办幼儿园", True),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", LIGHT_VERB_CASES)
+def test_indicator_light_verb(run, check_indicator, text, surface, expected, exact):
+    check_indicator(run(text), surface, expected, exact)
