@@ -88,6 +88,9 @@ LIGHT_VERB_CASES = [
     ("市财政局安排课后服务专项经费3000万元。", "3000万元", "课后服务专项经费", True),
     # people sent to do something are counted by what they do (the verb stays)
     ("组织学生参加研学实践3万人次。", "3万人次", "组织参加研学实践的学生", True),
+    # whom the act is for qualifies it
+    ("面向企业职工开展技能培训10万人次。", "10万人次", "企业职工技能培训", True),
+    ("对新任校级干部开展集中培训3期。", "3期", "新任校级干部集中培训", True),
     # 新增, 新建: the verb is part of what is counted
     ("全年新建公办幼儿园12所。", "12所", "新建公办幼儿园", True),
 ]

@@ -177,6 +177,7 @@ class _Vocabulary:
         self.people_role_join = ind["people_role_join"]
         self.ctx_once_done = re.compile(f"^[\u4e00-\u9fff]{{1,3}}(?:{_alt(ind['context_once_done'])})")
         self.light_verbs = frozenset(ind.get("light_verbs") or ())
+        self.frame_object_preps = frozenset(ind.get("frame_object_preps") or ())
         self.light_det = re.compile("^(?:" + _alt(ind.get("light_determiners") or ["\0"]) + ")")
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
         self.ctx_level_rx = re.compile(_alt(self.ctx_levels)) if self.ctx_levels else None
@@ -624,8 +625,42 @@ class _ClauseBefore:
         pre = self._people_frame_event(pre, raw)
         pre = self._people_mid_frame(pre)
         pre = self._people_unit_head(pre, t)
+        framed = self._frame_object(raw)
+        if framed:
+            return framed[-self.vocab.ind_max:]
         pre = self._drop_light_verb(pre)
         return pre[-self.vocab.ind_max:]
+
+    def _frame_object(self, raw: str) -> str:
+        """面向企业职工开展技能培训[10万人次] -> 企业职工技能培训, 在重点水域设置警示牌[300块]
+        -> 重点水域警示牌: whom or where a light verb's act is for is part of what is counted;
+        the preposition, the light verb and the doer before them are not."""
+        if not self.vocab.light_verbs or not self.vocab.frame_object_preps:
+            return ""
+        r = self._clean(self.vocab.ind_drop.sub("", _NOISE.sub("", raw)))
+        words = _posseg(r)
+        k = 0
+        while k < len(words) and words[k][0] not in self.vocab.frame_object_preps:
+            if words[k][1][0] not in "nltjm" or words[k][0] in self.vocab.light_verbs:
+                return ""
+            k += 1
+        if k >= len(words):
+            return ""
+        j = k + 1
+        while j < len(words) and words[j][0] not in self.vocab.light_verbs:
+            if words[j][1][0] in "vpd" and words[j][1] != "vn" or words[j][0] == "的":
+                return ""
+            j += 1
+        if j >= len(words):
+            return ""
+        x = "".join(w for w, _ in words[k + 1:j])
+        y = self.vocab.light_det.sub("", "".join(w for w, _ in words[j + 1:]))
+        yw = _posseg(y) if y else ()
+        if not 2 <= len(x) <= 12 or len(y) < 2 or "的" in y or any(f[0] == "p" for _, f in yw):
+            return ""
+        if any(f[0] == "v" and f != "vn" for _, f in yw) and yw[-1][1][0] != "n" and yw[-1][1] != "vn":
+            return ""
+        return x + y
 
     def _drop_light_verb(self, pre: str) -> str:
         """发放各类学生资助资金[2860万元] -> 学生资助资金, 县教研室组织送教送研活动[35场] ->
