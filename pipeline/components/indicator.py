@@ -637,7 +637,7 @@ class _ClauseBefore:
         the preposition, the light verb and the doer before them are not."""
         if not self.vocab.light_verbs or not self.vocab.frame_object_preps:
             return ""
-        r = self._clean(self.vocab.ind_drop.sub("", _NOISE.sub("", raw)))
+        r = self.vocab.ind_drop.sub("", _NOISE.sub("", raw))      # not _clean: it strips 对
         words = _posseg(r)
         k = 0
         while k < len(words) and words[k][0] not in self.vocab.frame_object_preps:
