@@ -99,3 +99,16 @@ LIGHT_VERB_CASES = [
 @pytest.mark.parametrize("text,surface,expected,exact", LIGHT_VERB_CASES)
 def test_indicator_light_verb(run, check_indicator, text, surface, expected, exact):
     check_indicator(run(text), surface, expected, exact)
+
+
+# a short indicator whose first word is in the one of the count just before takes its qualifiers
+SHARED_WORD_CASES = [
+    ("高考普通类一段上线1164人，一段上线率达到68.3%。", "68.3%", "高考普通类一段上线率", True),
+    # the whole area is no qualifier to carry over
+    ("全县本科上线2036人，本科上线率62.7%。", "62.7%", "全县", None),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", SHARED_WORD_CASES)
+def test_indicator_shared_word(run, check_indicator, text, surface, expected, exact):
+    check_indicator(run(text), surface, expected, exact)

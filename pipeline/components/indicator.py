@@ -177,6 +177,7 @@ class _Vocabulary:
         self.people_role_join = ind["people_role_join"]
         self.ctx_once_done = re.compile(f"^[\u4e00-\u9fff]{{1,3}}(?:{_alt(ind['context_once_done'])})")
         self.light_verbs = frozenset(ind.get("light_verbs") or ())
+        self.shared_word_max = int(ind.get("shared_word_max", 6))
         self.frame_object_preps = frozenset(ind.get("frame_object_preps") or ())
         self.light_det = re.compile("^(?:" + _alt(ind.get("light_determiners") or ["\0"]) + ")")
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
@@ -1126,6 +1127,7 @@ class IndicatorReader:
         regex of a number with its unit (searched in parts of the text); ``year_cue``: a year
         in the sentence before a number (``kind.year_cue``)."""
         self.vocab = _Vocabulary(config)
+        self.mentions = mentions
         number_first = _NumberFirst(self.vocab, mentions)
         self.clause = _ClauseBefore(self.vocab, mentions, number_first)
         self.qualifiers = _Qualifiers(self.vocab, mentions, year_cue, self.clause)
@@ -1151,11 +1153,36 @@ class IndicatorReader:
         gap = ctx.text[prev["end"]:t["start"]] if prev else None
         ind, share = self.clause.read(ctx, t, cs, prev)
         ind = self._people_list_verb(ind, prev, gap)
+        if not share and parent is None:
+            ind = self._shared_word(ctx, ind, t, cs, prev)
         if not share and parent is not None:   # a share names its whole
             ind = self._as_part_of(ind, parent, t)
         elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
             ind = self._sibling(ind, prev)
         return self.qualifiers.qualify(ctx, ind, t, cs, prev, parent, part)
+
+    def _shared_word(self, ctx: Reading, ind: str | None, t: dict, cs: int, prev: dict | None) -> str | None:
+        """高考普通类一段上线1164人,[一段上线率]68.3%; 课后服务参与学生21万人,[教师参与率]92%: a
+        short indicator whose first word is in the indicator of the count just before, in the
+        clause before of the same sentence, takes what precedes that word there (高考普通类一段
+        上线率, 课后服务教师参与率)."""
+        if not ind or prev is None or not prev.get("indicator") or len(ind) > self.vocab.shared_word_max:
+            return ind
+        if prev["end"] > cs or prev["start"] < ctx.sentence_start(t["start"]):
+            return ind
+        if self.mentions.search(ctx.text, prev["end"], cs):   # only the count right before
+            return ind
+        pind = prev["indicator"]
+        first = _posseg(ind)[0][0]
+        i = pind.find(first)
+        if len(first) < 2 or i < 2 or pind.startswith(ind[:i]) or ind in pind:
+            return ind
+        head = pind[:i]
+        if len(head) > 8 or head[0] in "全本各" and len(head) <= 3:
+            return ind                          # 全县: the whole area, no qualifier to carry over
+        if any(f[0] == "v" and f != "vn" for _, f in _posseg(head)[-1:]):
+            return ind                          # 新增学位…, 学位完成率: a verb is no qualifier
+        return (head + ind)[-self.vocab.ind_max:]
 
     def _as_part_of(self, ind: str | None, parent: dict, t: dict) -> str | None:
         """A mention after 其中 counts a part of its parent: 新建项目 under 实施教育基建项目 is
