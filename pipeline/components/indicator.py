@@ -179,6 +179,7 @@ class _Vocabulary:
         self.light_verbs = frozenset(ind.get("light_verbs") or ())
         self.shared_word_max = int(ind.get("shared_word_max", 6))
         self.frame_object_preps = frozenset(ind.get("frame_object_preps") or ())
+        self.light_not_before = tuple(ind.get("light_not_before") or ("\0",))
         self.light_det = re.compile("^(?:" + _alt(ind.get("light_determiners") or ["\0"]) + ")")
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
         self.ctx_level_rx = re.compile(_alt(self.ctx_levels)) if self.ctx_levels else None
@@ -678,11 +679,16 @@ class _ClauseBefore:
                 rest = self.vocab.light_det.sub("", rest)
                 rw = words[k + 1:]
                 last = _posseg(rest)[-1] if rest else ("", "x")
+                doer = pre[:pos]
+                # 全县共有各级各类学校: the whole area is what every count is of, it stays
+                keep = doer if doer[:1] in "全本" and len(doer) <= 3 else ""
+                if rest.startswith(self.vocab.light_not_before):
+                    return pre                  # 建成后可容纳: once built, not what is built
                 if (len(rest) >= 3 and "的" not in rest and not any(f2[0] == "p" for _, f2 in rw)
                         and all(f2[0] in "nlz" or f2 in ("vn", "j", "b", "a") for _, f2 in words[:k])
                         and (not any(f2[0] == "v" and f2 != "vn" for _, f2 in rw)
                              or len(last[0]) >= 2 and (last[1][0] == "n" or last[1] == "vn"))):
-                    return rest
+                    return keep + rest
                 return pre
             if f[0] == "v" and f != "vn":
                 return pre
