@@ -91,11 +91,11 @@ LIGHT_VERB_CASES = [
     # whom the act is for qualifies it
     ("面向企业职工开展技能培训10万人次。", "10万人次", "企业职工技能培训", True),
     ("对新任校级干部开展集中培训3期。", "3期", "新任校级干部集中培训", True),
-    ("全市已组建幼儿园教育集团49个。", "49个", "幼儿园教育集团", True),
+    ("全市已组建幼儿园教育集团49个。", "49个", "全市幼儿园教育集团", True),
     # the whole area stays, and 各级各类 is one phrase
     ("全县共有各级各类学校312所。", "312所", "全县各级各类学校", True),
     # 建成后: what a building will hold, not what is built
-    ("南部二中新校区主体完工，建成后可容纳学生4500人。", "4500人", "后可容纳", None),
+    ("南部二中新校区主体完工，建成后可容纳学生4500人。", "4500人", "建成后可容纳学生", True),
     # 新增, 新建: the verb is part of what is counted
     ("全年新建公办幼儿园12所。", "12所", "新建公办幼儿园", True),
 ]

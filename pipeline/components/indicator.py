@@ -679,13 +679,12 @@ class _ClauseBefore:
                 rest = self.vocab.light_det.sub("", rest)
                 rw = words[k + 1:]
                 last = _posseg(rest)[-1] if rest else ("", "x")
-                doer = pre[:pos]
                 # 全县共有各级各类学校: the whole area is what every count is of, it stays
-                keep = doer if doer[:1] in "全本" and len(doer) <= 3 else ""
+                keep = words[0][0] if k and words[0][0][:1] in "全本" and len(words[0][0]) <= 3 else ""
                 if rest.startswith(self.vocab.light_not_before):
                     return pre                  # 建成后可容纳: once built, not what is built
                 if (len(rest) >= 3 and "的" not in rest and not any(f2[0] == "p" for _, f2 in rw)
-                        and all(f2[0] in "nlz" or f2 in ("vn", "j", "b", "a") for _, f2 in words[:k])
+                        and all(f2[0] in "nlzd" or f2 in ("vn", "j", "b", "a") for _, f2 in words[:k])
                         and (not any(f2[0] == "v" and f2 != "vn" for _, f2 in rw)
                              or len(last[0]) >= 2 and (last[1][0] == "n" or last[1] == "vn"))):
                     return keep + rest
