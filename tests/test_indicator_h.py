@@ -117,3 +117,18 @@ SHARED_WORD_CASES = [
 @pytest.mark.parametrize("text,surface,expected,exact", SHARED_WORD_CASES)
 def test_indicator_shared_word(run, check_indicator, text, surface, expected, exact):
     check_indicator(run(text), surface, expected, exact)
+
+
+# no comparator or time words in what is counted (ANNOTATION.md s.3)
+NO_CMP_TIME_CASES = [
+    ("提高公办幼儿园生均公用经费标准至每生每年1600元。", "1600元", "每生每年", None),
+    ("特殊教育生均公用经费标准提高到每生每年8000元。", "8000元", "特殊教育生均公用经费标准", True),
+    ("每所学校每学期至少开展应急疏散演练2次。", "2次", "至少", None),
+    ("目前全县共有各级各类学校243所。", "243所", "目前", None),
+    ("与职业技术学院开展中高职一体化培养，当年招生120名。", "120名", "当年", None),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", NO_CMP_TIME_CASES)
+def test_indicator_no_comparator_or_time_words(run, check_indicator, text, surface, expected, exact):
+    check_indicator(run(text), surface, expected, exact)
