@@ -32,8 +32,9 @@ CASES = [
      "交流轮岗校长占符合交流条件校长比例", True),
     # a bare noun joined by 和 shares the modifiers of the mention before
     ("表彰全省乡村教育先进集体30个和个人150名。", "150名", "表彰全省乡村教育先进个人", True),
-    # a frame after the subject is dropped with the subject
-    ("县职教中心全年面向果农、返乡青年开展职业技能培训2600人次。", "2600人次", "开展职业技能培训", True),
+    # a frame after the subject is dropped with the subject, and the light verb (开展) with
+    # them: what is counted is the noun phrase after it
+    ("县职教中心全年面向果农、返乡青年开展职业技能培训2600人次。", "2600人次", "职业技能培训", True),
     # a unit that is the measured quantity ends the indicator
     ("全省教师人均参加培训72学时。", "72学时", "全省教师人均参加培训学时", True),
     # a place between the verb and a leading number leads the noun phrase

@@ -79,3 +79,56 @@ def test_hard_wrapped_verb_compound():
     comp(doc)
     inds = {doc.text[t["start"]:t["end"]]: t["indicator"] for t in doc._.targets}
     assert inds["12所"] == "建成投用中小学"
+
+
+# a light verb and the doer before it say who handled what is counted, not what it is
+LIGHT_VERB_CASES = [
+    ("全年发放各类学生资助资金2860万元。", "2860万元", "学生资助资金", True),
+    ("县教研室组织送教送研活动35场。", "35场", "送教送研活动", True),
+    ("市财政局安排课后服务专项经费3000万元。", "3000万元", "课后服务专项经费", True),
+    # people sent to do something are counted by what they do (the verb stays)
+    ("组织学生参加研学实践3万人次。", "3万人次", "组织参加研学实践的学生", True),
+    # whom the act is for qualifies it
+    ("面向企业职工开展技能培训10万人次。", "10万人次", "企业职工技能培训", True),
+    ("对新任校级干部开展集中培训3期。", "3期", "新任校级干部集中培训", True),
+    ("全市已组建幼儿园教育集团49个。", "49个", "全市幼儿园教育集团", True),
+    # the whole area stays, and 各级各类 is one phrase
+    ("全县共有各级各类学校312所。", "312所", "全县各级各类学校", True),
+    # 建成后: what a building will hold, not what is built
+    ("南部二中新校区主体完工，建成后可容纳学生4500人。", "4500人", "建成后可容纳学生", True),
+    # 新增, 新建: the verb is part of what is counted
+    ("全年新建公办幼儿园12所。", "12所", "新建公办幼儿园", True),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", LIGHT_VERB_CASES)
+def test_indicator_light_verb(run, check_indicator, text, surface, expected, exact):
+    check_indicator(run(text), surface, expected, exact)
+
+
+# a short indicator whose first word is in the one of the count just before takes its qualifiers
+SHARED_WORD_CASES = [
+    ("高考普通类一段上线1164人，一段上线率达到68.3%。", "68.3%", "高考普通类一段上线率", True),
+    # the whole area is no qualifier to carry over
+    ("全县本科上线2036人，本科上线率62.7%。", "62.7%", "全县", None),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", SHARED_WORD_CASES)
+def test_indicator_shared_word(run, check_indicator, text, surface, expected, exact):
+    check_indicator(run(text), surface, expected, exact)
+
+
+# no comparator or time words in what is counted (ANNOTATION.md s.3)
+NO_CMP_TIME_CASES = [
+    ("提高公办幼儿园生均公用经费标准至每生每年1600元。", "1600元", "每生每年", None),
+    ("特殊教育生均公用经费标准提高到每生每年8000元。", "8000元", "特殊教育生均公用经费标准", True),
+    ("每所学校每学期至少开展应急疏散演练2次。", "2次", "至少", None),
+    ("目前全县共有各级各类学校243所。", "243所", "目前", None),
+    ("与职业技术学院开展中高职一体化培养，当年招生120名。", "120名", "当年", None),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", NO_CMP_TIME_CASES)
+def test_indicator_no_comparator_or_time_words(run, check_indicator, text, surface, expected, exact):
+    check_indicator(run(text), surface, expected, exact)

@@ -129,7 +129,7 @@ class _Vocabulary:
         closers = _alt(ind["number_closers"])
         self.closer_chars = "".join(sorted(set("".join(ind["number_closers"]))))
         self.pre_lead = re.compile(rf"^[、)）\]】]*(?:{closers})?[、,，)）]*")
-        self.post_end = re.compile(rf"[，,；;。！？!?：:、\n(（)）《》\d]|{closers}")
+        self.post_end = re.compile(rf"[，,；;。！？!?：:、\n\t|(（)）《》\d]|{closers}")
         self.post_tail = re.compile(rf"^(?:[ \u3000]|{_alt(ind['number_closers'] + ind['number_marks'])})+")
         self.borrow_heads = frozenset(ind["borrow_head_chars"])
         self.money_unit = ind["money_unit"]
@@ -176,6 +176,11 @@ class _Vocabulary:
         self.people_role_rx = re.compile("^([^的]{2,10}?)(?:" + _alt(ind["people_role_verbs"]) + ")(.{2,})$")
         self.people_role_join = ind["people_role_join"]
         self.ctx_once_done = re.compile(f"^[\u4e00-\u9fff]{{1,3}}(?:{_alt(ind['context_once_done'])})")
+        self.light_verbs = frozenset(ind.get("light_verbs") or ())
+        self.shared_word_max = int(ind.get("shared_word_max", 6))
+        self.frame_object_preps = frozenset(ind.get("frame_object_preps") or ())
+        self.light_not_before = tuple(ind.get("light_not_before") or ("\0",))
+        self.light_det = re.compile("^(?:" + _alt(ind.get("light_determiners") or ["\0"]) + ")")
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
         self.ctx_level_rx = re.compile(_alt(self.ctx_levels)) if self.ctx_levels else None
         self.ctx_topic_verbs = tuple(sorted(ind.get("context_topic_verbs", ()), key=len, reverse=True))
@@ -622,7 +627,72 @@ class _ClauseBefore:
         pre = self._people_frame_event(pre, raw)
         pre = self._people_mid_frame(pre)
         pre = self._people_unit_head(pre, t)
+        framed = self._frame_object(raw)
+        if framed:
+            return framed[-self.vocab.ind_max:]
+        pre = self._drop_light_verb(pre)
         return pre[-self.vocab.ind_max:]
+
+    def _frame_object(self, raw: str) -> str:
+        """面向企业职工开展技能培训[10万人次] -> 企业职工技能培训, 在重点水域设置警示牌[300块]
+        -> 重点水域警示牌: whom or where a light verb's act is for is part of what is counted;
+        the preposition, the light verb and the doer before them are not."""
+        if not self.vocab.light_verbs or not self.vocab.frame_object_preps:
+            return ""
+        r = self.vocab.ind_drop.sub("", _NOISE.sub("", raw))      # not _clean: it strips 对
+        words = _posseg(r)
+        k = 0
+        while k < len(words) and words[k][0] not in self.vocab.frame_object_preps:
+            if words[k][1][0] not in "nltjm" or words[k][0] in self.vocab.light_verbs:
+                return ""
+            k += 1
+        if k >= len(words):
+            return ""
+        j = k + 1
+        while j < len(words) and words[j][0] not in self.vocab.light_verbs:
+            if words[j][1][0] in "vpd" and words[j][1] != "vn" or words[j][0] == "的":
+                return ""
+            j += 1
+        if j >= len(words):
+            return ""
+        x = "".join(w for w, _ in words[k + 1:j])
+        y = self.vocab.light_det.sub("", "".join(w for w, _ in words[j + 1:]))
+        yw = _posseg(y) if y else ()
+        if not 2 <= len(x) <= 12 or len(y) < 2 or "的" in y or any(f[0] == "p" for _, f in yw):
+            return ""
+        if any(f[0] == "v" and f != "vn" for _, f in yw) and yw[-1][1][0] != "n" and yw[-1][1] != "vn":
+            return ""
+        return x + y
+
+    def _drop_light_verb(self, pre: str) -> str:
+        """发放各类学生资助资金[2860万元] -> 学生资助资金, 县教研室组织送教送研活动[35场] ->
+        送教送研活动: a light verb (and the doer before it) says who handled what is counted,
+        not what it is; the noun phrase after it is the indicator when it holds no other
+        verb.  A leading 各类/各级 goes with the verb."""
+        if not self.vocab.light_verbs:
+            return pre
+        words = _posseg(pre)
+        pos = 0
+        for k, (w, f) in enumerate(words):
+            if w in self.vocab.light_verbs:
+                rest = pre[pos + len(w):]
+                rest = self.vocab.light_det.sub("", rest)
+                rw = words[k + 1:]
+                last = _posseg(rest)[-1] if rest else ("", "x")
+                # 全县共有各级各类学校: the whole area is what every count is of, it stays
+                keep = words[0][0] if k and words[0][0][:1] in "全本" and len(words[0][0]) <= 3 else ""
+                if rest.startswith(self.vocab.light_not_before):
+                    return pre                  # 建成后可容纳: once built, not what is built
+                if (len(rest) >= 3 and "的" not in rest and not any(f2[0] == "p" for _, f2 in rw)
+                        and all(f2[0] in "nlzd" or f2 in ("vn", "j", "b", "a") for _, f2 in words[:k])
+                        and (not any(f2[0] == "v" and f2 != "vn" for _, f2 in rw)
+                             or len(last[0]) >= 2 and (last[1][0] == "n" or last[1] == "vn"))):
+                    return keep + rest
+                return pre
+            if f[0] == "v" and f != "vn":
+                return pre
+            pos += len(w)
+        return pre
 
     def _respectively(self, ctx: Reading, t: dict, cs: int) -> str | None:
         """小学、初中巩固率分别达到[99.6%]、[98.9%] -> 小学巩固率, 初中巩固率: a list of
@@ -1062,6 +1132,7 @@ class IndicatorReader:
         regex of a number with its unit (searched in parts of the text); ``year_cue``: a year
         in the sentence before a number (``kind.year_cue``)."""
         self.vocab = _Vocabulary(config)
+        self.mentions = mentions
         number_first = _NumberFirst(self.vocab, mentions)
         self.clause = _ClauseBefore(self.vocab, mentions, number_first)
         self.qualifiers = _Qualifiers(self.vocab, mentions, year_cue, self.clause)
@@ -1087,11 +1158,36 @@ class IndicatorReader:
         gap = ctx.text[prev["end"]:t["start"]] if prev else None
         ind, share = self.clause.read(ctx, t, cs, prev)
         ind = self._people_list_verb(ind, prev, gap)
+        if not share and parent is None:
+            ind = self._shared_word(ctx, ind, t, cs, prev)
         if not share and parent is not None:   # a share names its whole
             ind = self._as_part_of(ind, parent, t)
         elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
             ind = self._sibling(ind, prev)
         return self.qualifiers.qualify(ctx, ind, t, cs, prev, parent, part)
+
+    def _shared_word(self, ctx: Reading, ind: str | None, t: dict, cs: int, prev: dict | None) -> str | None:
+        """高考普通类一段上线1164人,[一段上线率]68.3%; 课后服务参与学生21万人,[教师参与率]92%: a
+        short indicator whose first word is in the indicator of the count just before, in the
+        clause before of the same sentence, takes what precedes that word there (高考普通类一段
+        上线率, 课后服务教师参与率)."""
+        if not ind or prev is None or not prev.get("indicator") or len(ind) > self.vocab.shared_word_max:
+            return ind
+        if prev["end"] > cs or prev["start"] < ctx.sentence_start(t["start"]):
+            return ind
+        if self.mentions.search(ctx.text, prev["end"], cs):   # only the count right before
+            return ind
+        pind = prev["indicator"]
+        first = _posseg(ind)[0][0]
+        i = pind.find(first)
+        if len(first) < 2 or i < 2 or pind.startswith(ind[:i]) or ind in pind:
+            return ind
+        head = pind[:i]
+        if len(head) > 8 or head[0] in "全本各" and len(head) <= 3:
+            return ind                          # 全县: the whole area, no qualifier to carry over
+        if any(f[0] == "v" and f != "vn" for _, f in _posseg(head)[-1:]):
+            return ind                          # 新增学位…, 学位完成率: a verb is no qualifier
+        return (head + ind)[-self.vocab.ind_max:]
 
     def _as_part_of(self, ind: str | None, parent: dict, t: dict) -> str | None:
         """A mention after 其中 counts a part of its parent: 新建项目 under 实施教育基建项目 is

@@ -46,7 +46,11 @@ _GAP = r"(?:\n[ \t\u3000]*)?"           # a hard wrap between number and unit
 _QUOTES = re.compile(r"“[^“”\n]{1,30}”|\"[^\"\n]{1,30}\"|‘[^‘’\n]{1,30}’|「[^「」\n]{1,30}」"
                      r"|《[^《》\n]{1,80}》|〔[^〔〕\n]{1,12}〕|\[[^\[\]\n]{1,12}\]")
 _BAD_CN = re.compile(f"[{_CN_DIGITS}][{_CN_DIGITS}]")
-_PRIVATE = ("_nstart", "_table", "_cmp_before")
+# a line of prose: no tab, no | and no run of spaces (those are table rows)
+_TABLE_LINE = re.compile(r"\t|\||[ \u3000]{2}")
+_NL = re.compile("\n")
+_SHARED_POINTS = re.compile(r"[和、及与至到~～]\d+(?:\.\d+)?个?百分点")
+_PRIVATE = ("_nstart", "_table", "_cmp_before", "_col_kind")
 _CN_BEFORE = _CN_DIGITS + "十百千万亿"
 
 
@@ -128,7 +132,8 @@ class TargetExtractor:
         self.cfg = cfg
         self.scaled = {k: (v[0], Decimal(str(v[1]))) for k, v in cfg["scaled_units"].items()}
         self.measure = set(cfg["measure_words"])
-        units = _alt(list(self.scaled) + list(self.measure)) + r"|[ \t\u3000](?=[%‰])[ \t\u3000]*[%‰]"
+        tenths = [cfg["tenths_unit"]] if cfg.get("tenths_unit") else []
+        units = _alt(list(self.scaled) + list(self.measure) + tenths) + r"|[ \t\u3000](?=[%‰])[ \t\u3000]*[%‰]"
         apx_b = _alt(cfg["approx_before"])
         apx_i = "[" + "".join(cfg["approx_inside"]) + "]"
         sep = _alt(cfg["range_separators"])
@@ -140,7 +145,7 @@ class TargetExtractor:
             f"百分之(?P<pct>\\d+(?:\\.\\d+)?|{pct_cn})"
             f"|(?P<n1>{_NUM})(?P<m1>[万亿])?(?P<u1>{units})?[ \t]?(?:{sep})[ \t]?(?P<n2>{_NUM})"
             f"(?P<i2>{apx_i})?(?P<m2>[万亿])?(?P<i2b>{apx_i})?{_GAP}(?P<u2>{units})"
-            f"|(?P<n>{_NUM})(?P<i>{apx_i})?(?P<m>[万亿千百])?(?P<ib>{apx_i})?{_GAP}(?P<u>{units})"
+            f"|(?P<n>{_NUM})(?P<i>{apx_i})?(?:[ \t](?=[万亿]))?(?P<m>[万亿千百])?(?P<ib>{apx_i})?{_GAP}(?P<u>{units})"
             ")")
         self.bare_money_rx = re.compile(
             f"(?=[{first}])(?P<apx>{apx_b})?(?P<n>{_AR_NUM})(?P<i>{apx_i})?(?P<m>[万亿])(?P<ib>{apx_i})?"
@@ -152,6 +157,12 @@ class TargetExtractor:
         for w in cfg["bad_continuations"]:
             bad_cont.setdefault(w[0], []).append(w)
         self.bad_cont = {k: tuple(v) for k, v in bad_cont.items()}
+        self.one_always = frozenset(cfg.get("one_always_units") or ())
+        self.good_cont = tuple(cfg.get("good_continuations") or ())
+        self.phase_units = frozenset(cfg.get("phase_units") or ())
+        self.outline_before = tuple(cfg.get("outline_before") or ())
+        self.outline_after = re.compile("|".join(f"(?:{r})" for r in cfg.get("outline_after") or ["(?!)"]))
+        self.tenths = cfg.get("tenths_unit")
         self.lexical = tuple(sorted(cfg["lexical_words"], key=len, reverse=True))
         self.one_cues = tuple(sorted(cfg["one_needs_cue"], key=len, reverse=True))
         self.one_cue_verb = re.compile("(?:" + _alt(cfg.get("one_cue_before_verb") or ["\0"]) + ")[\u4e00-\u9fff]{1,2}$")
@@ -177,8 +188,13 @@ class TargetExtractor:
         self.indicators = IndicatorReader(cfg["indicator"], self.rx, self.year_cue)
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
+        self.total_rows = frozenset(t.get("total_rows") or ())
         self.header_units = dict(t["header_units"])
         self.header_unit = re.compile(t["unit_in_header"])
+        self.unit_note = re.compile(t["unit_note"])
+        self.col_target = re.compile(_alt(t["target_columns"]))
+        self.col_actual = re.compile(_alt(t["actual_columns"]))
+        self.col_words = re.compile(_alt(t["target_columns"] + t["actual_columns"] + t["value_words"]))
         self.unit_alt = re.compile(f"^(?:{units})$")
         pc = cfg["parts"]
         self.part_summary = set(pc["summary_headings"])
@@ -220,8 +236,18 @@ class TargetExtractor:
         if ignored:
             found = [t for t in found if kept(t)]
         found.extend(t for t in self._bare_money(ctx, found) if not ignored or kept(t))
-        found.extend(t for t in self._tables(text) if not ignored or kept(t))
+        # table rows: their cells end clauses, their lines end sentences (the normaliser may
+        # have joined them as wrapped lines)
+        bounds: set[int] = set()
+        row_bounds: set[int] = set()
+        found.extend(t for t in self._tables(text, doc._.view.joins if doc._.view is not None else (),
+                                             bounds, row_bounds, lambda s, e: bool(ignored) and not kept({"start": s, "end": e}))
+                     if not ignored or kept(t))
+        if bounds:
+            ctx.clause_ends = sorted(set(ctx.clause_ends) | {b for b in bounds if 0 <= b < len(text)})
+            ctx.sentence_ends = sorted(set(ctx.sentence_ends) | {b for b in row_bounds if 0 <= b < len(text)})
         found.sort(key=lambda t: t["start"])
+        self._unwrap(ctx, found)
         self._fields(ctx, found, parts, fallback if doc._.parts else [])
         task_starts = [t["start"] for t in tasks]
         for t in found:
@@ -230,6 +256,26 @@ class TargetExtractor:
                 t.pop(k, None)
         doc._.targets.extend(found)
         return doc
+
+    @staticmethod
+    def _unwrap(ctx: Reading, found: list[dict]) -> None:
+        """A hard wrap right before a mention that opens a line of prose (…教育经费总投入\n
+        [36.4亿元]) ends neither clause nor sentence: the words before it are its clause."""
+        text = ctx.text
+        wraps = set()
+        for t in found:
+            if t.get("_table"):
+                continue
+            ls = text.rfind("\n", 0, t["start"])
+            if ls < 1 or text[ls + 1:t["start"]].strip(" \u3000") or not "\u4e00" <= text[ls - 1] <= "\u9fff":
+                continue
+            le = text.find("\n", t["start"])
+            if _TABLE_LINE.search(text, ls + 1, le if le >= 0 else len(text)):
+                continue
+            wraps.add(ls)
+        if wraps:
+            ctx.clause_ends = [i for i in ctx.clause_ends if i not in wraps]
+            ctx.sentence_ends = [i for i in ctx.sentence_ends if i not in wraps]
 
     # ------------------------------------------------------------- mention
     def _mention(self, ctx: Reading, m: re.Match) -> dict | None:
@@ -292,15 +338,28 @@ class TargetExtractor:
             # lexicalised words and "一" as an article
             if text.startswith(self.lexical, nstart):
                 return None
-            if numtxt == "一" and not self._has_one_cue(text, nstart):
+            if numtxt == "一" and unit_s not in self.one_always and not self._has_one_cue(text, nstart):
                 return None
             # 八项规定, 十项准则, 三大任务: a Chinese count that names a code or a programme
             if not numtxt[0].isdigit() and text.startswith(self.name_heads, m.end()):
                 return None
             # 2021届 (a cohort), 十四五期间, 100周年 ...
             bad = self.bad_cont.get(unit_s[0])
-            if bad and text.startswith(bad, ustart):
+            if bad and text.startswith(bad, ustart) and not text.startswith(self.good_cont, ustart):
                 return None
+            # 二期扩建: a phase; 以下十一个方面: an outline
+            if unit_s in self.phase_units and not numtxt[0].isdigit() and "\u4e00" <= before <= "\u9fff":
+                return None
+            if text.endswith(self.outline_before, 0, nstart) or self.outline_after.match(text, ustart + len(unit_s)):
+                return None
+            if unit_s == self.tenths:
+                # 八成 (80%): tenths, in Chinese numerals only (1成 is no way of writing it)
+                if numtxt[0].isdigit() or vh is not None:
+                    return None
+                unit_s, v = "%", v * 10
+            # 提高1.2个和3.4个百分点: the 个 of the first shares the unit of the second
+            if unit_s == "个" and _SHARED_POINTS.match(text, end):
+                unit_s = "个百分点"
             if unit_s in self.cohort_units and v >= 1900:
                 return None
             if unit_s in self.scaled:
@@ -348,23 +407,56 @@ class TargetExtractor:
         return pre.endswith(self.one_cues) or self.one_cue_verb.search(pre) is not None
 
     # -------------------------------------------------------------- tables
-    def _tables(self, text: str) -> list[dict]:
+    def _tables(self, text: str, joins: list[int] = (), bounds: set[int] | None = None,
+                row_bounds: set[int] | None = None, skip=lambda s, e: False) -> list[dict]:
+        """Flattened tables.  A header line names the columns; a column's unit comes from its
+        header (总投资(万元)) or from a 单位：万元 note on the header or the line above; a row
+        whose first cell carries the unit (新增学位（个）) gives the unit of its cells, and its
+        label is what they count.  A cell that is a bare number is a target; its kind comes
+        from its column when the header says so (目标/计划 vs 完成/实际)."""
         out: list[dict] = []
-        # a header line has a unit in brackets: only lines where header_unit matches are tried
         hits = [m.start() for m in self.header_unit.finditer(text)]
+        hits += [m.start() for m in self.unit_note.finditer(text)]
         if not hits:
             return out
-        lines = text.split("\n")
-        offsets = [0, *accumulate(len(ln) + 1 for ln in lines)]
+        # the lines of the source: a hard wrap the normaliser joined (a table row after the
+        # one before, in PDF-like text) still ends a line here
+        # (a cut at a newline drops it, a cut at a join drops nothing)
+        cuts = sorted({*((m.start(), 1) for m in _NL.finditer(text)), *((j, 0) for j in joins if 0 < j < len(text))})
+        offsets, lines, pos = [], [], 0
+        for c, width in [*cuts, (len(text), 0)]:
+            if c < pos:
+                continue
+            offsets.append(pos)
+            lines.append(text[pos:c])
+            pos = c + width
         cand = sorted({bisect.bisect_right(offsets, h) - 1 for h in hits})
+        # a header of kind words only (指标 年度目标 实际完成) sits right above a row with a unit
+        # and a 单位 note may stand on the line above the header
+        cand = sorted(set(cand) | {i - 1 for i in cand if i > 0} | {i + 1 for i in cand if i + 1 < len(lines)})
         nxt = 0
+        rows_end: set[int] = set()
         for i in cand:
             if i < nxt:
                 continue
-            header = self._header(lines[i])
+            vertical = self._vertical_table(lines, offsets, i, skip)
+            if vertical is not None:
+                got, nxt = vertical
+                out.extend(got)
+                continue
+            note = self._unit_note(lines[i - 1] if i else "") or self._unit_note(lines[i])
+            header = self._header(lines[i], note)
+            if header is not None and note and i and self._unit_note(lines[i - 1]):
+                # columns named by a year only (2022年 2023年) count what the title names
+                title = self.unit_note.sub("", lines[i - 1]).strip(" \u3000:：")
+                title = re.sub(r"^表\s*\d+[\s\u3000]*", "", YEAR.sub("", title)).strip()
+                for c in header:
+                    if c["unit"] and not YEAR.sub("", c["name"]).strip():
+                        c["name"] = title or c["name"]
             if header is None:
                 continue
             j = i + 1
+            rows = 0
             while j < len(lines):
                 row = lines[j]
                 if not row.strip():
@@ -375,49 +467,169 @@ class TargetExtractor:
                 cells = self._row_cells(row, offsets[j])
                 if cells is None or len(cells) < 2:
                     break
-                out.extend(self._row_targets(header, cells))
+                got = self._row_targets(header, cells)
+                out.extend(got)
+                if bounds is not None:       # a cell's words are no clause of the next cell,
+                    # and a row is a sentence of its own
+                    rows_end.update((offsets[j] - 1, offsets[j] + len(row)))
+                    bounds.update(e for _, e, _ in cells[:-1])
+                rows += 1
                 j += 1
-            nxt = j
+            nxt = j if rows else i + 1
+        if bounds is not None:
+            bounds.update(rows_end)
+        if row_bounds is not None:
+            row_bounds.update(rows_end)
         return out
 
+    def _vertical_table(self, lines: list[str], offsets: list[int], i: int, skip) -> tuple[list[dict], int] | None:
+        """One cell per line (a PDF table as its reader gives it): a block of header cells,
+        one of them line ``i``, then records that each open with their serial number (1, 2 …)
+        or a total (合计).  Lines inside ignored spans (page numbers, running heads) are no
+        cells.  (targets, the line after the table) or None."""
+        def cellish(k: int) -> bool:
+            ln = lines[k].strip(" \u3000")
+            return (0 < len(ln) <= 24 and ln[-1] not in "。；;，,：:"
+                    and not re.search(r"\d", YEAR.sub("", self.header_unit.sub("", ln))))
+        if not cellish(i) or "\t" in lines[i] or "|" in lines[i] or len(list(self._cells(lines[i]))) > 1:
+            return None
+        a = i
+        while a > 0 and cellish(a - 1) and i - a < 16:
+            a -= 1
+        b = i
+        while b + 1 < len(lines) and cellish(b + 1) and b - a < 16:
+            b += 1
+        # the block ends where the first record opens (its serial number)
+        names = [lines[k].strip(" \u3000") for k in range(a, b + 1)]
+        head = next((k for k, nm in enumerate(names) if nm in self.serial_headers), None)
+        if head is None:
+            return None
+        names = names[head:]
+        header = self._header("\t".join(names))
+        if header is None or len(header) < 3 or b + 1 >= len(lines) or lines[b + 1].strip() != "1":
+            return None
+        out: list[dict] = []
+        k, serial = b + 1, 1
+        while k < len(lines):
+            first = lines[k].strip(" \u3000")
+            if first != str(serial) and first not in self.total_rows:
+                break
+            cells = [(offsets[k], offsets[k] + len(lines[k]), first)]
+            k += 1
+            while k < len(lines):
+                ln = lines[k]
+                st = ln.strip(" \u3000")
+                if skip(offsets[k], offsets[k] + len(ln)):
+                    k += 1
+                    continue
+                if st == str(serial + 1) or st in self.total_rows or len(st) > 40 or st and st[-1] in "。；;":
+                    break
+                lead = len(ln) - len(ln.lstrip(" \u3000"))
+                cells.append((offsets[k] + lead, offsets[k] + lead + len(st), st))
+                k += 1
+            while len(cells) > len(header) and not cells[-1][2]:
+                cells.pop()
+            out.extend(self._row_targets(header, cells))
+            if first in self.total_rows:
+                break
+            serial += 1
+        return (out, k) if out else None
+
     _CELL = re.compile(r"[^\s]+")
-    _TAB_CELL = re.compile(r"[^\t]*[^\t\s][^\t]*")     # tab-separated cells may hold spaces
+    _SEP = (re.compile(r"[^\t]*"), re.compile(r"[^|]*"), re.compile(r"(?:[^ \u3000]|[ \u3000](?![ \u3000]))*"),
+            re.compile(r"[^\u3000]*"))
 
     def _cells(self, line: str):
-        rx = self._TAB_CELL if "\t" in line else self._CELL
-        for m in rx.finditer(line):
+        """(offset, cell) of a line: cells are split by tabs, else by |, else by runs of two
+        or more spaces, else by single spaces; empty cells are kept where a separator says so
+        (合计\t\t\t131060)."""
+        body = line.strip(" \u3000")
+        if "\t" in line:
+            rx = self._SEP[0]
+        elif line.count("|") >= 2:
+            rx = self._SEP[1]
+        elif "\u3000" in body:              # a full-width space separates cells, one by one
+            rx = self._SEP[3]
+        elif re.search(r"\S[ \u3000]{2,}\S", body):
+            rx = self._SEP[2]
+        else:
+            for m in self._CELL.finditer(line):
+                yield m.start(), m.group()
+            return
+        cells = []
+        pos = len(line) - len(line.lstrip(" \u3000"))      # an indented line
+        end = len(line.rstrip(" \u3000")) if rx is self._SEP[3] else len(line)
+        while pos <= end:
+            m = rx.match(line, pos, end)
             g = m.group()
-            lead = len(g) - len(g.lstrip())
-            yield m.start() + lead, g.strip()
+            lead = len(g) - len(g.lstrip(" \u3000"))
+            cells.append((m.start() + lead, g.strip(" \u3000")))
+            pos = m.end() + 1
+            if rx is self._SEP[2]:
+                while pos < len(line) and line[pos] in " \u3000":
+                    pos += 1
+        if rx is self._SEP[1]:               # | a | b |: no cell before the first bar, after the last
+            if cells and not cells[0][1]:
+                cells = cells[1:]
+            if cells and not cells[-1][1]:
+                cells = cells[:-1]
+        elif rx is self._SEP[2]:
+            cells = [c for c in cells if c[1]]
+        yield from cells
 
-    def _header(self, line: str) -> list[dict] | None:
+    def _unit_of(self, u: str) -> tuple[str, Decimal] | None:
+        if u in self.scaled:
+            return self.scaled[u]
+        if u in self.measure:
+            return u, Decimal(1)
+        if u in self.header_units:
+            return self.header_units[u], Decimal(1)
+        return None
+
+    def _unit_note(self, line: str) -> tuple[str, Decimal] | None:
+        m = self.unit_note.search(line)
+        return self._unit_of(m.group(1)) if m else None
+
+    def _col_kind(self, name: str) -> str | None:
+        t = self.col_target.search(name)
+        a = self.col_actual.search(name)
+        if t and (not a or t.start() <= a.start()):
+            return "target"
+        return "actual" if a else None
+
+    def _header(self, line: str, note: tuple[str, Decimal] | None = None) -> list[dict] | None:
         if len(line) > 200:
             return None
         cells = [c for _, c in self._cells(line)]
-        if len(cells) < 2:
+        if len(cells) < 2 or any(len(c) > 24 or c and c[-1] in "。；;，," for c in cells):
             return None
-        cols, n_unit = [], 0
+        cols, n_unit, n_kind = [], 0, 0
         for c in cells:
             um = self.header_unit.search(c)
-            name = self.header_unit.sub("", c).strip()
+            name = self.unit_note.sub("", self.header_unit.sub("", c)).strip()
             unit = scale = None
             if um:
-                u = um.group(1)
-                if u in self.scaled:
-                    unit, scale = self.scaled[u]
-                elif u in self.measure:
-                    unit, scale = u, Decimal(1)
-                elif u in self.header_units:
-                    unit, scale = self.header_units[u], Decimal(1)
+                unit, scale = self._unit_of(um.group(1)) or (None, None)
+            kind = self._col_kind(name)
             if unit:
                 n_unit += 1
-            cols.append({"name": name, "unit": unit, "scale": scale,
+            if kind:
+                n_kind += 1
+            cols.append({"name": name, "unit": unit, "scale": scale, "kind": kind,
                          "serial": name in self.serial_headers})
-        if n_unit == 0 or any(re.search(r"\d", c["name"]) for c in cols):
+        if any(re.search(r"\d", YEAR.sub("", c["name"])) for c in cols):
+            return None
+        if n_unit == 0 and note:                 # 单位：万元 for every numeric column
+            for c in cols[1:]:
+                if not c["serial"]:
+                    c["unit"], c["scale"] = note
+                    n_unit += 1
+        if n_unit == 0 and n_kind == 0:
             return None
         return cols
 
     _NUMCELL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+    _EMPTY_CELL = frozenset(("", "—", "-", "/", "——", "－"))
 
     def _row_cells(self, line: str, off: int) -> list[tuple[int, int, str]] | None:
         cells = [(off + st, off + st + len(c), c) for st, c in self._cells(line)]
@@ -428,20 +640,43 @@ class TargetExtractor:
     def _row_targets(self, header: list[dict], cells: list[tuple[int, int, str]]) -> list[dict]:
         out = []
         n = len(header)
-        if len(cells) < n:
+        while len(cells) > n and not cells[-1][2]:
+            cells = cells[:-1]                   # a separator closing the row
+        ucols = [c for c in header if c["unit"] and not c["serial"]]
+        nums = [c for c in cells[1:] if self._NUMCELL.match(c[2]) or c[2] in self._EMPTY_CELL and c[2]]
+        if ucols and len(nums) == len(ucols):
+            # as many number cells as unit columns (whatever a text column with spaces inside
+            # or a 合计 row with its empty cells does): the unit columns take them in order
+            pairs = list(zip(ucols, nums))
+        elif len(cells) == n:
+            pairs = list(zip(header, cells))
+        elif len(cells) < n:
             # align to the right: the trailing numeric columns are the ones that count
             pairs = list(zip(header[n - len(cells):], cells))
         else:
-            # extra cells belong to a text column (a name with spaces): align both ends
-            k = sum(1 for c in header if c["unit"])  # numeric columns at the right
-            pairs = list(zip(header[:n - k], cells[:n - k])) + list(zip(header[n - k:], cells[len(cells) - k:]))
+            pairs = []
+        # a row label with its unit (新增学位（个）): it names what the cells count
+        label = cells[0][2]
+        lm = self.header_unit.search(label)
+        row_unit = self._unit_of(lm.group(1)) if lm else None
+        row_name = self.header_unit.sub("", label).strip()
         for col, (s, e, txt) in pairs:
-            if col["serial"] or not col["unit"] or not self._NUMCELL.match(txt):
+            if col["serial"] or not self._NUMCELL.match(txt) or (s, e) == cells[0][:2]:
                 continue
-            v = Decimal(txt.replace(",", "")) * col["scale"]
+            if row_unit is not None and not col["unit"]:
+                unit, scale = row_unit
+                rest = YEAR.sub("", self.col_words.sub("", col["name"]))
+                ind = (rest + row_name) if len(rest) >= 2 else row_name
+            elif col["unit"]:
+                unit, scale = col["unit"], col["scale"]
+                ind = YEAR.sub("", col["name"]) or col["name"]
+            else:
+                continue
+            v = Decimal(txt.replace(",", "")) * scale
             out.append({"start": s, "end": e, "value": _as_float(v), "value_high": None,
-                        "unit": col["unit"], "approx": False, "comparator": "=", "kind": None,
-                        "indicator": col["name"], "task_id": None, "_nstart": s, "_table": True})
+                        "unit": unit, "approx": False, "comparator": "=", "kind": None,
+                        "indicator": ind, "task_id": None, "_nstart": s, "_table": True,
+                        "_col_kind": col["kind"]})
         return out
 
     # -------------------------------------------------------------- fields
@@ -474,7 +709,7 @@ class TargetExtractor:
             part = self._part_at(parts, part_starts, t["start"])
             if fallback and (part is None or part.get("kind") not in ("summary", "plan")):
                 part = self._part_at(fallback, fb_starts, t["start"]) or part
-            t["kind"] = self._kind(ctx, t, part)
+            t["kind"] = t.get("_col_kind") or self._kind(ctx, t, part)
             # indicator --------------------------------------------------
             if not t.get("_table"):
                 parent = self.indicators.parent(ctx, t, prev, parent)
