@@ -38,7 +38,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from .settings import read_config
 from .themes_runtime import (DEFAULT_CONFIG, DEFAULT_EXAMPLES, KeywordScorer, _bodies,  # noqa: F401 (re-exported)
-                             _compiled_rules, _marker_len, _titles, apply_rules, choose_themes, file_sha1,
+                             ThemePredictions, _compiled_rules, _marker_len, _titles, apply_rules, choose_themes, file_sha1,
                              keyword_themes, load_config, task_title, theme_codes, title_first, write_runtime)
 
 FORMAT_VERSION = 2
@@ -101,7 +101,7 @@ def theme_features(min_df: int = 2, title_weight: float = 1.0, keyword_weight: f
     ], transformer_weights={"body": 1.0, "title": title_weight, "keywords": keyword_weight})
 
 
-class ThemeModel(ClassifierMixin, BaseEstimator):
+class ThemeModel(ThemePredictions, ClassifierMixin, BaseEstimator):
     """Task text -> primary theme and secondary themes.  ``fit(X, y)``: ``X`` task texts,
     ``y`` theme codes (primary only) or ordered theme lists (primary first).  ``classes_`` is
     always the full list of ``themes.yaml``, whether or not training saw every code."""
@@ -155,29 +155,9 @@ class ThemeModel(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         return self._probabilities(X)[0]
 
-    def membership_proba(self, X: Sequence[str]) -> np.ndarray:
-        """Per-theme probability that the task is (also) about that theme."""
-        return self._probabilities(X)[1]
-
-    def predict(self, X: Sequence[str]) -> np.ndarray:
-        return np.array([ts[0] for ts, _ in self.predict_themes(X)])
-
     def _title_first(self, text: str, m: np.ndarray, top: int) -> int:
         """See :func:`pipeline.themes_runtime.title_first`."""
         return title_first(text, m, top, self.classes_, self.keywords_, self.title_order)
-
-    def predict_themes(self, X: Sequence[str]) -> list[tuple[list[str], dict[str, float]]]:
-        """(ordered themes, scores) per text.  The primary is the primary classifier's argmax
-        (see :meth:`_title_first`); secondary themes have membership probability >= the
-        threshold (at most ``max_secondary``).  ``scores`` maps every listed theme, and any
-        other with membership probability >= 0.05, to its membership probability, except the
-        primary, which gets the larger of its two probabilities."""
-        X = list(X)
-        if not X:
-            return []
-        P, M = self._probabilities(X)
-        return choose_themes(X, P, M, self.classes_, self.config_, self.keywords_, self.title_order,
-                             self.secondary_threshold, self.max_secondary)
 
     def runtime_arrays(self) -> tuple[dict, dict[str, np.ndarray]]:
         """(meta, arrays) of what prediction needs, for :class:`pipeline.themes_runtime.CompiledThemeModel`."""

@@ -257,7 +257,34 @@ def _expit(x: np.ndarray) -> np.ndarray:
     return np.array([1.0 / (1.0 + math.exp(-v)) for v in x.tolist()], dtype=np.float64)
 
 
-class CompiledThemeModel:
+class ThemePredictions:
+    """What a theme model gives from its ``_probabilities(X) -> (P, M)`` and fitted attributes
+    (``classes_``, ``config_``, ``keywords_``, ``title_order``, ``secondary_threshold``,
+    ``max_secondary``): shared by the scikit-learn estimator and the compiled model, so both
+    choose themes by the same code."""
+
+    def membership_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Per-theme probability that the task is (also) about that theme."""
+        return self._probabilities(list(X))[1]
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        return np.array([ts[0] for ts, _ in self.predict_themes(X)])
+
+    def predict_themes(self, X: Sequence[str]) -> list[tuple[list[str], dict[str, float]]]:
+        """(ordered themes, scores) per text.  The primary is the primary classifier's argmax
+        (see :func:`title_first`); secondary themes have membership probability >= the
+        threshold (at most ``max_secondary``).  ``scores`` maps every listed theme, and any
+        other with membership probability >= 0.05, to its membership probability, except the
+        primary, which gets the larger of its two probabilities."""
+        X = list(X)
+        if not X:
+            return []
+        P, M = self._probabilities(X)
+        return choose_themes(X, P, M, self.classes_, self.config_, self.keywords_, self.title_order,
+                             self.secondary_threshold, self.max_secondary)
+
+
+class CompiledThemeModel(ThemePredictions):
     """The prediction of a fitted ``ThemeModel`` from plain arrays (see the module docstring)."""
 
     def __init__(self, meta: dict, arrays: dict[str, np.ndarray]):
@@ -353,19 +380,6 @@ class CompiledThemeModel:
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         return self._probabilities(list(X))[0]
 
-    def membership_proba(self, X: Sequence[str]) -> np.ndarray:
-        return self._probabilities(list(X))[1]
-
-    def predict(self, X: Sequence[str]) -> np.ndarray:
-        return np.array([ts[0] for ts, _ in self.predict_themes(X)])
-
-    def predict_themes(self, X: Sequence[str]) -> list[tuple[list[str], dict[str, float]]]:
-        X = list(X)
-        if not X:
-            return []
-        P, M = self._probabilities(X)
-        return choose_themes(X, P, M, self.classes_, self.config_, self.keywords_, self.title_order,
-                             self.secondary_threshold, self.max_secondary)
 
 
 # ------------------------------------------------------------------ the artefact
