@@ -201,10 +201,6 @@ def decode(labels: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _overlaps_any(e: dict, kept: list[dict]) -> bool:
-    return any(k["start"] < e["end"] and e["start"] < k["end"] for k in kept)
-
-
 def _without_overlaps(found: list[dict], kept: list[dict]) -> list[dict]:
     """``found`` less the spans that overlap any of ``kept``: a kept span starting before e's
     end overlaps e iff it ends after e's start, i.e. iff the largest such end does."""
@@ -249,7 +245,7 @@ class EntityCRF:
         labels = self._tagger().tag(features(doc, spans))
         found = [{"start": spans[a][0], "end": spans[b - 1][1], "label": lab} for a, b, lab in decode(labels)]
         kept = [e for e in doc._.entities if e["label"] in self.rule_labels]
-        found = [e for e in found if not _overlaps_any(e, kept)] if len(kept) < 8 else _without_overlaps(found, kept)
+        found = _without_overlaps(found, kept)
         doc._.entities = sorted(found + kept, key=lambda e: (e["start"], e["end"]))
         return doc
 
