@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from childproc import PEAK_MB
 from typer.testing import CliRunner
 
 from pipeline import batch
@@ -150,15 +151,8 @@ def test_a_60_mb_text_is_read_cut_and_written_with_bounded_memory(tmp_path):
             fh.write(data)
     assert path.stat().st_size >= 60_000_000
     out = tmp_path / "o.jsonl"
-    code = textwrap.dedent(f"""
-        import json, resource
-        def peak_mb():
-            # VmHWM: this process's own peak (ru_maxrss keeps the forking parent's across exec)
-            try:
-                with open("/proc/self/status") as fh:
-                    return next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:")) / 1024
-            except (OSError, StopIteration):
-                return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    code = PEAK_MB + textwrap.dedent(f"""
+        import json
         from pipeline import batch, pieces
         calls = []
         def stub(nlp, text, source, doc_id, on_doc):      # one piece through the stages

@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from childproc import PEAK_MB
 
 from pipeline import pieces
 from pipeline.api import record_of_text
@@ -106,15 +107,8 @@ def test_over_a_million_characters_in_pieces_with_bounded_memory(nlp, tmp_path):
         nlp(text)
     path = tmp_path / "long.txt"
     path.write_text(text, encoding="utf-8")
-    code = textwrap.dedent(f"""
-        import json, resource
-        def peak_mb():
-            # VmHWM: this process's own peak (ru_maxrss keeps the forking parent's across exec)
-            try:
-                with open("/proc/self/status") as fh:
-                    return next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:")) / 1024
-            except (OSError, StopIteration):
-                return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    code = PEAK_MB + textwrap.dedent(f"""
+        import json
         from pipeline import api, pieces
         nlp = api.load()
         calls, real = [], api.make_doc
