@@ -3,44 +3,47 @@ first annotations (corpus/gold or corpus/sealed) with the project's own scorer, 
 annotator taken as gold.  Only annotations are compared; no pipeline runs, so reading sealed
 gold here tunes nothing.
 
-    .venv/bin/python corpus/agreement.py            # table + JSON on stdout
+    .venv/bin/python corpus/agreement.py                    # corpus/second: table + JSON on stdout
+    .venv/bin/python corpus/agreement.py corpus/sealed/second   # the sealed set's second annotations
 """
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+sys.path.insert(0, str(HERE / "markup"))
+
+from markup import convert  # noqa: E402
 from pipeline.evaluate import Tally  # noqa: E402
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
     tally, per = Tally(), {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for ann in sorted((HERE / "second").glob("*.ann")):
-            subprocess.run([sys.executable, str(HERE / "markup" / "markup.py"), str(ann), tmp],
-                           check=True, capture_output=True)
-            second = json.loads((Path(tmp) / f"{ann.stem}.gold.json").read_text(encoding="utf-8"))
-            first_path = next((p for d in ("gold", "sealed") if (p := HERE / d / f"{ann.stem}.gold.json").is_file()), None)
-            if first_path is None:
-                print(f"{ann.name}: no first annotation in gold/ or sealed/", file=sys.stderr)
-                return 1
-            first = json.loads(first_path.read_text(encoding="utf-8"))
-            if first["text"] != second["text"]:
-                print(f"{ann.name}: the second annotation changed the text", file=sys.stderr)
-                return 1
-            one = Tally()
-            one.add(first, second)
-            r = one.report()
-            per[ann.stem] = {"entities": round(r["entities"]["micro"]["lenient"]["f1"], 3),
-                             "targets": round(r["targets"]["f1"], 3), "indicator": round(r["targets"]["indicator_acc"], 3),
-                             "tasks": round(r["tasks"]["f1"], 3)}
-            tally.add(first, second)
+    folder = Path(argv[0]) if argv else HERE / "second"
+    if not folder.is_dir():
+        print(f"{folder}: not a folder of second annotations (*.ann)", file=sys.stderr)
+        return 2
+    for ann in sorted(folder.glob("*.ann")):
+        second = convert(ann.read_text(encoding="utf-8"), ann.stem)[1]
+        first_path = next((p for d in ("gold", "sealed") if (p := HERE / d / f"{ann.stem}.gold.json").is_file()), None)
+        if first_path is None:
+            print(f"{ann.name}: no first annotation in gold/ or sealed/", file=sys.stderr)
+            return 1
+        first = json.loads(first_path.read_text(encoding="utf-8"))
+        if first["text"] != second["text"]:
+            print(f"{ann.name}: the second annotation changed the text", file=sys.stderr)
+            return 1
+        one = Tally()
+        one.add(first, second)
+        r = one.report()
+        per[ann.stem] = {"entities": round(r["entities"]["micro"]["lenient"]["f1"], 3),
+                         "targets": round(r["targets"]["f1"], 3), "indicator": round(r["targets"]["indicator_acc"], 3),
+                         "tasks": round(r["tasks"]["f1"], 3)}
+        tally.add(first, second)
     r = tally.report()
     out = {"reports": len(per), "per_report": per,
            "entities_micro_lenient_f1": r["entities"]["micro"]["lenient"]["f1"],
@@ -58,4 +61,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
