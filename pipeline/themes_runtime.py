@@ -112,9 +112,10 @@ class KeywordScorer:
         return self.analyse(text)[1]
 
 
-def _compiled_rules(config: dict) -> list[tuple[re.Pattern, int, list[str]]]:
-    return [(re.compile(r["pattern"]), int(r.get("min_count", 1)), list(r["themes"]))
-            for r in config.get("rules") or []]
+def _compiled_rules(config: dict) -> list[tuple[re.Pattern, int | None, list[str]]]:
+    """(pattern, min_count, themes) per rule; ``min_count: null`` means the title only."""
+    return [(re.compile(r["pattern"]), None if r.get("min_count", 1) is None else int(r.get("min_count", 1)),
+             list(r["themes"])) for r in config.get("rules") or []]
 
 
 def apply_rules(text: str, themes: list[str], config: dict, title: str | None = None,
@@ -123,7 +124,7 @@ def apply_rules(text: str, themes: list[str], config: dict, title: str | None = 
     rules = _compiled_rules(config) if rules is None else rules
     title = task_title(text) if title is None else title
     for pat, min_count, head in rules:
-        if pat.search(title) or len(pat.findall(text)) >= min_count:
+        if pat.search(title) or (min_count is not None and len(pat.findall(text)) >= min_count):
             return head + [t for t in themes if t not in head]
     return themes
 

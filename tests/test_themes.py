@@ -153,6 +153,20 @@ def test_shuangjian_rule_model_and_baseline(model):
     assert model.predict_themes([other])[0][0][0] != "COMPULSORY"
 
 
+def test_building_project_rule_reads_the_title_only(model):
+    """themes.yaml's construction rule (``min_count: null``): a task titled by its works is
+    RESOURCES first, the stage of school it builds for second; the same words in the body of
+    a task titled otherwise do not reorder it."""
+    config = tm.load_config()
+    row = "4     庄河市青堆镇中心小学改扩建工程            9200               5100           540            已竣工"
+    assert tm.apply_rules(row, ["COMPULSORY", "RESOURCES"], config) == ["RESOURCES", "COMPULSORY"]
+    assert tm.apply_rules("12.金牛区幼儿园新建项目。总投资1.2亿元。", ["PRESCHOOL"], config) == ["RESOURCES", "PRESCHOOL"]
+    body = ("8.推进义务教育优质均衡发展。实施薄弱学校改扩建工程，完成城南小学改扩建工程、"
+            "城北初中改扩建工程和实验小学新建工程，推进城乡一体化。")
+    assert tm.apply_rules(body, ["COMPULSORY", "RESOURCES"], config) == ["COMPULSORY", "RESOURCES"]
+    assert model.predict_themes([row])[0][0][0] == "RESOURCES"
+
+
 def test_model_beats_baseline_on_held_out(model):
     texts = [t for t, _ in HELD_OUT]
     gold = [g for _, g in HELD_OUT]
