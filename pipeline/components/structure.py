@@ -53,7 +53,7 @@ from ..patterns import (CLAUSE_BREAK, CN_DATE, CN_YEAR, DATE, FULL_STOP, INLINE_
                         LIST_MARKER, MARKER_STYLES, YEAR, cn_number, cn_year)
 from ..normalise import split_at_joins
 from ..settings import read_config
-from ..tables import find_tables
+from ..tables import find_tables, table_record
 _TITLE_END = re.compile(r"[。！？\n]")
 _NON_SPACE = re.compile(r"\S")
 _INDENT = re.compile(r"[ \u3000\xa0]{2}")
@@ -78,15 +78,7 @@ class StructureParser:
         self.org_suffix = re.compile(cfg["org_suffix"])
         self.heading_max = int(cfg["heading_max"])
         self.boundary = re.compile(cfg["boundary_cue"])
-        # a table column's unit, scale and kind from its header (总投资(万元) -> 元, 10000)
-        units = read_config(None, "units.yaml")
-        self.scaled = {k: (v[0], v[1]) for k, v in units["scaled_units"].items()}
-        self.measure = set(units["measure_words"])
-        self.header_units = dict(units["table"]["header_units"])
-        self.header_unit = re.compile(units["table"]["unit_in_header"])
-        tc = read_config(config_path, "structure.yaml", "tables")
-        self.target_column = re.compile(tc["target_column"])
-        self.actual_column = re.compile(tc["actual_column"])
+        self.config_path = config_path
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
@@ -104,8 +96,8 @@ class StructureParser:
         doc._.parts = self.parts(text, headings, meta.get("title"))
         closes = [h[0] for h in headings if not h[3]]
         closes += [s for s, e in lines if self.boundary.match(text, s, e)]
-        tables = find_tables(text, ignored)
-        doc._.tables = [self._table_record(t) for t in tables]
+        tables = find_tables(text, ignored, self.config_path)
+        doc._.tables = [table_record(text, t, self.config_path) for t in tables]
         tasks = self.tasks(text, lines, ignored, closes, [p["start"] for p in doc._.parts], tables)
         starts = [p["start"] for p in doc._.parts]
         for n, t in enumerate(tasks, 1):
@@ -114,32 +106,6 @@ class StructureParser:
             t["part"] = doc._.parts[i]["kind"] if i >= 0 else None
         doc._.tasks = tasks
         return doc
-
-    # ------------------------------------------------------------------ tables
-    def _table_record(self, t: dict) -> dict:
-        """A table as ``doc._.tables`` holds it (see ``pipeline.extensions``)."""
-        header = []
-        for c in t["header"]:
-            unit = scale = None
-            um = self.header_unit.search(c["text"])
-            if um:
-                u = um.group(1).strip()
-                u = u.split("单位", 1)[-1].lstrip(":：") if "单位" in u else u
-                if u in self.scaled:
-                    unit, scale = self.scaled[u]
-                elif u in self.measure:
-                    unit, scale = u, 1
-                elif u in self.header_units:
-                    unit, scale = self.header_units[u], 1
-            kind = "actual" if self.actual_column.search(c["text"]) else \
-                "target" if self.target_column.search(c["text"]) else None
-            header.append({"start": c["start"], "end": c["end"], "text": c["text"], "unit": unit,
-                           "scale": scale, "kind": kind})
-        rows = [{"start": r["start"], "end": r["end"], "label": r["label"], "total": r["total"],
-                 "serial": r["serial"],
-                 "cells": [{"start": c["start"], "end": c["end"], "column": c["column"]} for c in r["cells"]]}
-                for r in t["rows"]]
-        return {"start": t["start"], "end": t["end"], "format": t["format"], "header": header, "rows": rows}
 
     # ------------------------------------------------------------------ meta
     def meta(self, text: str, lines: list[tuple[int, int]]) -> tuple[dict, tuple[int, int] | None]:
