@@ -513,9 +513,14 @@ def test_page_number_inside_the_last_item_does_not_cut_it(run):
 # ---------------------------------------------------------------------- tables in every format
 TABLE = [["序号", "项目名称", "建设地点", "总投资(万元)", "新增学位(个)"],
          ["1", "某县第一中学扩建工程", "城关镇", "12000", "1500"],
-         ["2", "某县特殊教育学校迁建", "东城街道", "6000", "300"],
+         ["2", "某县特殊教育学校迁建", "", "6000", "300"],          # a blank cell
          ["3", "某县民族幼儿园", "西乡", "3500", "360"],
          ["合计", "", "", "21500", "2160"]]
+# what the targets stage reads in the table: (cell, value, unit, indicator)
+TABLE_TARGETS = sorted([("12000", 120000000, "元", "总投资"), ("1500", 1500, "个", "新增学位"),
+                        ("6000", 60000000, "元", "总投资"), ("300", 300, "个", "新增学位"),
+                        ("3500", 35000000, "元", "总投资"), ("360", 360, "个", "新增学位"),
+                        ("21500", 215000000, "元", "总投资"), ("2160", 2160, "个", "新增学位")])
 BEFORE = ["贵州某县教育局2024年工作要点", "一、推进学校建设",
           "1.实施重点项目。全年实施项目3个，详见下表。", "表1 2024年重点建设项目"]
 AFTER = ["2.加强教师队伍建设。招聘教师200名。"]
@@ -558,13 +563,54 @@ def _table_texts(tmp_path):
         d.add_paragraph(p)
     d.save(tmp_path / "report.docx")
     out["docx"] = read_file(tmp_path / "report.docx")
+    out["pdf"] = read_file(_ruled_table_pdf(tmp_path / "report.pdf"))
     return out
 
 
+def _ruled_table_pdf(path):
+    """The report as a PDF page whose table is drawn with rules (pdfminer alone reads such a
+    table column by column)."""
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 12)
+    y = 780
+    for p in BEFORE:
+        c.drawString(72, y, p)
+        y -= 22
+    xs = [60]
+    for w in (40, 150, 70, 90, 90):
+        xs.append(xs[-1] + w)
+    top, h = y + 8, 22
+    for r, row in enumerate(TABLE):
+        for k, cell in enumerate(row):
+            c.drawString(xs[k] + 4, top - h * r - 15, cell)
+    for r in range(len(TABLE) + 1):
+        c.line(xs[0], top - h * r, xs[-1], top - h * r)
+    for x in xs:
+        c.line(x, top, x, top - h * len(TABLE))
+    y = top - h * len(TABLE) - 22
+    for p in AFTER:
+        c.drawString(72, y, p)
+        y -= 22
+    c.save()
+    return path
+
+
 def test_a_table_gives_the_same_rows_in_every_format(run, tmp_path):
-    """Tabs, | bars, aligned spaces, full-width spaces, one cell per line, HTML and DOCX: the
-    same tasks (each numbered row, not the 合计 row) and the same table for the targets stage."""
-    for fmt, text in _table_texts(tmp_path).items():
+    """Tabs, | bars, aligned spaces, full-width spaces, one cell per line, HTML, DOCX and a
+    ruled PDF table: the same tasks (each numbered row, not the 合计 row), the same table, and
+    the same targets with the same indicators."""
+    from pipeline.components.targets import TargetExtractor
+
+    targets = TargetExtractor()
+    texts = _table_texts(tmp_path)
+    assert set(texts) >= {"tab", "spaces", "html", "docx", "pdf"}
+    for fmt, text in texts.items():
         doc = run(text)
         titles = [t["title"] for t in doc._.tasks]
         assert titles == ["实施重点项目"] + ROW_TITLES + ["加强教师队伍建设"], fmt
@@ -580,6 +626,11 @@ def test_a_table_gives_the_same_rows_in_every_format(run, tmp_path):
         assert [r["total"] for r in tb["rows"]] == [False, False, False, True], fmt
         first = tb["rows"][0]
         assert [doc.text[c["start"]:c["end"]] for c in first["cells"]] == TABLE[1], fmt
+        assert [[doc.text[c["start"]:c["end"]] for c in r["cells"] if c["end"] > c["start"]]
+                for r in tb["rows"]] == [[c for c in r if c] for r in TABLE[1:]], fmt
+        got = sorted((doc.text[t["start"]:t["end"]], t["value"], t["unit"], t["indicator"])
+                     for t in targets(doc)._.targets if tb["start"] <= t["start"] < tb["end"])
+        assert got == TABLE_TARGETS, fmt
 
 
 def test_table_rows_in_hard_wrapped_text_are_not_joined(run):
