@@ -346,6 +346,35 @@ def test_pdf_lines_pages_footers_and_indent(tmp_path):
     assert not lines[0].startswith("\u3000") and not lines[2].startswith("\u3000")
 
 
+def test_pdf_ruled_table_rows_merged_cells_and_a_framed_note(tmp_path):
+    # a table drawn with thin rectangles (as Word exports borders): the 合计 cell spans three
+    # columns (no rules between them in its row), a wrapped name stays in its cell; a box drawn
+    # round a note is no table
+    c = _canvas(tmp_path / "t.pdf")
+    c.setFont("STSong-Light", 10)
+    c.drawString(72, 770, "表1 重点项目")
+    xs, ys = [60, 90, 190, 260, 340, 420], [760, 740, 710, 690]
+    cells = [["序号", "项目名称", "地点", "投资(万元)", "学位(个)"],
+             ["1", ["城东实验学校", "二期工程"], "城东", "12000", "1350"],
+             ["合计", None, None, "12000", "1350"]]
+    for r, row in enumerate(cells):
+        for k, cell in enumerate(row):
+            for n, part in enumerate([cell] if isinstance(cell, str) else cell or []):
+                c.drawString(xs[k] + 3, ys[r] - 13 - 11 * n, part)
+    for y in ys:
+        c.rect(xs[0], y - 0.25, xs[-1] - xs[0], 0.5, stroke=0, fill=1)
+    for k, x in enumerate(xs):
+        low = ys[-2] if 0 < k < 3 else ys[-1]          # no rules inside the 合计 cell
+        c.rect(x - 0.25, low, 0.5, ys[0] - low, stroke=0, fill=1)
+    c.rect(60, 560, 360, 60)                            # a framed note
+    c.drawString(72, 595, "注：以上项目按月调度，年底前全部完工。")
+    c.save()
+    lines = read_file(tmp_path / "t.pdf").split("\n")
+    assert lines == ["表1 重点项目", "序号\t项目名称\t地点\t投资(万元)\t学位(个)",
+                     "1\t城东实验学校二期工程\t城东\t12000\t1350", "合计\t\t\t12000\t1350",
+                     "注：以上项目按月调度，年底前全部完工。"]
+
+
 def test_pdf_without_text_layer_fails(tmp_path):
     c = _canvas(tmp_path / "scan.pdf")
     c.rect(50, 50, 400, 600, fill=1)
