@@ -71,6 +71,52 @@ def test_paren_chinese_items_under_dun_headings(run):
     assert doc._.tasks[0]["id"] == "x-t1" and doc._.tasks[-1]["id"] == f"x-t{len(spans)}"
 
 
+PLAN_WITH_TABLE = [
+    ("other", "湖南某市教育局2024年工作要点"),
+    ("head", "一、推进学校建设"),
+    ("head", "（一）扩大学位供给"),
+    ("task", "1.新建学校。新建中小学5所，新增学位6000个。"),
+    ("task", "2.改扩建学校。改扩建学校8所，改善办学条件。"),
+    # a titled table (its title reads like a part heading) inside the list
+    ("other", "2024年主要指标计划安排\n指标\t目标值\t备注\n新增学位（个）\t6000\t含幼儿园\n"
+              "学前三年毛入园率（%）\t93\t较上年提高1个百分点"),
+    ("head", "（二）提升办学质量"),
+    ("task", "1.推进集团化办学。新组建教育集团3个。"),
+    ("task", "2.深化课程改革。建设精品课程20门。"),
+    ("head", "二、建强教师队伍"),
+    ("task", "1.开展师德专题教育。覆盖全市教师1.2万名。"),
+    ("task", "2.完善考核机制。修订教师考核办法。"),
+]
+
+
+def test_a_table_title_closes_no_list(run):
+    # the title ends the item above it like the table, but closes no list: 二、 below still
+    # closes 一、 (and the 2. before it) instead of nesting under that 2.
+    text, spans = build(PLAN_WITH_TABLE)
+    assert_tasks(run(text), spans)
+
+
+def test_a_part_heading_item_nests_under_nothing_of_the_part_before(run):
+    # the summary's items stand under the title (no 一、 of their own): 二、2024年工作计划
+    # opens the plan, and its 1./2. items are tasks, not sub-points of the summary's 三是
+    text, spans = build([
+        ("other", "宁夏某县教育局2023年工作总结及2024年工作计划"),
+        ("head", "（一）党建工作"),
+        ("task", "一是加强政治建设。开展专题学习20场次。"),
+        ("task", "二是推进清廉学校建设。创建示范校4所。"),
+        ("head", "（二）学校建设"),
+        ("task", "一是完成项目建设。竣工学校3所，新增学位2700个。"),
+        ("task", "二是改善办学条件。维修校舍1.5万平方米。"),
+        ("task", "三是推进教育信息化。建设智慧教室60间。"),
+        ("head", "二、2024年工作计划"),
+        ("task", "1.强化党建引领。创建党建品牌示范校10所。"),
+        ("task", "2.扩大优质资源。新建幼儿园2所。"),
+    ])
+    doc = run(text)
+    assert_tasks(doc, spans)
+    assert [t["part"] for t in doc._.tasks][-2:] == ["plan", "plan"]
+
+
 @pytest.mark.parametrize("fmt", ["{n}、", "{n}.", "{n}．", "({n})", "（{n}）", "{n})", "{c}", "第{cn}，",
                                  "{pc}", "{dc}"])
 def test_item_styles_under_headings(run, fmt):

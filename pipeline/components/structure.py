@@ -94,11 +94,18 @@ class StructureParser:
         doc._.meta = meta
         headings = self.part_headings(text, lines, title_line)
         doc._.parts = self.parts(text, headings, meta.get("title"))
-        closes = [h[0] for h in headings if not h[3]]
-        closes += [s for s, e in lines if self.boundary.match(text, s, e)]
         tables = find_tables(text, ignored, self.config_path)
         doc._.tables = [table_record(text, t, self.config_path) for t in tables]
-        tasks = self.tasks(text, lines, ignored, closes, [p["start"] for p in doc._.parts], tables)
+        # a heading-like title right above a table (…重点建设项目完成情况) belongs to the table:
+        # it ends the item above, as the table does, but closes no list (the list goes on
+        # below the table)
+        titles = {_line_before(lines, t["start"]) for t in tables}
+        closes, stops = [], []
+        for h in headings:
+            if not h[3]:
+                (stops if _line_of(lines, h[0]) in titles else closes).append(h[0])
+        closes += [s for s, e in lines if self.boundary.match(text, s, e)]
+        tasks = self.tasks(text, lines, ignored, closes, [p["start"] for p in doc._.parts], tables, stops)
         starts = [p["start"] for p in doc._.parts]
         for n, t in enumerate(tasks, 1):
             t["id"] = f"{doc._.doc_id}-t{n}"
@@ -312,7 +319,12 @@ class StructureParser:
         return out
 
     def tasks(self, text: str, lines, ignored: list[dict], part_starts: list[int],
-              groups: list[int] | None = None, tables: list[dict] | None = None) -> list[dict]:
+              groups: list[int] | None = None, tables: list[dict] | None = None,
+              stops: list[int] | None = None) -> list[dict]:
+        """Tasks from the marker items.  ``part_starts``: lines that close every open item
+        (part headings, 附件); ``groups``: where the parts start (heading styles are decided
+        per part, and a part's first item nests under nothing of the part before); ``stops``:
+        lines that end the item above them but close no list (a table's title)."""
         items, table_heads = self.items(text, lines, tables)
         if not items:
             return []
@@ -322,10 +334,11 @@ class StructureParser:
         # chrome after the last item ends it, but not a page number inside a sentence
         tail_chrome = [r["start"] for r in ignored if r["start"] > last_item
                        and not self._mid_sentence_break(text, ignored, r)]
-        # a part heading closes every open item; a table ends the item above it (its span)
-        # but the list goes on below it (②…见下表 / table / ③…)
-        resets = sorted(set(part_starts))
-        hard = sorted(set(resets) | set(table_heads) | set(dup_starts) | set(tail_chrome) | {n})
+        # a part heading closes every open item, and so does the start of a part (二、2024年
+        # 工作计划 nests under nothing of the summary); a table ends the item above it (its
+        # span) but the list goes on below it (②…见下表 / table / ③…)
+        resets = sorted(set(part_starts) | {g for g in groups or [] if g > 0})
+        hard = sorted(set(resets) | set(table_heads) | set(stops or []) | set(dup_starts) | set(tail_chrome) | {n})
         items = [it for it in items if not _inside(ignored, it["start"], it["start"] + 1)]
         # nesting by order of appearance
         stack: list[dict] = []
@@ -522,6 +535,16 @@ def _title_line(text: str, line: tuple[int, int], openers: dict) -> bool:
 def _style(m: re.Match) -> str:
     """The style group a LIST_MARKER / INLINE_MARKER match took."""
     return m.lastgroup if m.lastgroup in MARKER_STYLES else next(g for g in MARKER_STYLES if m.group(g) is not None)
+
+
+def _line_of(lines: list[tuple[int, int]], pos: int) -> int:
+    """The index of the line holding ``pos`` (or the last line before it)."""
+    return bisect.bisect_right(lines, (pos, float("inf"))) - 1
+
+
+def _line_before(lines: list[tuple[int, int]], pos: int) -> int:
+    """The index of the non-empty line before the one that starts at (or holds) ``pos``."""
+    return _line_of(lines, pos) - 1
 
 
 def _inside(ignored: list[dict], s: int, e: int) -> bool:
