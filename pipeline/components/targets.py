@@ -66,6 +66,23 @@ def _merge(spans) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
+def _past_ignored(text: str, pos: int, ignored: list[tuple[int, int]]) -> int:
+    """Where the text after ``pos`` goes on: past white space and the ignored spans (a page
+    footer and running head between 95% and its 以上) that follow it right away."""
+    if not ignored:
+        return pos
+    ends = [b for _, b in ignored]
+    while True:
+        q = pos
+        while q < len(text) and text[q] in " \t\u3000\n":
+            q += 1
+        i = bisect.bisect_right(ends, q)
+        if i < len(ignored) and ignored[i][0] <= q:
+            pos = ignored[i][1]
+            continue
+        return pos
+
+
 def _positions(rx: re.Pattern, text: str) -> list[int]:
     """Where the one-character matches of ``rx`` are, without a match object each: split,
     then cumulative lengths (numpy)."""
@@ -178,6 +195,7 @@ class TargetExtractor:
         self.ge_after = tuple(sorted(c["ge_after"], key=len, reverse=True))
         self.le_after = tuple(sorted(c["le_after"], key=len, reverse=True))
         self.cmp_carried_by = frozenset(c["carried_by"])
+        self.comparatives = frozenset(c.get("comparatives") or ())
         k = cfg["kind"]
         self.target_cue = re.compile("|".join(f"(?:{r})" for r in k["target_cues"]))
         self.actual_cue = re.compile("|".join(f"(?:{r})" for r in k["actual_cues"]))
@@ -252,7 +270,7 @@ class TargetExtractor:
             ctx.sentence_ends = sorted(set(ctx.sentence_ends) | {b for b in row_bounds if 0 <= b < len(text)})
         found.sort(key=lambda t: t["start"])
         self._unwrap(ctx, found)
-        self._fields(ctx, found, parts, fallback if doc._.parts else [])
+        self._fields(ctx, found, parts, fallback if doc._.parts else [], ignored)
         task_starts = [t["start"] for t in tasks]
         for t in found:
             t["task_id"] = self._task_of(tasks, task_starts, t["start"], t["end"])
@@ -587,7 +605,8 @@ class TargetExtractor:
         i = bisect.bisect_right(starts, pos) - 1
         return parts[i] if i >= 0 and parts[i]["end"] > pos else None
 
-    def _fields(self, ctx: Reading, found: list[dict], parts: list[dict], fallback: list[dict]) -> None:
+    def _fields(self, ctx: Reading, found: list[dict], parts: list[dict], fallback: list[dict],
+                ignored: list[tuple[int, int]] = ()) -> None:
         """``fallback``: the heading-based parts, consulted where the structure stage's parts
         say nothing (no part, or kind "other")."""
         text = ctx.text
@@ -601,7 +620,7 @@ class TargetExtractor:
             gap = text[prev["end"]:t["start"]] if prev else None
             # comparator -------------------------------------------------
             if not t.get("_table"):
-                t["comparator"], src = self._comparator(text, seg, t["end"])
+                t["comparator"], src = self._comparator(text, seg, _past_ignored(text, t["end"], ignored))
                 t["_cmp_before"] = src == "before"
                 if (src is None and prev is not None and gap is not None
                         and gap.strip() in self.cmp_carried_by and prev.get("_cmp_before")):
@@ -619,7 +638,8 @@ class TargetExtractor:
             prev = t
 
     def _comparator(self, text: str, seg: str, end: int) -> tuple[str, str | None]:
-        """(comparator, where its cue was: "after", "before" or None)."""
+        """(comparator, where its cue was: "after", "before" or None); ``end``: where the
+        text after the number goes on (past a page break that the chrome stage ignored)."""
         after = text[end:end + 6].lstrip(" \u3000\n")
         if after.startswith(self.le_after):
             return "<=", "after"
@@ -630,6 +650,9 @@ class TargetExtractor:
             last = m
         if last is None:
             return "=", None
+        obj = seg[last.end():].strip()
+        if last.group() in self.comparatives and len(obj) >= 2 and not obj.endswith("的"):
+            return "=", None                     # 高于全市平均水平[21.5分]: a margin
         cmp = self.cmp_word[last.group()]
         return cmp, ("before" if cmp != "=" else None)
 
