@@ -20,6 +20,7 @@ grammar of numerals (digits, 十百千万亿, 百分之, 点, 第) and the share
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass, field
 from itertools import accumulate
 import re
 from decimal import Decimal, InvalidOperation
@@ -64,6 +65,35 @@ def _merge(spans) -> list[tuple[int, int]]:
         else:
             out.append([a, b])
     return [(a, b) for a, b in out]
+
+
+@dataclass
+class _KindReading(Reading):
+    """A ``Reading`` with what the kind of a mention is read from besides: ``cue_text``, the
+    text with the names of programmes and documents blanked (营养改善计划, 《…发展规划》 name
+    no plan), and ``past_paragraphs``:
+    line start -> end of an opening that makes the paragraph a report of the past year
+    (过去的一年，…)."""
+    cue_text: str = ""
+    past_paragraphs: dict[int, int] = field(default_factory=dict)
+
+    def in_past_paragraph(self, pos: int) -> bool:
+        end = self.past_paragraphs.get(self.text.rfind("\n", 0, pos) + 1)
+        return end is not None and end <= pos
+
+
+def _masked(text: str, spans: list[tuple[int, int]], mark: str = "某") -> str:
+    """``text`` with the characters of ``spans`` replaced by ``mark`` (same length; an
+    ideograph, so a name still reads as words to the cues around it: 争取…项目资金)."""
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in _merge(spans):
+        out.append(text[pos:a])
+        out.append(mark * (b - a))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _past_ignored(text: str, pos: int, ignored: list[tuple[int, int]]) -> int:
@@ -202,8 +232,12 @@ class TargetExtractor:
         self.year_cue = re.compile(k["year_cue"])
         self.report_cue = re.compile("|".join(f"(?:{r})" for r in k["report_cues"]))
         # a line that opens with a year (2023年，全市…), found at every line start at once
+        pre = _alt(k.get("paragraph_year_prefixes") or []) or "(?!)"
+        past = _alt(k.get("past_paragraph_openings") or []) or "(?!)"
         self.paragraph_year = re.compile(
-            rf"(?m)^[ \t\u3000]*{YEAR.pattern}(?:{_alt(k['paragraph_year_suffixes'])})?[,，]")
+            rf"(?m)^[ \t\u3000]*(?:{pre})?{YEAR.pattern}(?:{_alt(k['paragraph_year_suffixes'])})?[,，]")
+        self.past_paragraph = re.compile(rf"(?m)^[ \t\u3000]*(?:{past})[,，]")
+        self.past_sentence = re.compile(rf"[ \t\u3000\n]*(?:{past})[,，]")
         self.indicators = IndicatorReader(cfg["indicator"], self.rx, self.year_cue)
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
@@ -234,7 +268,8 @@ class TargetExtractor:
             clause = [i for i in clause if i not in page_nl]
             sent = [i for i in sent if i not in page_nl]
         years = {m.start(): (m.end(), int(m.group(1))) for m in self.paragraph_year.finditer(text)}
-        return Reading(text, clause, sent, quoted, years)
+        past = {m.start(): m.end() for m in self.past_paragraph.finditer(text)}
+        return _KindReading(text, clause, sent, quoted, years, past_paragraphs=past)
 
     def __call__(self, doc: Doc) -> Doc:
         # the structure stage's tables; run on its own, this stage finds them with the same reader
@@ -243,6 +278,8 @@ class TargetExtractor:
         init_doc(doc)
         text = doc.text
         ctx = self._reading(text)
+        ctx.cue_text = _masked(text, [(e["start"], e["end"]) for e in doc._.entities or ()
+                                      if e.get("label") in ("PROGRAMME", "DOCUMENT")])
         fallback = self.fallback_parts(text)
         parts = sorted(doc._.parts or fallback, key=lambda p: p["start"])
         tasks = sorted(doc._.tasks or [], key=lambda t: (t["start"], -t["end"]))
@@ -657,7 +694,7 @@ class TargetExtractor:
         return cmp, ("before" if cmp != "=" else None)
 
     def _kind(self, ctx: Reading, t: dict, part: dict | None) -> str:
-        text = ctx.text
+        text = ctx.cue_text or ctx.text          # programme and document names blanked
         ss = ctx.sentence_start(t["start"])
         sent = text[ss:t["start"]]
         pkind = part.get("kind") if part else None
@@ -685,6 +722,10 @@ class TargetExtractor:
             py = ctx.paragraph_year(t["start"])
             if pyear and py is not None and py < pyear and not self.target_cue.search(sent):
                 return "actual"
+            # 过去一年，…: a sentence (or a paragraph) that opens so reports the past year
+            if (ctx.in_past_paragraph(t["start"]) or self.past_sentence.match(sent)) \
+                    and not self.target_cue.search(sent):
+                return "actual"
             return "target"
         # no part: cues only, then what most of the document sounds like
         if self.target_cue.search(sent):
@@ -695,8 +736,8 @@ class TargetExtractor:
 
     def _doc_kind(self, ctx: Reading) -> str:
         if ctx.default_kind is None:
-            n_t = sum(1 for _ in self.target_cue.finditer(ctx.text))
-            n_r = sum(1 for _ in self.report_cue.finditer(ctx.text))
+            n_t = sum(1 for _ in self.target_cue.finditer(ctx.cue_text or ctx.text))
+            n_r = sum(1 for _ in self.report_cue.finditer(ctx.cue_text or ctx.text))
             ctx.default_kind = "actual" if n_r > n_t else "target"
         return ctx.default_kind
 
