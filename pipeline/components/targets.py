@@ -241,14 +241,12 @@ class TargetExtractor:
         self.indicators = IndicatorReader(cfg["indicator"], self.rx, self.year_cue)
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
-        self.total_rows = frozenset(t.get("total_rows") or ())
         self.header_units = dict(t["header_units"])
         self.header_unit = re.compile(t["unit_in_header"])
         self.unit_note = re.compile(t["unit_note"])
         self.col_target = re.compile(_alt(t["target_columns"]))
         self.col_actual = re.compile(_alt(t["actual_columns"]))
         self.col_words = re.compile(_alt(t["target_columns"] + t["actual_columns"] + t["value_words"]))
-        self.unit_alt = re.compile(f"^(?:{units})$")
         pc = cfg["parts"]
         self.part_summary = set(pc["summary_headings"])
         self.part_max_len = int(pc["max_heading_len"])
