@@ -8,14 +8,17 @@ view (``pipeline.normalise.View.text``); ``pipeline.record`` maps them back to t
 - ``doc._.ignored``   [{"start", "end", "reason"}]            (chrome stage)
 - ``doc._.meta``      {"title", "publisher", "date"}            (structure stage)
 - ``doc._.parts``     [{"start", "end", "kind": "summary"|"plan"|"other", "year"}] (structure)
-- ``doc._.tables``    flattened or real tables (structure stage; read by targets)::
+- ``doc._.tables``    flattened or real tables (structure stage; read by targets; None until
+                      the structure stage ran, then a list, perhaps empty)::
 
       [{"start", "end",
         "header": [{"start", "end", "text", "unit", "scale", "kind"}],   # one per column;
                   # unit/scale from the header (万元 -> "元", 10000; (%) -> "%", 1), kind
                   # "target" (目标/计划) | "actual" (完成/实际) | None
-        "rows": [{"start", "end", "label", "total", "cells": [{"start", "end", "column"}]}]}]
-                  # label: the row's name cell; total: a 合计/小计 row
+        "rows": [{"start", "end", "label", "total", "serial",
+                  "cells": [{"start", "end", "column"}]}],   # empty cells too where a separator shows them
+        "format": "tab"|"bar"|"space"|"single"|"line", "caption": (start, end) | None}]
+                  # label: the row's name cell; total: a 合计/小计 row; serial: its number
 - ``doc._.tasks``     [{"id", "start", "end", "title", "part", "themes", "scores"}] (structure, themes)
 - ``doc._.entities``  [{"start", "end", "label", "kb_id", "canonical"}] (entities, linker)
 - ``doc._.gold``      the gold record of a training example's reference doc (``zhpolicy train``)
@@ -25,11 +28,11 @@ view (``pipeline.normalise.View.text``); ``pipeline.record`` maps them back to t
 """
 from spacy.tokens import Doc
 
-_LIST_FIELDS = ("ignored", "parts", "tables", "tasks", "entities", "targets", "entity_candidates")
+_LIST_FIELDS = ("ignored", "parts", "tasks", "entities", "targets", "entity_candidates")
 
 
 def register() -> None:
-    for name in _LIST_FIELDS:
+    for name in (*_LIST_FIELDS, "tables"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
     for name in ("view", "source", "doc_id", "meta", "duplicate_of", "gold"):

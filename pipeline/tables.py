@@ -37,7 +37,8 @@ def _cfg(path: str | None = None) -> dict:
     return {"serial": set(c["serial_headers"]), "total": re.compile(c["total_label"]),
             "caption": re.compile(c["caption"]), "max_cell": int(c["max_cell"]),
             "max_cell_line": int(c["max_cell_line"]), "target": re.compile(c["target_column"]),
-            "actual": re.compile(c["actual_column"])}
+            "actual": re.compile(c["actual_column"]),
+            "unit_header": re.compile(read_config(None, "units.yaml", "table")["unit_in_header"])}
 
 
 def split_cells(line: str, weak: bool = False) -> tuple[str, list[tuple[int, int]]]:
@@ -140,6 +141,50 @@ def find_tables(text: str, ignored: list[dict] | None = None, config_path: str |
     return out
 
 
+@lru_cache(maxsize=4)
+def _header_cfg(path: str | None = None) -> dict:
+    units = read_config(None, "units.yaml")
+    c = read_config(path, "structure.yaml", "tables")
+    return {"scaled": {k: (v[0], v[1]) for k, v in units["scaled_units"].items()},
+            "measure": set(units["measure_words"]), "header_units": dict(units["table"]["header_units"]),
+            "header_unit": re.compile(units["table"]["unit_in_header"]),
+            "target": re.compile(c["target_column"]), "actual": re.compile(c["actual_column"])}
+
+
+def table_record(text: str, t: dict, config_path: str | None = None) -> dict:
+    """A table of :func:`find_tables` as ``doc._.tables`` holds it (see ``pipeline.extensions``):
+    each header cell with the unit, scale and kind its text names (总投资(万元) -> 元, 10000)."""
+    cfg = _header_cfg(config_path)
+    header = []
+    for c in t["header"]:
+        unit = scale = None
+        um = cfg["header_unit"].search(c["text"])
+        if um:
+            u = um.group(1).strip()
+            u = u.split("单位", 1)[-1].lstrip(":：") if "单位" in u else u
+            if u in cfg["scaled"]:
+                unit, scale = cfg["scaled"][u]
+            elif u in cfg["measure"]:
+                unit, scale = u, 1
+            elif u in cfg["header_units"]:
+                unit, scale = cfg["header_units"][u], 1
+        kind = "actual" if cfg["actual"].search(c["text"]) else \
+            "target" if cfg["target"].search(c["text"]) else None
+        header.append({"start": c["start"], "end": c["end"], "text": c["text"], "unit": unit,
+                       "scale": scale, "kind": kind})
+    rows = [{"start": r["start"], "end": r["end"], "label": r["label"], "total": r["total"],
+             "serial": r["serial"],
+             "cells": [{"start": c["start"], "end": c["end"], "column": c["column"]} for c in r["cells"]]}
+            for r in t["rows"]]
+    return {"start": t["start"], "end": t["end"], "format": t["format"], "caption": t.get("caption"),
+            "header": header, "rows": rows}
+
+
+def table_records(text: str, ignored: list[dict] | None = None, config_path: str | None = None) -> list[dict]:
+    """The tables of ``text`` as ``doc._.tables`` holds them."""
+    return [table_record(text, t, config_path) for t in find_tables(text, ignored, config_path)]
+
+
 def table_lines(text: str) -> set[int]:
     """Indices (of ``text.split("\\n")``) of the lines that belong to a table, caption included."""
     lines = _lines(text)
@@ -189,7 +234,10 @@ def _block_table(text: str, block: list, cfg: dict) -> dict | None:
         serials = [serial(r[2]) for r in rows]
         head_serial = has_header and text[first[2][0][0]:first[2][0][1]] in cfg["serial"]
         numbered = [n for n in serials if n is not None]
-        if not numbered or not (head_serial or len(numbered) >= 2):
+        # or a header naming its columns' units (学校数（所）) over rows as wide as it
+        head_units = has_header and any(cfg["unit_header"].search(text[a:b]) for a, b in first[2])
+        same_width = all(len(r[2]) == len(first[2]) for r in rows)
+        if not (head_units and same_width) and (not numbered or not (head_serial or len(numbered) >= 2)):
             return None
     if not any(serial(r[2]) is not None for r in rows) and any(k in ("space", "single") for _, k, _ in block):
         # no numbered row and only spaces between the cells: a header and >= 2 rows of the

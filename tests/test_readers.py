@@ -206,7 +206,46 @@ def test_docx_paragraphs_and_tables_in_document_order(tmp_path):
     assert read_file(path).split("\n") == [
         "武汉市教育局2024年工作要点", "\u3000\u3000一、总体要求：新增学位1.2万个",
         "序号\t任务\t责任单位", "1\t建设学校 两所\t市教育局", "二、主要任务",
-        "合并单元格\t末列", "附件：某县教育局"]
+        "合并单元格\t\t末列", "附件：某县教育局"]     # the merged cell spans two columns
+
+
+def _total_row_table(rows):
+    return ("<html><body><p>重点项目</p><table>" + "".join(
+        "<tr>" + "".join(c for c in r) + "</tr>" for r in rows) + "</table><p>完</p></body></html>")
+
+
+def test_html_and_docx_tables_keep_empty_and_spanned_cells_in_their_columns(tmp_path):
+    # a blank cell, a 合计 row whose label spans three columns, a cell spanning two rows: the
+    # cells after them stay in their columns (the header's)
+    want = ["重点项目", "序号\t项目名称\t建设地点\t总投资(万元)\t新增学位(个)",
+            "1\t城南一小\t\t12000\t1350", "2\t西岭幼儿园\t西岭镇\t3500\t360",
+            "3\t东湖中学\t\t8000\t900", "合计\t\t\t23500\t2610", "完"]
+    td = lambda c, **a: "<td" + "".join(f' {k}="{v}"' for k, v in a.items()) + f">{c}</td>"
+    rows = [[td(c) for c in want[1].split("\t")],
+            [td("1"), td("城南一小"), td("&nbsp;"), td("12000"), td("1350")],
+            [td("2"), td("西岭幼儿园"), td("西岭镇"), td("3500", rowspan=2), td("360")],
+            [td("3"), td("东湖中学"), td(""), td("900")],
+            [td("合计", colspan=3), td("23500"), td("2610")]]
+    got = read_file(_write(tmp_path, "t.html", _total_row_table(rows).encode("utf-8"))).split("\n")
+    # row 3 has no cell of its own under 总投资: the rowspan above fills it, so it stays empty
+    assert got[:4] == want[:4] and got[5:] == want[5:]
+    assert got[4] == "3\t东湖中学\t\t\t900"
+
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph("重点项目")
+    cells = [r.split("\t") for r in want[1:6]]
+    t = d.add_table(rows=5, cols=5)
+    for i, r in enumerate(cells):
+        for j, c in enumerate(r):
+            if c and not (i == 4 and j == 0):
+                t.cell(i, j).text = c
+    t.cell(4, 0).merge(t.cell(4, 2)).text = "合计"        # gridSpan
+    t.cell(2, 2).merge(t.cell(3, 2))                      # vMerge: row 3's cell continues it
+    d.add_paragraph("完")
+    d.save(str(tmp_path / "t.docx"))
+    got = read_file(tmp_path / "t.docx").split("\n")
+    assert got == want
 
 
 def test_docx_corrupt_files_fail(tmp_path):
@@ -305,6 +344,35 @@ def test_pdf_lines_pages_footers_and_indent(tmp_path):
         "高中教育一体化 PISA test", "- 2 -"]
     assert lines[1].startswith("\u3000\u3000") and not lines[1].startswith("\u3000" * 3)
     assert not lines[0].startswith("\u3000") and not lines[2].startswith("\u3000")
+
+
+def test_pdf_ruled_table_rows_merged_cells_and_a_framed_note(tmp_path):
+    # a table drawn with thin rectangles (as Word exports borders): the 合计 cell spans three
+    # columns (no rules between them in its row), a wrapped name stays in its cell; a box drawn
+    # round a note is no table
+    c = _canvas(tmp_path / "t.pdf")
+    c.setFont("STSong-Light", 10)
+    c.drawString(72, 770, "表1 重点项目")
+    xs, ys = [60, 90, 190, 260, 340, 420], [760, 740, 710, 690]
+    cells = [["序号", "项目名称", "地点", "投资(万元)", "学位(个)"],
+             ["1", ["城东实验学校", "二期工程"], "城东", "12000", "1350"],
+             ["合计", None, None, "12000", "1350"]]
+    for r, row in enumerate(cells):
+        for k, cell in enumerate(row):
+            for n, part in enumerate([cell] if isinstance(cell, str) else cell or []):
+                c.drawString(xs[k] + 3, ys[r] - 13 - 11 * n, part)
+    for y in ys:
+        c.rect(xs[0], y - 0.25, xs[-1] - xs[0], 0.5, stroke=0, fill=1)
+    for k, x in enumerate(xs):
+        low = ys[-2] if 0 < k < 3 else ys[-1]          # no rules inside the 合计 cell
+        c.rect(x - 0.25, low, 0.5, ys[0] - low, stroke=0, fill=1)
+    c.rect(60, 560, 360, 60)                            # a framed note
+    c.drawString(72, 595, "注：以上项目按月调度，年底前全部完工。")
+    c.save()
+    lines = read_file(tmp_path / "t.pdf").split("\n")
+    assert lines == ["表1 重点项目", "序号\t项目名称\t地点\t投资(万元)\t学位(个)",
+                     "1\t城东实验学校二期工程\t城东\t12000\t1350", "合计\t\t\t12000\t1350",
+                     "注：以上项目按月调度，年底前全部完工。"]
 
 
 def test_pdf_without_text_layer_fails(tmp_path):

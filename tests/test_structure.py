@@ -71,6 +71,52 @@ def test_paren_chinese_items_under_dun_headings(run):
     assert doc._.tasks[0]["id"] == "x-t1" and doc._.tasks[-1]["id"] == f"x-t{len(spans)}"
 
 
+PLAN_WITH_TABLE = [
+    ("other", "湖南某市教育局2024年工作要点"),
+    ("head", "一、推进学校建设"),
+    ("head", "（一）扩大学位供给"),
+    ("task", "1.新建学校。新建中小学5所，新增学位6000个。"),
+    ("task", "2.改扩建学校。改扩建学校8所，改善办学条件。"),
+    # a titled table (its title reads like a part heading) inside the list
+    ("other", "2024年主要指标计划安排\n指标\t目标值\t备注\n新增学位（个）\t6000\t含幼儿园\n"
+              "学前三年毛入园率（%）\t93\t较上年提高1个百分点"),
+    ("head", "（二）提升办学质量"),
+    ("task", "1.推进集团化办学。新组建教育集团3个。"),
+    ("task", "2.深化课程改革。建设精品课程20门。"),
+    ("head", "二、建强教师队伍"),
+    ("task", "1.开展师德专题教育。覆盖全市教师1.2万名。"),
+    ("task", "2.完善考核机制。修订教师考核办法。"),
+]
+
+
+def test_a_table_title_closes_no_list(run):
+    # the title ends the item above it like the table, but closes no list: 二、 below still
+    # closes 一、 (and the 2. before it) instead of nesting under that 2.
+    text, spans = build(PLAN_WITH_TABLE)
+    assert_tasks(run(text), spans)
+
+
+def test_a_part_heading_item_nests_under_nothing_of_the_part_before(run):
+    # the summary's items stand under the title (no 一、 of their own): 二、2024年工作计划
+    # opens the plan, and its 1./2. items are tasks, not sub-points of the summary's 三是
+    text, spans = build([
+        ("other", "宁夏某县教育局2023年工作总结及2024年工作计划"),
+        ("head", "（一）党建工作"),
+        ("task", "一是加强政治建设。开展专题学习20场次。"),
+        ("task", "二是推进清廉学校建设。创建示范校4所。"),
+        ("head", "（二）学校建设"),
+        ("task", "一是完成项目建设。竣工学校3所，新增学位2700个。"),
+        ("task", "二是改善办学条件。维修校舍1.5万平方米。"),
+        ("task", "三是推进教育信息化。建设智慧教室60间。"),
+        ("head", "二、2024年工作计划"),
+        ("task", "1.强化党建引领。创建党建品牌示范校10所。"),
+        ("task", "2.扩大优质资源。新建幼儿园2所。"),
+    ])
+    doc = run(text)
+    assert_tasks(doc, spans)
+    assert [t["part"] for t in doc._.tasks][-2:] == ["plan", "plan"]
+
+
 @pytest.mark.parametrize("fmt", ["{n}、", "{n}.", "{n}．", "({n})", "（{n}）", "{n})", "{c}", "第{cn}，",
                                  "{pc}", "{dc}"])
 def test_item_styles_under_headings(run, fmt):
@@ -513,9 +559,14 @@ def test_page_number_inside_the_last_item_does_not_cut_it(run):
 # ---------------------------------------------------------------------- tables in every format
 TABLE = [["序号", "项目名称", "建设地点", "总投资(万元)", "新增学位(个)"],
          ["1", "某县第一中学扩建工程", "城关镇", "12000", "1500"],
-         ["2", "某县特殊教育学校迁建", "东城街道", "6000", "300"],
+         ["2", "某县特殊教育学校迁建", "", "6000", "300"],          # a blank cell
          ["3", "某县民族幼儿园", "西乡", "3500", "360"],
          ["合计", "", "", "21500", "2160"]]
+# what the targets stage reads in the table: (cell, value, unit, indicator)
+TABLE_TARGETS = sorted([("12000", 120000000, "元", "总投资"), ("1500", 1500, "个", "新增学位"),
+                        ("6000", 60000000, "元", "总投资"), ("300", 300, "个", "新增学位"),
+                        ("3500", 35000000, "元", "总投资"), ("360", 360, "个", "新增学位"),
+                        ("21500", 215000000, "元", "总投资"), ("2160", 2160, "个", "新增学位")])
 BEFORE = ["贵州某县教育局2024年工作要点", "一、推进学校建设",
           "1.实施重点项目。全年实施项目3个，详见下表。", "表1 2024年重点建设项目"]
 AFTER = ["2.加强教师队伍建设。招聘教师200名。"]
@@ -558,13 +609,54 @@ def _table_texts(tmp_path):
         d.add_paragraph(p)
     d.save(tmp_path / "report.docx")
     out["docx"] = read_file(tmp_path / "report.docx")
+    out["pdf"] = read_file(_ruled_table_pdf(tmp_path / "report.pdf"))
     return out
 
 
+def _ruled_table_pdf(path):
+    """The report as a PDF page whose table is drawn with rules (pdfminer alone reads such a
+    table column by column)."""
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 12)
+    y = 780
+    for p in BEFORE:
+        c.drawString(72, y, p)
+        y -= 22
+    xs = [60]
+    for w in (40, 150, 70, 90, 90):
+        xs.append(xs[-1] + w)
+    top, h = y + 8, 22
+    for r, row in enumerate(TABLE):
+        for k, cell in enumerate(row):
+            c.drawString(xs[k] + 4, top - h * r - 15, cell)
+    for r in range(len(TABLE) + 1):
+        c.line(xs[0], top - h * r, xs[-1], top - h * r)
+    for x in xs:
+        c.line(x, top, x, top - h * len(TABLE))
+    y = top - h * len(TABLE) - 22
+    for p in AFTER:
+        c.drawString(72, y, p)
+        y -= 22
+    c.save()
+    return path
+
+
 def test_a_table_gives_the_same_rows_in_every_format(run, tmp_path):
-    """Tabs, | bars, aligned spaces, full-width spaces, one cell per line, HTML and DOCX: the
-    same tasks (each numbered row, not the 合计 row) and the same table for the targets stage."""
-    for fmt, text in _table_texts(tmp_path).items():
+    """Tabs, | bars, aligned spaces, full-width spaces, one cell per line, HTML, DOCX and a
+    ruled PDF table: the same tasks (each numbered row, not the 合计 row), the same table, and
+    the same targets with the same indicators."""
+    from pipeline.components.targets import TargetExtractor
+
+    targets = TargetExtractor()
+    texts = _table_texts(tmp_path)
+    assert set(texts) >= {"tab", "spaces", "html", "docx", "pdf"}
+    for fmt, text in texts.items():
         doc = run(text)
         titles = [t["title"] for t in doc._.tasks]
         assert titles == ["实施重点项目"] + ROW_TITLES + ["加强教师队伍建设"], fmt
@@ -580,6 +672,11 @@ def test_a_table_gives_the_same_rows_in_every_format(run, tmp_path):
         assert [r["total"] for r in tb["rows"]] == [False, False, False, True], fmt
         first = tb["rows"][0]
         assert [doc.text[c["start"]:c["end"]] for c in first["cells"]] == TABLE[1], fmt
+        assert [[doc.text[c["start"]:c["end"]] for c in r["cells"] if c["end"] > c["start"]]
+                for r in tb["rows"]] == [[c for c in r if c] for r in TABLE[1:]], fmt
+        got = sorted((doc.text[t["start"]:t["end"]], t["value"], t["unit"], t["indicator"])
+                     for t in targets(doc)._.targets if tb["start"] <= t["start"] < tb["end"])
+        assert got == TABLE_TARGETS, fmt
 
 
 def test_table_rows_in_hard_wrapped_text_are_not_joined(run):

@@ -200,6 +200,12 @@ def test_no_target_inside_an_ignored_region(run):
     ("经费不低于年度公用经费预算总额的5%。", "5%", ">="),
     ("大班额比例不到5%。", "5%", "<="),
     ("作业时间未超过60分钟。", "60分钟", "<="),
+    # 达 inside a word is no 达 'reach'
+    ("高考本科达线率提高3个百分点。", "3个百分点", "="),
+    ("省级下达奖补资金3.1亿元。", "3.1亿元", "="),
+    # a comparative with an object of its own: the number is the margin
+    ("中考平均分高于全省平均水平21.5分。", "21.5分", "="),
+    ("体质健康优良率高于60%。", "60%", ">="),
 ])
 def test_comparator(run, sentence, surface, cmp):
     assert _one(run(sentence), surface)["comparator"] == cmp
@@ -311,6 +317,16 @@ def test_task_id_picks_the_smallest_enclosing_task_among_many(run):
              {"id": "X", "start": 0, "end": i6}]
     got = {t["start"]: t["task_id"] for t in run(text, tasks=tasks)}
     assert got == {i6: "I1", i9: "I2", i12: "S2"}
+
+
+def test_a_page_break_between_a_number_and_its_comparator(run):
+    # 95% [page footer, running head] 以上: the chrome stage ignores the page break
+    page = "- 2 -\n湖北某县教育局2024年工作计划\n"
+    text = "课后服务学生参与率稳定在95%\n" + page + "以上；新增学位800个。\n"
+    ps = text.index(page)
+    got = run(text, ignored=[{"start": ps, "end": ps + len(page) - 1, "reason": "boilerplate"}])
+    assert _one(got, "95%")["comparator"] == ">="
+    assert _one(run(text), "95%")["comparator"] == "="      # not ignored: no cue after 95%
 
 
 def test_table_header_found_among_bracketed_section_numbers(run):

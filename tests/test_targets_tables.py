@@ -115,3 +115,25 @@ def test_a_table_one_cell_per_line_with_a_page_break_inside(run):
             ("3600", "新增学位", 3600)} <= cells
     assert not any(t["text"] in ("1", "2", "5", "8") for t in got)
     assert {t["kind"] for t in got if t["indicator"] == "年度计划投资"} == {"target"}
+
+
+def test_cells_are_read_from_the_tables_of_the_structure_stage():
+    # one reader of tables (pipeline.tables): what doc._.tables holds is what the cells are
+    from conftest import bare_nlp
+    from pipeline.api import make_doc
+    from pipeline.components.targets import TargetExtractor
+    from pipeline.tables import table_records
+
+    text = "序号\t项目名称\t总投资(万元)\n1\t城东实验学校\t12000\n2\t西岭幼儿园\t3500\n"
+    nlp, comp = bare_nlp(), TargetExtractor()
+
+    def cells(tables):
+        doc = make_doc(nlp, text)
+        doc._.tables = tables
+        return sorted(doc.text[t["start"]:t["end"]] for t in comp(doc)._.targets)
+
+    found = table_records(make_doc(nlp, text).text)
+    assert cells(found) == ["12000", "3500"]
+    assert cells([]) == []                      # the structure stage found no table: no cells
+    one_row = [{**found[0], "rows": found[0]["rows"][:1]}]
+    assert cells(one_row) == ["12000"]

@@ -53,7 +53,7 @@ from ..patterns import (CLAUSE_BREAK, CN_DATE, CN_YEAR, DATE, FULL_STOP, INLINE_
                         LIST_MARKER, MARKER_STYLES, YEAR, cn_number, cn_year)
 from ..normalise import split_at_joins
 from ..settings import read_config
-from ..tables import find_tables
+from ..tables import find_tables, table_record
 _TITLE_END = re.compile(r"[。！？\n]")
 _NON_SPACE = re.compile(r"\S")
 _INDENT = re.compile(r"[ \u3000\xa0]{2}")
@@ -78,15 +78,7 @@ class StructureParser:
         self.org_suffix = re.compile(cfg["org_suffix"])
         self.heading_max = int(cfg["heading_max"])
         self.boundary = re.compile(cfg["boundary_cue"])
-        # a table column's unit, scale and kind from its header (总投资(万元) -> 元, 10000)
-        units = read_config(None, "units.yaml")
-        self.scaled = {k: (v[0], v[1]) for k, v in units["scaled_units"].items()}
-        self.measure = set(units["measure_words"])
-        self.header_units = dict(units["table"]["header_units"])
-        self.header_unit = re.compile(units["table"]["unit_in_header"])
-        tc = read_config(config_path, "structure.yaml", "tables")
-        self.target_column = re.compile(tc["target_column"])
-        self.actual_column = re.compile(tc["actual_column"])
+        self.config_path = config_path
 
     # ------------------------------------------------------------------ entry point
     def __call__(self, doc: Doc) -> Doc:
@@ -102,11 +94,18 @@ class StructureParser:
         doc._.meta = meta
         headings = self.part_headings(text, lines, title_line)
         doc._.parts = self.parts(text, headings, meta.get("title"))
-        closes = [h[0] for h in headings if not h[3]]
+        tables = find_tables(text, ignored, self.config_path)
+        doc._.tables = [table_record(text, t, self.config_path) for t in tables]
+        # a heading-like title right above a table (…重点建设项目完成情况) belongs to the table:
+        # it ends the item above, as the table does, but closes no list (the list goes on
+        # below the table)
+        titles = {_line_before(lines, t["start"]) for t in tables}
+        closes, stops = [], []
+        for h in headings:
+            if not h[3]:
+                (stops if _line_of(lines, h[0]) in titles else closes).append(h[0])
         closes += [s for s, e in lines if self.boundary.match(text, s, e)]
-        tables = find_tables(text, ignored)
-        doc._.tables = [self._table_record(t) for t in tables]
-        tasks = self.tasks(text, lines, ignored, closes, [p["start"] for p in doc._.parts], tables)
+        tasks = self.tasks(text, lines, ignored, closes, [p["start"] for p in doc._.parts], tables, stops)
         starts = [p["start"] for p in doc._.parts]
         for n, t in enumerate(tasks, 1):
             t["id"] = f"{doc._.doc_id}-t{n}"
@@ -114,32 +113,6 @@ class StructureParser:
             t["part"] = doc._.parts[i]["kind"] if i >= 0 else None
         doc._.tasks = tasks
         return doc
-
-    # ------------------------------------------------------------------ tables
-    def _table_record(self, t: dict) -> dict:
-        """A table as ``doc._.tables`` holds it (see ``pipeline.extensions``)."""
-        header = []
-        for c in t["header"]:
-            unit = scale = None
-            um = self.header_unit.search(c["text"])
-            if um:
-                u = um.group(1).strip()
-                u = u.split("单位", 1)[-1].lstrip(":：") if "单位" in u else u
-                if u in self.scaled:
-                    unit, scale = self.scaled[u]
-                elif u in self.measure:
-                    unit, scale = u, 1
-                elif u in self.header_units:
-                    unit, scale = self.header_units[u], 1
-            kind = "actual" if self.actual_column.search(c["text"]) else \
-                "target" if self.target_column.search(c["text"]) else None
-            header.append({"start": c["start"], "end": c["end"], "text": c["text"], "unit": unit,
-                           "scale": scale, "kind": kind})
-        rows = [{"start": r["start"], "end": r["end"], "label": r["label"], "total": r["total"],
-                 "serial": r["serial"],
-                 "cells": [{"start": c["start"], "end": c["end"], "column": c["column"]} for c in r["cells"]]}
-                for r in t["rows"]]
-        return {"start": t["start"], "end": t["end"], "format": t["format"], "header": header, "rows": rows}
 
     # ------------------------------------------------------------------ meta
     def meta(self, text: str, lines: list[tuple[int, int]]) -> tuple[dict, tuple[int, int] | None]:
@@ -346,7 +319,12 @@ class StructureParser:
         return out
 
     def tasks(self, text: str, lines, ignored: list[dict], part_starts: list[int],
-              groups: list[int] | None = None, tables: list[dict] | None = None) -> list[dict]:
+              groups: list[int] | None = None, tables: list[dict] | None = None,
+              stops: list[int] | None = None) -> list[dict]:
+        """Tasks from the marker items.  ``part_starts``: lines that close every open item
+        (part headings, 附件); ``groups``: where the parts start (heading styles are decided
+        per part, and a part's first item nests under nothing of the part before); ``stops``:
+        lines that end the item above them but close no list (a table's title)."""
         items, table_heads = self.items(text, lines, tables)
         if not items:
             return []
@@ -356,10 +334,11 @@ class StructureParser:
         # chrome after the last item ends it, but not a page number inside a sentence
         tail_chrome = [r["start"] for r in ignored if r["start"] > last_item
                        and not self._mid_sentence_break(text, ignored, r)]
-        # a part heading closes every open item; a table ends the item above it (its span)
-        # but the list goes on below it (②…见下表 / table / ③…)
-        resets = sorted(set(part_starts))
-        hard = sorted(set(resets) | set(table_heads) | set(dup_starts) | set(tail_chrome) | {n})
+        # a part heading closes every open item, and so does the start of a part (二、2024年
+        # 工作计划 nests under nothing of the summary); a table ends the item above it (its
+        # span) but the list goes on below it (②…见下表 / table / ③…)
+        resets = sorted(set(part_starts) | {g for g in groups or [] if g > 0})
+        hard = sorted(set(resets) | set(table_heads) | set(stops or []) | set(dup_starts) | set(tail_chrome) | {n})
         items = [it for it in items if not _inside(ignored, it["start"], it["start"] + 1)]
         # nesting by order of appearance
         stack: list[dict] = []
@@ -556,6 +535,16 @@ def _title_line(text: str, line: tuple[int, int], openers: dict) -> bool:
 def _style(m: re.Match) -> str:
     """The style group a LIST_MARKER / INLINE_MARKER match took."""
     return m.lastgroup if m.lastgroup in MARKER_STYLES else next(g for g in MARKER_STYLES if m.group(g) is not None)
+
+
+def _line_of(lines: list[tuple[int, int]], pos: int) -> int:
+    """The index of the line holding ``pos`` (or the last line before it)."""
+    return bisect.bisect_right(lines, (pos, float("inf"))) - 1
+
+
+def _line_before(lines: list[tuple[int, int]], pos: int) -> int:
+    """The index of the non-empty line before the one that starts at (or holds) ``pos``."""
+    return _line_of(lines, pos) - 1
 
 
 def _inside(ignored: list[dict], s: int, e: int) -> bool:

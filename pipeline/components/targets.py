@@ -20,6 +20,7 @@ grammar of numerals (digits, 十百千万亿, 百分之, 点, 第) and the share
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass, field
 from itertools import accumulate
 import re
 from decimal import Decimal, InvalidOperation
@@ -34,6 +35,7 @@ from spacy.tokens import Doc
 from ..extensions import init_doc
 from ..patterns import CLAUSE_END, CN_DIGITS as _CN_DIGITS, PAGE_NUMBER_LINE, SENTENCE_END, YEAR
 from ..settings import read_config
+from ..tables import table_records
 from ..zh import alt as _alt
 from .indicator import IndicatorReader, Reading
 
@@ -63,6 +65,52 @@ def _merge(spans) -> list[tuple[int, int]]:
         else:
             out.append([a, b])
     return [(a, b) for a, b in out]
+
+
+@dataclass
+class _KindReading(Reading):
+    """A ``Reading`` with what the kind of a mention is read from besides: ``cue_text``, the
+    text with the names of programmes and documents blanked (营养改善计划, 《…发展规划》 name
+    no plan), and ``past_paragraphs``:
+    line start -> end of an opening that makes the paragraph a report of the past year
+    (过去的一年，…)."""
+    cue_text: str = ""
+    past_paragraphs: dict[int, int] = field(default_factory=dict)
+
+    def in_past_paragraph(self, pos: int) -> bool:
+        end = self.past_paragraphs.get(self.text.rfind("\n", 0, pos) + 1)
+        return end is not None and end <= pos
+
+
+def _masked(text: str, spans: list[tuple[int, int]], mark: str = "某") -> str:
+    """``text`` with the characters of ``spans`` replaced by ``mark`` (same length; an
+    ideograph, so a name still reads as words to the cues around it: 争取…项目资金)."""
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b in _merge(spans):
+        out.append(text[pos:a])
+        out.append(mark * (b - a))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _past_ignored(text: str, pos: int, ignored: list[tuple[int, int]]) -> int:
+    """Where the text after ``pos`` goes on: past white space and the ignored spans (a page
+    footer and running head between 95% and its 以上) that follow it right away."""
+    if not ignored:
+        return pos
+    ends = [b for _, b in ignored]
+    while True:
+        q = pos
+        while q < len(text) and text[q] in " \t\u3000\n":
+            q += 1
+        i = bisect.bisect_right(ends, q)
+        if i < len(ignored) and ignored[i][0] <= q:
+            pos = ignored[i][1]
+            continue
+        return pos
 
 
 def _positions(rx: re.Pattern, text: str) -> list[int]:
@@ -177,25 +225,28 @@ class TargetExtractor:
         self.ge_after = tuple(sorted(c["ge_after"], key=len, reverse=True))
         self.le_after = tuple(sorted(c["le_after"], key=len, reverse=True))
         self.cmp_carried_by = frozenset(c["carried_by"])
+        self.comparatives = frozenset(c.get("comparatives") or ())
         k = cfg["kind"]
         self.target_cue = re.compile("|".join(f"(?:{r})" for r in k["target_cues"]))
         self.actual_cue = re.compile("|".join(f"(?:{r})" for r in k["actual_cues"]))
         self.year_cue = re.compile(k["year_cue"])
         self.report_cue = re.compile("|".join(f"(?:{r})" for r in k["report_cues"]))
         # a line that opens with a year (2023年，全市…), found at every line start at once
+        pre = _alt(k.get("paragraph_year_prefixes") or []) or "(?!)"
+        past = _alt(k.get("past_paragraph_openings") or []) or "(?!)"
         self.paragraph_year = re.compile(
-            rf"(?m)^[ \t\u3000]*{YEAR.pattern}(?:{_alt(k['paragraph_year_suffixes'])})?[,，]")
+            rf"(?m)^[ \t\u3000]*(?:{pre})?{YEAR.pattern}(?:{_alt(k['paragraph_year_suffixes'])})?[,，]")
+        self.past_paragraph = re.compile(rf"(?m)^[ \t\u3000]*(?:{past})[,，]")
+        self.past_sentence = re.compile(rf"[ \t\u3000\n]*(?:{past})[,，]")
         self.indicators = IndicatorReader(cfg["indicator"], self.rx, self.year_cue)
         t = cfg["table"]
         self.serial_headers = set(t["serial_headers"])
-        self.total_rows = frozenset(t.get("total_rows") or ())
         self.header_units = dict(t["header_units"])
         self.header_unit = re.compile(t["unit_in_header"])
         self.unit_note = re.compile(t["unit_note"])
         self.col_target = re.compile(_alt(t["target_columns"]))
         self.col_actual = re.compile(_alt(t["actual_columns"]))
         self.col_words = re.compile(_alt(t["target_columns"] + t["actual_columns"] + t["value_words"]))
-        self.unit_alt = re.compile(f"^(?:{units})$")
         pc = cfg["parts"]
         self.part_summary = set(pc["summary_headings"])
         self.part_max_len = int(pc["max_heading_len"])
@@ -215,12 +266,18 @@ class TargetExtractor:
             clause = [i for i in clause if i not in page_nl]
             sent = [i for i in sent if i not in page_nl]
         years = {m.start(): (m.end(), int(m.group(1))) for m in self.paragraph_year.finditer(text)}
-        return Reading(text, clause, sent, quoted, years)
+        past = {m.start(): m.end() for m in self.past_paragraph.finditer(text)}
+        return _KindReading(text, clause, sent, quoted, years, past_paragraphs=past)
 
     def __call__(self, doc: Doc) -> Doc:
+        # the structure stage's tables; run on its own, this stage finds them with the same reader
+        tables = doc._.tables if doc._.tables is not None else \
+            table_records(doc.text, doc._.ignored or [])
         init_doc(doc)
         text = doc.text
         ctx = self._reading(text)
+        ctx.cue_text = _masked(text, [(e["start"], e["end"]) for e in doc._.entities or ()
+                                      if e.get("label") in ("PROGRAMME", "DOCUMENT")])
         fallback = self.fallback_parts(text)
         parts = sorted(doc._.parts or fallback, key=lambda p: p["start"])
         tasks = sorted(doc._.tasks or [], key=lambda t: (t["start"], -t["end"]))
@@ -240,15 +297,15 @@ class TargetExtractor:
         # have joined them as wrapped lines)
         bounds: set[int] = set()
         row_bounds: set[int] = set()
-        found.extend(t for t in self._tables(text, doc._.view.joins if doc._.view is not None else (),
-                                             bounds, row_bounds, lambda s, e: bool(ignored) and not kept({"start": s, "end": e}))
+        found.extend(t for t in self._tables(text, tables, doc._.view.joins if doc._.view is not None else (),
+                                             bounds, row_bounds)
                      if not ignored or kept(t))
         if bounds:
             ctx.clause_ends = sorted(set(ctx.clause_ends) | {b for b in bounds if 0 <= b < len(text)})
             ctx.sentence_ends = sorted(set(ctx.sentence_ends) | {b for b in row_bounds if 0 <= b < len(text)})
         found.sort(key=lambda t: t["start"])
         self._unwrap(ctx, found)
-        self._fields(ctx, found, parts, fallback if doc._.parts else [])
+        self._fields(ctx, found, parts, fallback if doc._.parts else [], ignored)
         task_starts = [t["start"] for t in tasks]
         for t in found:
             t["task_id"] = self._task_of(tasks, task_starts, t["start"], t["end"])
@@ -407,20 +464,17 @@ class TargetExtractor:
         return pre.endswith(self.one_cues) or self.one_cue_verb.search(pre) is not None
 
     # -------------------------------------------------------------- tables
-    def _tables(self, text: str, joins: list[int] = (), bounds: set[int] | None = None,
-                row_bounds: set[int] | None = None, skip=lambda s, e: False) -> list[dict]:
-        """Flattened tables.  A header line names the columns; a column's unit comes from its
-        header (总投资(万元)) or from a 单位：万元 note on the header or the line above; a row
-        whose first cell carries the unit (新增学位（个）) gives the unit of its cells, and its
-        label is what they count.  A cell that is a bare number is a target; its kind comes
-        from its column when the header says so (目标/计划 vs 完成/实际)."""
+    def _tables(self, text: str, tables: list[dict], joins=(), bounds: set[int] | None = None,
+                row_bounds: set[int] | None = None) -> list[dict]:
+        """Targets of the tables the structure stage found (``doc._.tables``, read by
+        ``pipeline.tables``): this stage reads no table of its own, only what the header cells
+        say.  A column's unit comes from its header (总投资(万元)) or from a 单位：万元 note on the
+        header line or the line above; a row whose first cell carries the unit (新增学位（个）)
+        gives the unit of its cells, and its label is what they count.  A cell that is a bare
+        number is a target; its kind comes from its column when the header says so (目标/计划 vs
+        完成/实际).  A row ends the clauses of its cells and is a sentence of its own."""
         out: list[dict] = []
-        hits = [m.start() for m in self.header_unit.finditer(text)]
-        hits += [m.start() for m in self.unit_note.finditer(text)]
-        if not hits:
-            return out
-        # the lines of the source: a hard wrap the normaliser joined (a table row after the
-        # one before, in PDF-like text) still ends a line here
+        # the lines of the source: a hard wrap the normaliser joined still ends a line here
         # (a cut at a newline drops it, a cut at a join drops nothing)
         cuts = sorted({*((m.start(), 1) for m in _NL.finditer(text)), *((j, 0) for j in joins if 0 < j < len(text))})
         offsets, lines, pos = [], [], 0
@@ -430,152 +484,62 @@ class TargetExtractor:
             offsets.append(pos)
             lines.append(text[pos:c])
             pos = c + width
-        cand = sorted({bisect.bisect_right(offsets, h) - 1 for h in hits})
-        # a header of kind words only (指标 年度目标 实际完成) sits right above a row with a unit
-        # and a 单位 note may stand on the line above the header
-        cand = sorted(set(cand) | {i - 1 for i in cand if i > 0} | {i + 1 for i in cand if i + 1 < len(lines)})
-        nxt = 0
+
+        def line_of(p: int) -> int:
+            return bisect.bisect_right(offsets, p) - 1
+
         rows_end: set[int] = set()
-        for i in cand:
-            if i < nxt:
+        for tab in tables:
+            if not tab["header"]:
                 continue
-            vertical = self._vertical_table(lines, offsets, i, skip)
-            if vertical is not None:
-                got, nxt = vertical
-                out.extend(got)
+            names = [text[h["start"]:h["end"]] for h in tab["header"]]
+            if tab["format"] == "line":
+                out.extend(self._vertical_rows(text, tab, names))
                 continue
-            note = self._unit_note(lines[i - 1] if i else "") or self._unit_note(lines[i])
-            header = self._header(lines[i], note)
-            if header is not None and note and i and self._unit_note(lines[i - 1]):
+            i = line_of(tab["header"][0]["start"])
+            above = lines[i - 1] if i else ""
+            note = self._unit_note(above) or self._unit_note(lines[i])
+            header = self._header(names, note) if len(lines[i]) <= 200 else None
+            if header is None:
+                continue
+            if note and self._unit_note(above):
                 # columns named by a year only (2022年 2023年) count what the title names
-                title = self.unit_note.sub("", lines[i - 1]).strip(" \u3000:：")
+                title = self.unit_note.sub("", above).strip(" \u3000:：")
                 title = re.sub(r"^表\s*\d+[\s\u3000]*", "", YEAR.sub("", title)).strip()
                 for c in header:
                     if c["unit"] and not YEAR.sub("", c["name"]).strip():
                         c["name"] = title or c["name"]
-            if header is None:
-                continue
-            j = i + 1
-            rows = 0
-            while j < len(lines):
-                row = lines[j]
-                if not row.strip():
-                    j += 1
-                    if j < len(lines) and self._row_cells(lines[j], offsets[j]) is None:
-                        break
-                    continue
-                cells = self._row_cells(row, offsets[j])
-                if cells is None or len(cells) < 2:
+            for row in tab["rows"]:
+                cells = [(c["start"], c["end"], text[c["start"]:c["end"]]) for c in row["cells"]]
+                if len(cells) < 2 or not any(self._NUMCELL.match(c[2]) for c in cells[1:]):
                     break
-                got = self._row_targets(header, cells)
-                out.extend(got)
-                if bounds is not None:       # a cell's words are no clause of the next cell,
-                    # and a row is a sentence of its own
-                    rows_end.update((offsets[j] - 1, offsets[j] + len(row)))
+                out.extend(self._row_targets(header, cells))
+                j = line_of(row["start"])
+                rows_end.update((offsets[j] - 1, offsets[j] + len(lines[j])))
+                if bounds is not None:
                     bounds.update(e for _, e, _ in cells[:-1])
-                rows += 1
-                j += 1
-            nxt = j if rows else i + 1
         if bounds is not None:
             bounds.update(rows_end)
         if row_bounds is not None:
             row_bounds.update(rows_end)
         return out
 
-    def _vertical_table(self, lines: list[str], offsets: list[int], i: int, skip) -> tuple[list[dict], int] | None:
-        """One cell per line (a PDF table as its reader gives it): a block of header cells,
-        one of them line ``i``, then records that each open with their serial number (1, 2 …)
-        or a total (合计).  Lines inside ignored spans (page numbers, running heads) are no
-        cells.  (targets, the line after the table) or None."""
-        def cellish(k: int) -> bool:
-            ln = lines[k].strip(" \u3000")
-            return (0 < len(ln) <= 24 and ln[-1] not in "。；;，,：:"
-                    and not re.search(r"\d", YEAR.sub("", self.header_unit.sub("", ln))))
-        if not cellish(i) or "\t" in lines[i] or "|" in lines[i] or len(list(self._cells(lines[i]))) > 1:
-            return None
-        a = i
-        while a > 0 and cellish(a - 1) and i - a < 16:
-            a -= 1
-        b = i
-        while b + 1 < len(lines) and cellish(b + 1) and b - a < 16:
-            b += 1
-        # the block ends where the first record opens (its serial number)
-        names = [lines[k].strip(" \u3000") for k in range(a, b + 1)]
+    def _vertical_rows(self, text: str, tab: dict, names: list[str]) -> list[dict]:
+        """A table written one cell per line (a PDF table as its reader gives it): the header
+        cells from the serial column on, then each record's cells."""
         head = next((k for k, nm in enumerate(names) if nm in self.serial_headers), None)
         if head is None:
-            return None
-        names = names[head:]
-        header = self._header("\t".join(names))
-        if header is None or len(header) < 3 or b + 1 >= len(lines) or lines[b + 1].strip() != "1":
-            return None
+            return []
+        header = self._header(names[head:])
+        if header is None or len(header) < 3:
+            return []
         out: list[dict] = []
-        k, serial = b + 1, 1
-        while k < len(lines):
-            first = lines[k].strip(" \u3000")
-            if first != str(serial) and first not in self.total_rows:
-                break
-            cells = [(offsets[k], offsets[k] + len(lines[k]), first)]
-            k += 1
-            while k < len(lines):
-                ln = lines[k]
-                st = ln.strip(" \u3000")
-                if skip(offsets[k], offsets[k] + len(ln)):
-                    k += 1
-                    continue
-                if st == str(serial + 1) or st in self.total_rows or len(st) > 40 or st and st[-1] in "。；;":
-                    break
-                lead = len(ln) - len(ln.lstrip(" \u3000"))
-                cells.append((offsets[k] + lead, offsets[k] + lead + len(st), st))
-                k += 1
+        for row in tab["rows"]:
+            cells = [(c["start"], c["end"], text[c["start"]:c["end"]]) for c in row["cells"]]
             while len(cells) > len(header) and not cells[-1][2]:
                 cells.pop()
             out.extend(self._row_targets(header, cells))
-            if first in self.total_rows:
-                break
-            serial += 1
-        return (out, k) if out else None
-
-    _CELL = re.compile(r"[^\s]+")
-    _SEP = (re.compile(r"[^\t]*"), re.compile(r"[^|]*"), re.compile(r"(?:[^ \u3000]|[ \u3000](?![ \u3000]))*"),
-            re.compile(r"[^\u3000]*"))
-
-    def _cells(self, line: str):
-        """(offset, cell) of a line: cells are split by tabs, else by |, else by runs of two
-        or more spaces, else by single spaces; empty cells are kept where a separator says so
-        (合计\t\t\t131060)."""
-        body = line.strip(" \u3000")
-        if "\t" in line:
-            rx = self._SEP[0]
-        elif line.count("|") >= 2:
-            rx = self._SEP[1]
-        elif "\u3000" in body:              # a full-width space separates cells, one by one
-            rx = self._SEP[3]
-        elif re.search(r"\S[ \u3000]{2,}\S", body):
-            rx = self._SEP[2]
-        else:
-            for m in self._CELL.finditer(line):
-                yield m.start(), m.group()
-            return
-        cells = []
-        pos = len(line) - len(line.lstrip(" \u3000"))      # an indented line
-        end = len(line.rstrip(" \u3000")) if rx is self._SEP[3] else len(line)
-        while pos <= end:
-            m = rx.match(line, pos, end)
-            g = m.group()
-            lead = len(g) - len(g.lstrip(" \u3000"))
-            cells.append((m.start() + lead, g.strip(" \u3000")))
-            pos = m.end() + 1
-            if rx is self._SEP[2]:
-                while pos < len(line) and line[pos] in " \u3000":
-                    pos += 1
-        if rx is self._SEP[1]:               # | a | b |: no cell before the first bar, after the last
-            if cells and not cells[0][1]:
-                cells = cells[1:]
-            if cells and not cells[-1][1]:
-                cells = cells[:-1]
-        elif rx is self._SEP[2]:
-            cells = [c for c in cells if c[1]]
-        yield from cells
+        return out
 
     def _unit_of(self, u: str) -> tuple[str, Decimal] | None:
         if u in self.scaled:
@@ -597,10 +561,7 @@ class TargetExtractor:
             return "target"
         return "actual" if a else None
 
-    def _header(self, line: str, note: tuple[str, Decimal] | None = None) -> list[dict] | None:
-        if len(line) > 200:
-            return None
-        cells = [c for _, c in self._cells(line)]
+    def _header(self, cells: list[str], note: tuple[str, Decimal] | None = None) -> list[dict] | None:
         if len(cells) < 2 or any(len(c) > 24 or c and c[-1] in "。；;，," for c in cells):
             return None
         cols, n_unit, n_kind = [], 0, 0
@@ -630,12 +591,6 @@ class TargetExtractor:
 
     _NUMCELL = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
     _EMPTY_CELL = frozenset(("", "—", "-", "/", "——", "－"))
-
-    def _row_cells(self, line: str, off: int) -> list[tuple[int, int, str]] | None:
-        cells = [(off + st, off + st + len(c), c) for st, c in self._cells(line)]
-        if len(cells) < 2 or not any(self._NUMCELL.match(c[2]) for c in cells[1:]):
-            return None
-        return cells
 
     def _row_targets(self, header: list[dict], cells: list[tuple[int, int, str]]) -> list[dict]:
         out = []
@@ -685,7 +640,8 @@ class TargetExtractor:
         i = bisect.bisect_right(starts, pos) - 1
         return parts[i] if i >= 0 and parts[i]["end"] > pos else None
 
-    def _fields(self, ctx: Reading, found: list[dict], parts: list[dict], fallback: list[dict]) -> None:
+    def _fields(self, ctx: Reading, found: list[dict], parts: list[dict], fallback: list[dict],
+                ignored: list[tuple[int, int]] = ()) -> None:
         """``fallback``: the heading-based parts, consulted where the structure stage's parts
         say nothing (no part, or kind "other")."""
         text = ctx.text
@@ -699,7 +655,7 @@ class TargetExtractor:
             gap = text[prev["end"]:t["start"]] if prev else None
             # comparator -------------------------------------------------
             if not t.get("_table"):
-                t["comparator"], src = self._comparator(text, seg, t["end"])
+                t["comparator"], src = self._comparator(text, seg, _past_ignored(text, t["end"], ignored))
                 t["_cmp_before"] = src == "before"
                 if (src is None and prev is not None and gap is not None
                         and gap.strip() in self.cmp_carried_by and prev.get("_cmp_before")):
@@ -717,7 +673,8 @@ class TargetExtractor:
             prev = t
 
     def _comparator(self, text: str, seg: str, end: int) -> tuple[str, str | None]:
-        """(comparator, where its cue was: "after", "before" or None)."""
+        """(comparator, where its cue was: "after", "before" or None); ``end``: where the
+        text after the number goes on (past a page break that the chrome stage ignored)."""
         after = text[end:end + 6].lstrip(" \u3000\n")
         if after.startswith(self.le_after):
             return "<=", "after"
@@ -728,11 +685,14 @@ class TargetExtractor:
             last = m
         if last is None:
             return "=", None
+        obj = seg[last.end():].strip()
+        if last.group() in self.comparatives and len(obj) >= 2 and not obj.endswith("的"):
+            return "=", None                     # 高于全市平均水平[21.5分]: a margin
         cmp = self.cmp_word[last.group()]
         return cmp, ("before" if cmp != "=" else None)
 
     def _kind(self, ctx: Reading, t: dict, part: dict | None) -> str:
-        text = ctx.text
+        text = ctx.cue_text or ctx.text          # programme and document names blanked
         ss = ctx.sentence_start(t["start"])
         sent = text[ss:t["start"]]
         pkind = part.get("kind") if part else None
@@ -760,6 +720,10 @@ class TargetExtractor:
             py = ctx.paragraph_year(t["start"])
             if pyear and py is not None and py < pyear and not self.target_cue.search(sent):
                 return "actual"
+            # 过去一年，…: a sentence (or a paragraph) that opens so reports the past year
+            if (ctx.in_past_paragraph(t["start"]) or self.past_sentence.match(sent)) \
+                    and not self.target_cue.search(sent):
+                return "actual"
             return "target"
         # no part: cues only, then what most of the document sounds like
         if self.target_cue.search(sent):
@@ -770,8 +734,8 @@ class TargetExtractor:
 
     def _doc_kind(self, ctx: Reading) -> str:
         if ctx.default_kind is None:
-            n_t = sum(1 for _ in self.target_cue.finditer(ctx.text))
-            n_r = sum(1 for _ in self.report_cue.finditer(ctx.text))
+            n_t = sum(1 for _ in self.target_cue.finditer(ctx.cue_text or ctx.text))
+            n_r = sum(1 for _ in self.report_cue.finditer(ctx.cue_text or ctx.text))
             ctx.default_kind = "actual" if n_r > n_t else "target"
         return ctx.default_kind
 

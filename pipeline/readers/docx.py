@@ -2,8 +2,10 @@
 
 - One line per paragraph; a soft line break (``<w:br/>``, ``<w:cr/>``) inside a paragraph is a
   line break, ``<w:tab/>`` a tab.  Empty paragraphs are dropped.
-- A table row is one line with its cells separated by a tab; a merged cell counts once; the
-  paragraphs of one cell join with a space; a table nested in a cell contributes its rows to
+- A table row is one line with its cells separated by a tab; empty cells are kept (a cell
+  that continues a vertical merge is one), and a cell merged across columns is followed by an
+  empty cell for each further column, so every cell keeps its column; the paragraphs of one
+  cell join with a space; a table nested in a cell contributes its rows to
   that cell's text.
 - Content controls (``<w:sdt>``) are read through; tracked deletions and field codes are not
   text; text boxes (``<w:txbxContent>``) follow their anchoring paragraph as lines of their own,
@@ -84,10 +86,16 @@ def _cell_text(tc, num) -> str:
 
 
 def _row_line(tr, num) -> str:
+    """The cells of a row separated by tabs, empty ones too (a cell that continues a vertical
+    merge is empty), and one empty cell more for each further column a merged cell spans
+    (gridSpan): every cell keeps its column."""
     cells = []
     for tc in _row_cells(tr):
         cells.append(_cell_text(tc, num))
-    return "\t".join(c for c in cells if c)
+        span = _val(tc.find(W + "tcPr"), W + "gridSpan")
+        if span and span.isdigit() and 1 < int(span) <= 64:
+            cells.extend([""] * (int(span) - 1))
+    return "\t".join(cells).strip("\t")
 
 
 def _row_cells(tr):

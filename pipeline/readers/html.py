@@ -5,7 +5,10 @@
   for .txt (Chinese government sites often declare one charset and serve another).
 - Text: everything in ``<body>`` except script/style/template/noscript/svg/iframe content.
   Every block element (p, div, li, h1-h6, tr, table, section, ...) starts and ends a line;
-  ``<br>`` ends a line; a table row is one line, its cells separated by a tab (paragraphs and
+  ``<br>`` ends a line; a table row is one line, its cells separated by a tab; an empty cell
+  stays a cell, a cell spanning columns (colspan) is followed by an empty cell for each further
+  column, and a row below a cell spanning rows (rowspan) gets an empty cell in its place, so
+  every cell keeps its column (an empty first cell goes with the line's leading space; paragraphs and
   ``<br>`` inside a short cell join with a space; a long cell, one with many paragraphs or one
   holding a table is page layout, and its blocks stay lines).  Whitespace inside a block
   collapses like a browser renders it: runs of spaces become one space, a line break in the
@@ -45,7 +48,11 @@ PRE = frozenset({"pre", "textarea", "listing", "plaintext", "xmp"})
 
 # Sentinels used while assembling (never in decoded HTML text: they are C0 controls that an
 # HTML parser turns into U+FFFD or drops).
-_BLOCK, _CELL, _BR, _SEG = "\x02", "\x03", "\x04", "\x01"
+_BLOCK, _CELL, _BR, _SEG, _EMPTY = "\x02", "\x03", "\x04", "\x01", "\x05"
+# an empty cell (or the place of a spanned one) stands as a cell of its own, so the cells
+# after it keep their columns
+_EMPTY_CELL = _CELL + _EMPTY + _CELL
+MAX_SPAN = 50              # a colspan/rowspan beyond this is taken as 1 (broken markup)
 
 _CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
@@ -116,6 +123,7 @@ def html_to_text(markup: str) -> str:
     pieces: list[str] = []
     add = pieces.append
     pre_depth = 0
+    spans: dict = {}    # per table: column -> rows a rowspan still fills
     inline_depth = 0    # > 0 inside a data-table cell: its blocks join into the row's line
     # Explicit stack instead of recursion: pages nest deeply (layout tables in layout tables).
     # An entry is a node to visit, or a string marker to emit when an element closes.
@@ -144,6 +152,9 @@ def html_to_text(markup: str) -> str:
             add(" " if inline_depth else _BR)
             continue
         if tag in CELL:
+            if _blank_cell(node):
+                add(_EMPTY_CELL)
+                continue
             add(_CELL)
             stack.append(_CELL)
             if not inline_depth and _is_data_cell(node):
@@ -163,8 +174,59 @@ def html_to_text(markup: str) -> str:
         while child is not None:
             children.append(child)
             child = child.next
+        if tag == "tr":
+            children = _spanned(node, children, spans)
         stack.extend(reversed(children))
     return _assemble("".join(pieces))
+
+
+def _span(node, name: str) -> int:
+    try:
+        n = int((node.attributes.get(name) or "1").strip())
+    except (ValueError, AttributeError):
+        return 1
+    return n if 1 <= n <= MAX_SPAN else 1
+
+
+def _blank_cell(node) -> bool:
+    return not (node.text(deep=True) or "").strip(" \t\n\r\f\v\xa0\u3000") and node.css_first("table") is None
+
+
+def _spanned(tr, children: list, spans: dict) -> list:
+    """The children of a row with an empty cell after each cell that spans columns
+    (colspan) and in each place that a cell of a row above fills (rowspan): every cell keeps
+    its column.  ``spans`` holds, per table, the rows each column is still filled for."""
+    table = tr.parent
+    while table is not None and table.tag != "table":
+        table = table.parent
+    if table is None:
+        return children
+    filled = spans.setdefault(table.mem_id, {})
+    out, col = [], 0
+
+    def pass_filled():
+        nonlocal col
+        while filled.get(col, 0) > 0:
+            filled[col] -= 1
+            out.append(_EMPTY_CELL)
+            col += 1
+
+    for ch in children:
+        if ch.tag not in CELL:
+            out.append(ch)
+            continue
+        pass_filled()
+        out.append(ch)
+        cs, rs = _span(ch, "colspan"), _span(ch, "rowspan")
+        out.extend([_EMPTY_CELL] * (cs - 1))
+        if rs > 1:
+            for k in range(cs):
+                filled[col + k] = rs - 1
+        col += cs
+    pass_filled()
+    for c in [c for c in filled if c >= col and filled[c] > 0]:
+        filled[c] -= 1                 # a filled place at the end of the row: nothing after it
+    return out
 
 
 def _is_data_cell(node) -> bool:
@@ -186,7 +248,7 @@ def _assemble(raw: str) -> str:
     raw = _SPACES.sub(" ", raw)
     raw = _BREAK_RUN.sub("\n", raw)
     raw = _CELL_RUN.sub("\t", raw)
-    lines = (line.strip(" \t\u3000") for line in raw.split("\n"))
+    lines = (line.replace(_EMPTY, "").strip(" \t\u3000") for line in raw.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
