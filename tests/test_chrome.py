@@ -72,6 +72,43 @@ def test_chrome_tail_of_a_meta_line(marker):
     assert [(r["start"], r["end"]) for r in got] == [(tail, text.index("123") + 3)]
 
 
+def test_chrome_head_of_a_meta_line_a_disclaimer_and_a_nav_bar_of_single_wide_spaces(marker):
+    """Three shapes of repost and county sites: a navigation bar whose items one ideographic
+    space separates, a font-size switch that opens the date line (only it is chrome), and a
+    disclaimer line written in sentences."""
+    nav = "首页\u3000政务公开\u3000政务服务\u3000互动交流\u3000走进于都"
+    meta = "【字体：大 中 小】\u3000发布时间：2024-01-09 16:32\u3000信息来源：县教科体局"
+    note = "【免责声明】本文由网友投稿转载，仅供学习参考，不代表本站立场；如有侵权，请联系我们删除。"
+    body = "\u3000\u3000一是新建学校3所，新增学位1800个。"
+    text = "\n".join([nav, note, "", "某县教育局2023年工作总结", meta, "", body]) + "\n"
+    got = marker.spans(text)
+    assert covered(got, 0, len(nav))
+    assert covered(got, text.index(note), text.index(note) + len(note))
+    m = text.index(meta)
+    assert covered(got, m, m + len("【字体：大 中 小】"))
+    assert not touched(got, text.index("发布时间"), text.index("发布时间") + 4)
+    assert not touched(got, text.index(body), len(text))
+    # a line that only happens to contain single wide spaces is no navigation bar
+    prose = "联系人：基础教育处\u3000电话：23309015\u3000地点：市教委三楼"
+    assert not touched(marker.spans("某市教育局2024年工作要点\n" + prose + "\n" + body + "\n"), 14, 14 + len(prose))
+
+
+def test_title_after_a_cover_letter_with_a_contact_line_is_kept(marker):
+    """The running head of a PDF's later pages is the title on the page after the cover
+    letter, whose date may be followed by a 联系人/电话 line."""
+    title = "2024年某市教育工作要点"
+    pages = ["各区教育局：现将要点印发给你们，请认真贯彻落实。", "某市教育委员会", "2024年2月23日",
+             "（联系人：基础教育处\u3000电话：23309015）", "- 1 -", title, "",
+             "\u3000\u30001．持续深化理论武装，举办专题培训班6期，", "- 2 -", title, "培训干部300人次。",
+             "\u3000\u30002．推进学前教育普惠发展，新建幼儿园5所。", "- 3 -", title, "新增学位1800个。"]
+    text = "\n".join(pages) + "\n"
+    got = marker.spans(text)
+    first = text.index(title)
+    assert not touched(got, first, first + len(title))
+    later = text.index(title, first + 1)
+    assert covered(got, later, later + len(title))
+
+
 @pytest.mark.parametrize("footer", ["- 3 -", "— 12 —", "－ 4 －", "第 3 页 共 12 页", "第2页", "3/12"])
 def test_pdf_page_numbers(marker, footer):
     text = ("哈尔滨市教育局2022年工作计划\n　　1．推进学前教育，新建幼儿园5所，\n" + footer +

@@ -55,6 +55,9 @@ class ChromeMarker:
         sep = cfg["separators"]
         # the leftmost position from which the rest of the line is chrome tokens only
         self.tail = re.compile(f"{tok}(?:{sep}{tok})*{sep}$")
+        # a run of chrome tokens that opens a line the rest of which is kept
+        # (【字体：大 中 小】 before the 发布时间 of a meta line)
+        self.head_run = re.compile(f"{lead}{tok}(?:{sep}{tok})*(?={sep}\\S)")
         self.site_end = re.compile(cfg["site_line_end"])
         self.site_max = int(cfg["site_line_max"])
         self.nav_sep = re.compile(cfg["nav_separator"])
@@ -103,6 +106,14 @@ class ChromeMarker:
                 continue
             line = text[s:e]
             span = (0, len(line)) if k in running else self.line_chrome(line, head, foot=s > last_sentence >= 0)
+            opening = self.head_run.match(line) if span is None or span[0] > 0 else None
+            if opening and (span is None or opening.end() < span[0]):
+                a = len(line) - len(line.lstrip())
+                if chrome and not chrome[-1][2] and not text[chrome[-1][1]:s + a].strip():
+                    chrome[-1][1] = s + opening.end()
+                else:
+                    chrome.append([s + a, s + opening.end(), False])
+                chrome[-1][2] = True           # it ends inside a kept line: never extended
             if span is not None:
                 a, b = span
                 partial = a > 0 and bool(line[:a].strip())
@@ -139,8 +150,11 @@ class ChromeMarker:
             if len(js) < 2:
                 continue
             first = js[0]
-            cover = first - 1 == min(pages) and first >= 2 and len(text[slice(*lines[first - 2])].strip()) <= 20 \
-                and DATE.search(text, *lines[first - 2])
+            # the cover letter's date is one of the last lines before its page number (a 联系人/电话
+            # line may follow it)
+            cover = first - 1 == min(pages) and any(
+                len(text[slice(*lines[j])].strip()) <= 20 and DATE.search(text, *lines[j])
+                for j in range(max(0, first - 4), first - 1))
             if cover and not any(text[s:e].strip() == line for s, e in lines[:first]):
                 js = js[1:]      # the title on the page after a dated cover page ("…2024年2月6日 / - 1 -")
             out.update(js)
