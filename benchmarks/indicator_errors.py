@@ -14,11 +14,20 @@ matched pair whose indicators differ (similarity < 0.8) is put in the first clas
 - ``too short``: it is a part of the gold indicator (or shares its end and is shorter);
 - ``too long``: the gold indicator is a part of it (or shares its end and is longer);
 - ``other``: the rest.
+
+With ``--causes`` the same pairs are put in the classes of issue 12's brief instead: ``none``;
+``table header`` (the number's line is a table row); ``period/region prefix`` (the two differ by a
+leading region name, area word such as 全县 / 市本级, year or period only); ``earlier clause`` (the
+prediction lacks a qualifier that stands in an earlier clause of the sentence); ``too short``;
+``too long``; ``paraphrase`` (the gold indicator is no substring of the normalised sentence);
+``other``.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
+import unicodedata
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -29,6 +38,11 @@ from pipeline.evaluate import indicator_ok, load_gold, match, same_value  # noqa
 from pipeline.settings import read_config  # noqa: E402
 
 CLASSES = ["none", "region", "comparator/time", "glued", "too short", "too long", "other"]
+CAUSES = ["none", "table header", "period/region prefix", "earlier clause", "too short", "too long",
+          "paraphrase", "other"]
+_TABLE_LINE = re.compile(r"\t|\||[ \u3000]{2}")
+_MARKS = re.compile(r"[\s“”\"‘’「」《》]")
+_AREA = re.compile(r"^(?:全[省市县区州旗盟镇乡]|[省市县区]本级|本[市县区]|(?:19|20)\d\d年(?:度|底|末)?|每(?:年|学期|学年|月|周|天)|全年|年内)+")
 
 
 def _words() -> tuple[list[str], list[str]]:
@@ -80,7 +94,42 @@ def classify(g: str, p: str | None, text: str, start: int, regions: set[str],
     return "other"
 
 
-def run(gold_dir: str, pred_file: str | None):
+def _norm(s: str) -> str:
+    return _MARKS.sub("", unicodedata.normalize("NFKC", s))
+
+
+def cause(g: str, p: str | None, text: str, start: int, end: int, regions: set[str]) -> str:
+    """The class of issue 12's brief a disagreement is in (see the module docstring)."""
+    if not p:
+        return "none"
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    if _TABLE_LINE.search(text[ls:le if le >= 0 else len(text)]):
+        return "table header"
+    rx = re.compile("^(?:" + "|".join(sorted(map(re.escape, regions), key=len, reverse=True) or ["\0"]) + ")+")
+
+    def bare(x: str) -> str:
+        return _AREA.sub("", rx.sub("", _AREA.sub("", x)))
+    if bare(g) == bare(p) or indicator_ok(bare(g), bare(p)) and (bare(g) != g or bare(p) != p):
+        return "period/region prefix"
+    ss = max((m.end() for m in re.finditer(r"[；;。！？!?\n]", text[:start])), default=0)
+    cs = max((m.end() for m in re.finditer(r"[，,；;。！？!?：:\n]", text[:start])), default=0)
+    n = _common_end(g, p)
+    if (p in g or n >= 2) and len(p) < len(g):
+        missing = _norm(g[:g.find(p)] if p in g else g[:len(g) - n])
+        earlier, clause = _norm(text[ss:cs]), _norm(text[cs:start])
+        if len(missing) >= 2 and missing[-2:] in earlier and missing[-2:] not in clause:
+            return "earlier clause"
+        return "too short"
+    if g in p or (n >= 2 and len(p) > len(g)):
+        return "too long"
+    se = re.search(r"[；;。！？!?\n]", text[end:])
+    if _norm(g) not in _norm(text[ss:end + (se.start() if se else len(text))]):
+        return "paraphrase"
+    return "other"
+
+
+def run(gold_dir: str, pred_file: str | None, causes: bool = False):
     gold = load_gold(gold_dir)
     preds = {}
     if pred_file:
@@ -108,8 +157,11 @@ def run(gold_dir: str, pred_file: str | None):
             if indicator_ok(a.get("indicator"), b.get("indicator")):
                 ok += 1
                 continue
-            c = classify(a.get("indicator") or "", b.get("indicator"), text, a["start"], regions,
-                         cmp_words, time_words)
+            if causes:
+                c = cause(a.get("indicator") or "", b.get("indicator"), text, a["start"], a["end"], regions)
+            else:
+                c = classify(a.get("indicator") or "", b.get("indicator"), text, a["start"], regions,
+                             cmp_words, time_words)
             ctx = (text[max(0, a["start"] - 40):a["start"]] + "[" + text[a["start"]:a["end"]] + "]"
                    + text[a["end"]:a["end"] + 15]).replace("\n", "⏎")
             out[c].append((txt.stem, a.get("indicator"), b.get("indicator"), ctx))
@@ -122,13 +174,14 @@ def main() -> None:
     ap.add_argument("--pred")
     ap.add_argument("-v", type=int, default=0, help="examples per class")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--causes", action="store_true", help="the classes of issue 12's brief")
     a = ap.parse_args()
-    n, ok, out = run(a.gold_dir, a.pred)
+    n, ok, out = run(a.gold_dir, a.pred, a.causes)
     if a.json:
         print(json.dumps({"matched": n, "agree": ok, "classes": out}, ensure_ascii=False))
         return
     print(f"matched {n}  indicator agrees {ok} ({ok / max(n, 1):.3f})")
-    for c in CLASSES:
+    for c in CAUSES if a.causes else CLASSES:
         print(f"{c:16} {len(out[c])}")
         for doc, gi, pi, ctx in out[c][:a.v]:
             print(f"    {doc}: gold {gi!r} pred {pi!r}\n        {ctx}")
