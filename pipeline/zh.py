@@ -143,6 +143,29 @@ class _JiebaDB:
                 row = (tags[word], freqs[word]) if word in tags else None
             self.tags[word], self.freqs[word] = row if row is not None else (None, None)
 
+    def prefetch(self, words) -> None:
+        """Look up every word of ``words`` not looked up yet, a few hundred per query."""
+        with self.lock:
+            todo = sorted({w for w in words if isinstance(w, str) and w not in self.tags})
+            if not todo:
+                return
+            if self._full is None:
+                try:
+                    conn = self._connect()
+                    for i in range(0, len(todo), 500):
+                        chunk = todo[i:i + 500]
+                        rows = conn.execute("SELECT word, tag, freq FROM w WHERE word IN (%s)"
+                                            % ",".join("?" * len(chunk)), chunk).fetchall()
+                        for w in chunk:
+                            self.tags[w] = self.freqs[w] = None
+                        for w, tag, freq in rows:
+                            self.tags[w], self.freqs[w] = tag, freq
+                    return
+                except (OSError, sqlite3.Error):
+                    self._full = self.full()
+        for w in todo:
+            self.lookup(w)
+
     def full(self) -> tuple[dict[str, str], dict[str, int]]:
         if self._full is None:
             words, tags, freqs = _parse_jieba_dict(self.path)
@@ -166,6 +189,9 @@ class JiebaTable(Mapping):
             self._db.lookup(word)
         v = memo[word]
         return default if v is None else v
+
+    def prefetch(self, words) -> None:
+        self._db.prefetch(words)
 
     def __getitem__(self, word):
         v = self.get(word)

@@ -42,7 +42,7 @@ def test_jieba_tables_read_on_demand_equal_the_parsed_file(tmp_path):
     words, tags, freqs = zh._parse_jieba_dict(path)
     ref_tags, ref_freqs = dict(zip(words, tags)), dict(zip(words, freqs))
     code = ("import json, sys\nfrom pipeline.zh import jieba_tables\nt, f = jieba_tables()\n"
-            "ws = json.loads(sys.stdin.read())\n"
+            "ws = json.loads(sys.stdin.read())\nt.prefetch(ws[::2])\n"
             "print(json.dumps([[t.get(w), f.get(w, 0), w in t] for w in ws]))")
     sample = random.Random(3).sample(words, 400) + ["不是词语吧", "", "a", words[-1], words[0]]
     for _ in range(2):      # the first run builds the cache file, the second reads it
