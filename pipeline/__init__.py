@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = ROOT / "configs"
 MODELS = ROOT / "models"
 
+from . import _spacy_import  # noqa: E402
+
+_spacy_import.install()  # spaCy, when something imports it, without spacy.cli (~0.3 s)
+
 _API = ("load", "make_doc", "to_record", "record_of_text", "record_of_file")
 
 

@@ -11,8 +11,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.util
+import os
 import re
+import sqlite3
+import threading
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Iterable
 
@@ -56,21 +61,165 @@ class Segmenter:
         return self._seg.cut(text, hmm=False)
 
 
-@functools.lru_cache(maxsize=1)
-def jieba_tables() -> tuple[dict[str, str], dict[str, int]]:
-    """(word -> POS tag, word -> frequency) of jieba's main dictionary, read from its
-    ``dict.txt`` without importing ``jieba`` (which costs ~1 s of dictionary loading).  Empty
-    tables if jieba's files are not installed."""
+def _jieba_dict_path() -> Path | None:
     spec = importlib.util.find_spec("jieba")
     locs = list(spec.submodule_search_locations or ()) if spec else []
     path = Path(locs[0]) / "dict.txt" if locs else None
-    if path is None or not path.exists():
-        return {}, {}
+    return path if path is not None and path.exists() else None
+
+
+def _parse_jieba_dict(path: Path) -> tuple[list[str], list[str], list[int]]:
     fields = path.read_text(encoding="utf-8").split()
     if len(fields) % 3:
         raise ValueError(f"{path}: expected 'word freq tag' lines")
-    words = fields[0::3]
-    return dict(zip(words, fields[2::3])), dict(zip(words, map(int, fields[1::3])))
+    return fields[0::3], fields[2::3], list(map(int, fields[1::3]))
+
+
+def cache_dir() -> Path:
+    """Where derived, rebuildable artefacts live (``ZHPOLICY_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/zhpolicy``, else ``~/.cache/zhpolicy``)."""
+    env = os.environ.get("ZHPOLICY_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "zhpolicy"
+
+
+class _JiebaDB:
+    """jieba's ``dict.txt`` as an SQLite file in :func:`cache_dir`, keyed by the file's path, size
+    and mtime (built on first use, ~1 s, then reused by every process): a process looks up
+    the few thousand words it meets instead of parsing 349k lines into two dicts (~0.5 s of
+    every start-up).  Same contents: a word listed twice keeps its last line, as ``dict()``."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lock = threading.Lock()
+        self.tags: dict[str, str | None] = {}
+        self.freqs: dict[str, int | None] = {}
+        self._conn, self._pid = None, None
+        self._full = None
+
+    def _db_file(self) -> Path:
+        st = self.path.stat()
+        key = hashlib.sha1(f"1|{self.path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+        return cache_dir() / f"jieba-dict-{key}.sqlite"
+
+    def _build(self, db: Path) -> None:
+        words, tags, freqs = _parse_jieba_dict(self.path)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        tmp = db.with_name(f"{db.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.execute("CREATE TABLE w (word TEXT PRIMARY KEY, tag TEXT, freq INTEGER) WITHOUT ROWID")
+            conn.executemany("INSERT OR REPLACE INTO w VALUES (?, ?, ?)", zip(words, tags, freqs))
+            conn.commit()
+        finally:
+            conn.close()
+        os.replace(tmp, db)
+
+    def _connect(self):
+        if self._conn is not None and self._pid == os.getpid():
+            return self._conn
+        db = self._db_file()
+        if not db.exists():
+            self._build(db)
+        self._conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        self._pid = os.getpid()
+        return self._conn
+
+    def lookup(self, word: str) -> None:
+        with self.lock:
+            if word in self.tags:
+                return
+            if self._full is not None:
+                tags, freqs = self._full
+                self.tags[word], self.freqs[word] = tags.get(word), freqs.get(word)
+                return
+            try:
+                row = self._connect().execute("SELECT tag, freq FROM w WHERE word = ?", (word,)).fetchone()
+            except (OSError, sqlite3.Error):   # no writable cache: parse the file once instead
+                self._full = self.full()
+                tags, freqs = self._full
+                row = (tags[word], freqs[word]) if word in tags else None
+            self.tags[word], self.freqs[word] = row if row is not None else (None, None)
+
+    def prefetch(self, words) -> None:
+        """Look up every word of ``words`` not looked up yet, a few hundred per query."""
+        with self.lock:
+            todo = sorted({w for w in words if isinstance(w, str) and w not in self.tags})
+            if not todo:
+                return
+            if self._full is None:
+                try:
+                    conn = self._connect()
+                    for i in range(0, len(todo), 500):
+                        chunk = todo[i:i + 500]
+                        rows = conn.execute("SELECT word, tag, freq FROM w WHERE word IN (%s)"
+                                            % ",".join("?" * len(chunk)), chunk).fetchall()
+                        for w in chunk:
+                            self.tags[w] = self.freqs[w] = None
+                        for w, tag, freq in rows:
+                            self.tags[w], self.freqs[w] = tag, freq
+                    return
+                except (OSError, sqlite3.Error):
+                    self._full = self.full()
+        for w in todo:
+            self.lookup(w)
+
+    def full(self) -> tuple[dict[str, str], dict[str, int]]:
+        if self._full is None:
+            words, tags, freqs = _parse_jieba_dict(self.path)
+            self._full = dict(zip(words, tags)), dict(zip(words, freqs))
+        return self._full
+
+
+class JiebaTable(Mapping):
+    """One column of jieba's dictionary (word -> tag, or word -> frequency), read on demand
+    from :class:`_JiebaDB`; every looked-up word is remembered."""
+
+    def __init__(self, db: _JiebaDB, column: int):
+        self._db, self._column = db, column
+        self._memo = db.tags if column == 0 else db.freqs
+
+    def get(self, word, default=None):
+        memo = self._memo
+        if word not in memo:
+            if not isinstance(word, str):
+                return default
+            self._db.lookup(word)
+        v = memo[word]
+        return default if v is None else v
+
+    def prefetch(self, words) -> None:
+        self._db.prefetch(words)
+
+    def __getitem__(self, word):
+        v = self.get(word)
+        if v is None:
+            raise KeyError(word)
+        return v
+
+    def __contains__(self, word) -> bool:
+        return self.get(word) is not None
+
+    def __iter__(self):
+        return iter(self._db.full()[self._column])
+
+    def __len__(self) -> int:
+        return len(self._db.full()[self._column])
+
+
+@functools.lru_cache(maxsize=1)
+def jieba_tables() -> tuple[Mapping[str, str], Mapping[str, int]]:
+    """(word -> POS tag, word -> frequency) of jieba's main dictionary, read from its
+    ``dict.txt`` without importing ``jieba`` (which costs ~1 s of dictionary loading), looked up
+    word by word from a cached SQLite copy (:class:`JiebaTable`).  Empty tables if jieba's
+    files are not installed."""
+    path = _jieba_dict_path()
+    if path is None:
+        return {}, {}
+    db = _JiebaDB(path)
+    return JiebaTable(db, 0), JiebaTable(db, 1)
 
 
 # ------------------------------------------------------------------ matching

@@ -305,3 +305,33 @@ def test_a_signal_in_the_middle_of_a_record_leaves_no_torn_line(tmp_path, monkey
     monkeypatch.undo()
     j.close()
     assert out.read_bytes().endswith(b"\n") and [r["doc_id"] for r in read_jsonl(out)] == ["a"]
+
+
+def test_json_lines_are_the_json_module_output_in_chunks():
+    """``json_chunks`` (C encoder, lists a batch at a time, long text in slices) writes the bytes
+    ``json.dumps(ensure_ascii=False)`` would, whatever the chunk limit."""
+    import json
+    import random
+
+    from pipeline.outfiles import json_chunks
+
+    rng = random.Random(2)
+    ents = [{"start": i, "end": i + rng.randint(1, 9), "label": rng.choice(["ORG", "REGION"]),
+             "kb_id": rng.choice([None, "org-1"]), "score": rng.random() * 1e6, "ok": i % 2 == 0,
+             "themes": ["a", "b"][: i % 3], "map": {"x": 1.5, "y": [1, 2]}} for i in range(700)]
+    recs = [
+        {"doc_id": "d1", "text": "教育“局”\n\t\\ \"引号\" 😀 " * 300, "entities": ents, "tasks": [], "n": 3,
+         "meta": {"title": "题", "date": None}, "score": 0.1 + 0.2},
+        {"source": "bad\udc80name.txt", "entities": ents[:1], "nested": [[1, [2, []]], {}]},
+        [1, "二", {"a": [None, True, 1e-7]}],
+        "plain",
+    ]
+    for rec in recs:
+        want = json.dumps(rec, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        for limit in (1 << 20, 100, 7):
+            got = b"".join(json_chunks(rec, limit))
+            assert got.endswith(b"\n")
+            if "\udc80" in json.dumps(rec, ensure_ascii=False):
+                assert json.loads(got) == rec and b"\\udc80" in got
+            else:
+                assert got[:-1] == want, limit

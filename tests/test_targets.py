@@ -488,3 +488,39 @@ def test_one_instance_serves_eight_threads_at_once():
     assert errors == []
     for i, targets in enumerate(alone):
         assert got[i] == [targets] * rounds, THREAD_TEXTS[i][0]
+
+
+def _plain_numerals():
+    """Every plain numeral below 10^4 of cn2an's strict grammar (with 两 for 二), a spread of
+    万 forms, and every string of up to three numeral characters (accepted or not)."""
+    import itertools
+    import random
+
+    d = "一二两三四五六七八九"
+    c99 = {a + "十" + b for a in ["", *d] for b in ["", *d]} | set(d)
+    tens = {a + "十" + b for a in d for b in ["", *d]}
+    c100 = {a + "百" + t for a in d for t in ["", *tens]}
+    c1000 = {a + "千" + h for a in d for h in ["", *c100]}
+    below = sorted(c99 | c100 | c1000)
+    rng = random.Random(5)
+    after_wan = ["", *sorted(c1000)]
+    wan = [rng.choice(below) + "万" + rng.choice(after_wan) for _ in range(1500)]
+    chars = d + "零〇十百千万亿点"
+    short = ["".join(p) for n in (1, 2, 3) for p in itertools.product(chars, repeat=n)]
+    return below + wan + short
+
+
+def test_plain_numerals_read_as_cn2an_reads_them():
+    from pipeline.components.targets import _cn2an_value, simple_cn_int
+
+    fast = 0
+    for s in _plain_numerals():
+        v = simple_cn_int(s)
+        if v is None:
+            continue
+        fast += 1
+        ref = _cn2an_value(s)
+        assert ref is not None and str(ref) == str(v), (s, v, ref)
+    assert fast > 12000      # the fast path is what most numerals take
+    assert simple_cn_int("一百零三") is None and simple_cn_int("二十二亿") is None
+    assert simple_cn_int("一百十") is None    # not in the strict grammar: cn2an's smart mode decides

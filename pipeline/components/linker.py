@@ -166,7 +166,8 @@ class EntityLinker:
                         kb, canon, methods[id(e)] = None, s, "nil"
             e["kb_id"], e["canonical"] = kb, canon
         # pass 2: short SCHOOL/ORG mentions take a full name written elsewhere in the report
-        names = {e["canonical"] for e in ents if e["label"] != "REGION"}
+        # in the order the report names them (a set's order changed from process to process)
+        names = list(dict.fromkeys(e["canonical"] for e in ents if e["label"] != "REGION"))
         for e in ents:
             if methods.get(id(e)) in (None, "alias", "rule"):
                 continue

@@ -144,6 +144,9 @@ def features(doc: Doc, spans: list[tuple[int, int]]) -> list[list[str]]:
         for k in range(bisect.bisect_left(starts, r["start"]), bisect.bisect_left(starts, r["end"])):
             ignored[k] = True
     cache = _CACHE
+    prefetch = getattr(tags, "prefetch", None)
+    if prefetch is not None:            # one query for the words not seen yet, not one per word
+        prefetch([w for w in set(words) if w not in cache])
     ent = []
     for w in words:
         x = cache.get(w)

@@ -27,7 +27,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import cn2an
 import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -125,12 +124,52 @@ def _positions(rx: re.Pattern, text: str) -> list[int]:
 _CN2AN_REFUSES = (ValueError, KeyError)
 
 
+# The integers cn2an's "strict" grammar accepts, without 零 and below 亿, with 两 wherever 二
+# may stand (strict refuses 两 and cn2an's "smart" retry reads it as 二; the smart mode's
+# zero-insertions never apply to these forms): read here directly, so that most reports never
+# import cn2an (~0.2 s: its proces dependency compiles a regex of every city at import).
+# tests/test_targets.py checks this against cn2an on every such numeral below 10^5 and more.
+_D19 = "[一二两三四五六七八九]"
+_C99 = f"(?:{_D19}?十{_D19}?|{_D19})"
+_C999 = f"(?:{_D19}百(?:{_D19}十{_D19}?)?|{_C99})"
+_C9999 = f"(?:{_D19}千(?:{_D19}百(?:{_D19}十{_D19}?)?)?|{_C999})"
+_SIMPLE_CN = re.compile(f"(?:{_C9999}万(?:{_D19}千(?:{_D19}百(?:{_D19}十{_D19}?)?)?)?|{_C9999})")
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def simple_cn_int(s: str) -> int | None:
+    """The value of a plain Chinese integer (三, 十五, 两千, 一千二百, 十五万, 四万五千), or None
+    for anything else (零, 亿, 点, digits, odd forms: cn2an decides those)."""
+    if not _SIMPLE_CN.fullmatch(s):
+        return None
+    total = section = num = 0
+    for c in s:
+        d = _CN_DIGIT.get(c)
+        if d is not None:
+            num = d
+        elif c == "万":
+            total, section, num = (section + num) * 10000, 0, 0
+        else:
+            section, num = section + (num or 1) * _CN_UNIT[c], 0
+    return total + section + num
+
+
 def cn_value(s: str) -> Decimal | None:
     """A Chinese numeral as a Decimal; None for digit-by-digit strings (二〇二一, 一二)."""
     if _BAD_CN.search(s.replace("零", "")) or "〇" in s:
         return None
     if s[0] in "百千":
         s = "一" + s
+    v = simple_cn_int(s)
+    if v is not None:
+        return Decimal(v)
+    return _cn2an_value(s)
+
+
+def _cn2an_value(s: str) -> Decimal | None:
+    import cn2an  # imported on first use only (see simple_cn_int)
+
     try:
         v = cn2an.cn2an(s, "strict")
     except _CN2AN_REFUSES:

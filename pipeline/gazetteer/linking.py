@@ -198,7 +198,9 @@ class Linker:
             return None
         longer = [n for n in doc_names if len(n) > len(s)]
         if len(s) >= self.min_coref:
-            suff = sorted({n for n in longer if n.endswith(s)}, key=len)
+            # the shortest; among names of one length, the first in doc_names (a set here
+            # made the choice depend on the process's string hash seed)
+            suff = sorted(dict.fromkeys(n for n in longer if n.endswith(s)), key=len)
             if suff:
                 return suff[0]
         if self.complete.search(s):
