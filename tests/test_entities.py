@@ -173,6 +173,20 @@ def test_persons_in_context(nlp, ner):
     assert labels_of(found, "PERSON") == ["王建国", "李明华", "张伟", "黄继光", "刘晓燕"]
 
 
+def test_persons_in_strong_contexts(nlp, ner):
+    # memorials, ranks, 等 + a group of people, and the names of an enumeration before them;
+    # rare surnames come from jieba's dictionary (皮定均), famous names jieba tags t or l too
+    found = ents(nlp, ner, "依托赵一曼故居开展研学，讲好王尽美将军的故事，讲好皮定均、周恩来、邓颖超等革命先辈的故事，"
+                           "用好邹容烈士纪念碑，以刘秀英等时代楷模为榜样。")
+    assert labels_of(found, "PERSON") == ["赵一曼", "王尽美", "皮定均", "周恩来", "邓颖超", "邹容", "刘秀英"]
+
+
+def test_words_before_a_strong_context_are_no_person(nlp, ner):
+    found = ents(nlp, ner, "用好平型关大捷纪念馆、彝海结盟纪念馆和西柏坡纪念馆，于都代表团获金牌，完成首批校长职级评定，"
+                           "向一线教师和班主任倾斜，走进川沙新镇内史第、黄炎培故居。")
+    assert labels_of(found, "PERSON") == ["黄炎培"]
+
+
 def test_words_after_a_surname_are_no_person(nlp, ner):
     found = ents(nlp, ner, "农村寄宿制学校全部配齐生活老师，对280名党支部书记进行培训。")
     assert labels_of(found, "PERSON") == []

@@ -160,6 +160,14 @@ class EntityRecognizer:
         self.not_in_given = frozenset(c["person_not_in_given"])
         self.common_tags = frozenset(c["person_common_tags"])
         self.re_award = re.compile(_alt(c["person_award_verbs"]))
+        # strong contexts: what follows a person's name and nothing else (故居, 将军, 等革命先辈)
+        self.re_person_strong = re.compile(f"(?:{_alt(c['person_strong_after'])})")
+        self.re_person_group = re.compile(
+            f"等[{CJK}]{{0,{int(c['person_group_gap'])}}}?(?:{_alt(c['person_group_heads'])})")
+        # characters that open personal names in jieba's dictionary: a character starting at
+        # least ``person_opener_min`` three-character words tagged nr (皮定均, 闻一多, 慕生忠)
+        self.name_openers = self.surnames | _name_openers(int(c["person_opener_min"]))
+        self.person_word_tags = frozenset(c["person_word_tags"])
         # DOCUMENT
         self.re_document = re.compile(r"《([^《》\n]{1,80})》")
         # gazetteer surfaces
@@ -280,6 +288,10 @@ class _DocumentPass:
     def _tag(self, tok: str) -> tuple[str | None, int]:
         tab, freq = _jieba_tables()
         return tab.get(tok), freq.get(tok, 0) or 0
+
+    @staticmethod
+    def _jieba_words() -> dict[str, int]:
+        return _jieba_tables()[1]
 
     def _is_region_word(self, tok: str) -> bool:
         return tok in self.rules.region_surfaces or tok in self.doc_regions
@@ -769,6 +781,10 @@ class _DocumentPass:
                         continue
                     if n == 3 and cand[1:] in self.rules.person_not_given:
                         continue
+                    if s and self._tag(text[s - 1:s + 1])[1] >= 1000 and given in self._jieba_words():
+                        continue  # the first character closes a word before it (完成首批)
+                    if self._is_region_word(cand):
+                        continue  # a place before a title (于都代表团)
                     if n == 3 and (text[s - 1:s] in self.rules.surnames and p - s == 3) and \
                             self._tag(cand[:2])[0] not in (None, "nr"):
                         continue
@@ -777,6 +793,8 @@ class _DocumentPass:
 
         for m in self.rules.re_person_after.finditer(text):
             p = m.start()
+            if p and self._tag(text[p - 1:m.end()])[0] is not None:
+                continue  # the title ends a longer word (班主任)
             s = name_before(p)
             if s is None:
                 continue
@@ -819,6 +837,56 @@ class _DocumentPass:
                         and _CJK_RUN.fullmatch(cand):
                     out.append((q, q + n, "PERSON", PRIO["PERSON"]))
                     break
+        # strong contexts: a name before 故居/旧居/纪念馆/将军/烈士/同志 ... or before 等 + a
+        # group of people (等革命先辈, 等老一辈革命家, 等联大先贤); the names of an enumeration
+        # before it are names too (孙中山、杨匏安等先贤)
+        found = {}
+        anchors = [m.start() for m in self.rules.re_person_strong.finditer(text)]
+        anchors += [m.start() for m in self.rules.re_person_group.finditer(text)]
+        for p in anchors:
+            s = self._strong_name_before(text, p)
+            while s is not None and s not in found:
+                found[s] = p
+                if s < 2 or text[s - 1] not in "、和与":
+                    break
+                p, s = s - 1, self._strong_name_before(text, s - 1)
+        for s, p in found.items():
+            out.append((s, p, "PERSON", PRIO["PERSON"]))
+
+    def _strong_name_before(self, text: str, p: int) -> int | None:
+        """Start of a personal name of 2-3 characters ending at ``p`` in a context only a
+        person fits: a surname or name opener, a given name that is no word, not a place or
+        a known institution, and no word glued to its first character (完成首批)."""
+        r = self.rules
+        for n in (3, 2):
+            s = p - n
+            if s < 0:
+                continue
+            cand = text[s:p]
+            if not _CJK_RUN.fullmatch(cand):
+                continue
+            if self._tag(cand)[0] in r.person_word_tags:
+                return None
+            compound = n == 3 and cand[:2] in r.compound_surnames
+            if not (compound or cand[0] in r.surnames or (n == 3 and cand[0] in r.name_openers)):
+                continue
+            given = cand[2:] if compound else cand[1:]
+            if given in r.person_not_given or any(ch in r.not_in_given for ch in given):
+                continue
+            tag, _ = self._tag(cand)
+            if tag in r.person_word_tags:
+                return None  # a word of another kind (西柏坡 ns, so not 柏坡 either); jieba tags some names t or l
+            if tag not in ("nr", "nrfg", "nrt") and len(given) == 2:
+                gtag, gfreq = self._tag(given)
+                if gtag is not None and not gtag.startswith("nr") and gfreq >= 100:
+                    continue  # the "given name" is a word (平型关大捷, 彝海结盟)
+            if any(self._tag(text[k:s + 1])[1] >= r.stop_tag_min_freq and not (self._tag(text[k:s + 1])[0] or "").startswith("nr")
+                   for k in (s - 2, s - 1) if k >= 0):
+                continue  # the first character closes a word before it (平型关, 完成)
+            if self._is_region_word(cand) or cand in r.known_labels:
+                continue
+            return s
+        return None
 
     # ------------------------------------------------------------------ main
     def _doc_aliases(self, text: str) -> set[str]:
@@ -841,6 +909,16 @@ class _DocumentPass:
                     and self._specific(core, self.rules.region_generic):
                 al.add(core)
         return al
+
+
+def _name_openers(min_words: int) -> set[str]:
+    """Characters that open at least ``min_words`` three-character personal names (tag nr) of
+    jieba's dictionary: the surnames a real name list shows, rare ones included."""
+    from collections import Counter
+
+    tags = _jieba_tables()[0]
+    n = Counter(w[0] for w, t in tags.items() if t == "nr" and len(w) == 3 and _CJK_RUN.fullmatch(w))
+    return {ch for ch, k in n.items() if k >= min_words}
 
 
 def resolve(cands: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
