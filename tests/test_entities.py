@@ -106,6 +106,22 @@ def test_construction_project_is_no_programme(nlp, ner):
     assert labels_of(found, "SCHOOL") == ["郑州市第九中学"]
 
 
+def test_building_phases_and_campus_works_are_no_programme(nlp, ner):
+    found = ents(nlp, ner, "推进长沙理工大学云塘校区二期工程，完成株洲市天元中学北校区建设工程，列入市政府重点民生工程。")
+    assert labels_of(found, "PROGRAMME") == []
+
+
+def test_counted_awards_and_levels_are_no_programme(nlp, ner):
+    # 12项成果获省级以上教学成果奖: a count of results and a level of award, no programme name
+    found = ents(nlp, ner, "12项成果获省级以上教学成果奖，9项成果获市级教学成果奖。启动新一轮中小学建设三年行动计划。")
+    assert labels_of(found, "PROGRAMME") == ["新一轮中小学建设三年行动计划"]
+
+
+def test_quoted_events_and_development_goals_are_no_programme(nlp, ner):
+    found = ents(nlp, ner, "开展“科技活动周”系列活动和“金秋杯”教学展示活动，围绕“教育强省”建设，实施“强师”工程。")
+    assert labels_of(found, "PROGRAMME") == ["“强师”工程"]
+
+
 # ------------------------------------------------------------------ REGION
 def test_towns_streets_and_townships(nlp, ner):
     found = ents(nlp, ner, "提高双流区黄甲街道、彭镇、永兴镇等乡镇公办幼儿园比例，组织学生到安仁镇开展研学。")

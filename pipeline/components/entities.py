@@ -44,7 +44,7 @@ from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tabl
 CJK = "\u4e00-\u9fff"
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
 _CN_DIGITS = set("一二三四五六七八九十百千万两零〇")
-_PROG_CUT = re.compile(f"\\d+[年月日届期轮批次]|[^{CJK}A-Za-z+]")
+_PROG_CUT = re.compile(f"\\d+[年月日届期轮批次项个所名件]|[^{CJK}A-Za-z+]")
 _VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d(?![\d.%])")
 _ALL_OF = re.compile("^[全各本该每我][省市县区镇乡村校]$")
 _SCHOOL_END = re.compile("(?:学校|中学|(?<!中)小学|幼儿园)$")
@@ -141,6 +141,9 @@ class EntityRecognizer:
         self.prog_national_heads = set(c.get("programme_unquoted_national_heads") or ())
         self.prog_national_prefix = c.get("programme_national_prefix", "国家")
         self.re_prog_bad = re.compile(_alt(c["programme_bad_words"]))
+        self.re_prog_bad_core = re.compile("|".join(f"(?:{x})" for x in c["programme_bad_core_patterns"]) or "(?!)")
+        self.prog_event_endings = tuple(c["programme_event_endings"])
+        self.re_prog_goal = re.compile("|".join(f"(?:{x})" for x in c["programme_goal_patterns"]) or "(?!)")
         self.prog_bad_first = frozenset(c["programme_bad_first"])
         self.prog_bad_endings = tuple(c["programme_bad_endings"])
         self.region_bad_endings = tuple(c["region_bad_core_endings"])
@@ -699,6 +702,8 @@ class _DocumentPass:
             content = m.group(1)
             if content.isdigit():
                 continue  # a quoted number (a hotline, “12345”) names nothing
+            if content.endswith(self.rules.prog_event_endings) or self.rules.re_prog_goal.search(content):
+                continue  # an event (“推普周”系列活动, “行知杯”) or a goal (“教育强市”)
             slogan = self._slogan(content)
             counting = self.rules.re_counting_any.search(content) is not None
             h = self.rules.re_head.match(text, e)
@@ -742,7 +747,7 @@ class _DocumentPass:
             pos = start
             for tok in _cut(text[start:p]):
                 pos += len(tok)
-                if tok in ("为", "等", "的", "了", "与", "和", "及"):
+                if tok in ("为", "等", "的", "了", "与", "和", "及", "获"):
                     start = pos
             if text[start:start + 1] in "省市县区" and not self._is_region_word(text[start:start + 2]) \
                     and text[start + 1:start + 2] not in ("级", "域", "委", "政"):
@@ -753,7 +758,7 @@ class _DocumentPass:
             if core in self.rules.prog_generic or core.startswith(self.rules.prog_level_generic) \
                     or core.endswith(self.rules.prog_bad_endings):
                 continue
-            if self.rules.re_prog_bad.search(core):
+            if self.rules.re_prog_bad.search(text, start, q) or self.rules.re_prog_bad_core.search(text, start, q):
                 continue
             toks = _cut(core)
             if all(t in self.rules.prog_generic for t in toks):
