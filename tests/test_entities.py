@@ -168,6 +168,25 @@ def test_orgs_and_short_forms(nlp, ner):
     assert labels_of(found, "ORG") == ["市委", "市政府", "成都市教育局", "市财政局", "区卫健局", "局党委"]
 
 
+def test_jointly_with_a_county_body_is_no_county(nlp, ner):
+    # 会同 + 县残联 / 县民政局 (ANNOTATION.md: "jointly with"), though 会同县 is a county's name
+    found = ents(nlp, ner, "会同县残联送教上门；会同县民政局、县妇联关爱留守儿童。湖南省怀化市会同县教育局召开会议。")
+    assert labels_of(found, "REGION") == []
+    assert labels_of(found, "ORG") == ["县残联", "县民政局", "县妇联", "湖南省怀化市会同县教育局"]
+
+
+def test_venues_papers_and_companies_named_by_their_place(nlp, ner):
+    found = ents(nlp, ner, "联合中国移动于都分公司、西藏电信合作，被新华社、贵州日报报道，用好宁夏回族自治区博物馆和重庆科技馆，"
+                           "防范电信诈骗，发展移动互联网。")
+    assert labels_of(found, "ORG") == ["中国移动于都分公司", "西藏电信", "新华社", "贵州日报", "宁夏回族自治区博物馆", "重庆科技馆"]
+    assert labels_of(found, "REGION") == []
+
+
+def test_school_abbreviations_of_colleges_and_vocational_schools(nlp, ner):
+    found = ents(nlp, ner, "依托成都体院培训教师，学生报考拉萨一职，支持天津职大、河南工院建设，拉萨一职业者。")
+    assert labels_of(found, "SCHOOL") == ["成都体院", "拉萨一职", "天津职大", "河南工院"]
+
+
 def test_no_nesting_outermost_wins(nlp, ner):
     found = ents(nlp, ner, "长沙市教育局和湖南省长沙市第一中学签订协议。")
     assert found == [("长沙市教育局", "ORG"), ("湖南省长沙市第一中学", "SCHOOL")]

@@ -120,6 +120,8 @@ class EntityRecognizer:
         self.re_org_standalone = re.compile(f"(?:{_alt(c['org_standalone'])})")
         self.org_generic = set(c["org_generic_cores"])
         self.org_centre_roles = tuple(c.get("org_centre_roles") or ())
+        self.org_weak = frozenset(c.get("org_weak_suffixes") or ())
+        self.org_place_suffixes = frozenset(c.get("org_place_suffixes") or ())
         # PROGRAMME
         heads = _alt(c["programme_heads"])
         self.re_quote = re.compile(r"[“「]([^“”「」\n]{1,40})[”」]")
@@ -250,6 +252,7 @@ class _DocumentPass:
         self._hits_text: str | None = None
         self._hits: list[tuple[int, int, str]] = []
         self._region_ends: dict[int, int] = {}
+        self._known_org_ends: dict[int, int] = {}
         if len(doc):
             # token boundaries as byte masks over the text (mask[i] == 1: a token starts/ends at i)
             # (IDX and SPACY only: a token ends where the next begins, less its trailing space;
@@ -278,9 +281,11 @@ class _DocumentPass:
         self._regions(text, cands)
         # where REGION candidates end (-> their earliest start): a school's or body's name may
         # open with the divisions that contain it (襄阳市昭明小学, 某县某镇中心小学, 某市教育局)
-        for s, e, lab, _ in cands:
+        for s, e, lab, prio in cands:
             if lab == "REGION" and s < self._region_ends.get(e, e):
                 self._region_ends[e] = s
+            elif lab == "ORG" and prio == PRIO["KNOWN"] and s < self._known_org_ends.get(e, e):
+                self._known_org_ends[e] = s  # a known body a branch's name may open with
         self._schools(text, cands)
         self._orgs(text, cands)
         self._programmes(text, cands)
@@ -649,6 +654,8 @@ class _DocumentPass:
                 continue
             if sfx == "中心" and text[q:q + 1] in ("城", "区", "校", "镇", "组", "任", "工", "环", "思", "小", "幼", "学"):
                 continue
+            if sfx in self.rules.org_weak and _CJK_CHAR.match(text, q) and text[q] not in "合共等和与及、":
+                continue  # 移动互联网, 电信诈骗: the word, not a company
             if sfx == "中心" and text.endswith(self.rules.org_centre_roles, 0, p):
                 continue  # 某市经济副中心, 区域中心: a role a place plays, not a body
             start = self._walk_back(text, p, 18, 0, use_tags=False)
@@ -660,6 +667,14 @@ class _DocumentPass:
             if start > 0 and text[start - 1] in "省市县区" and self._boundary_before(text, start - 1):
                 start -= 1
             start = self._region_chain_start(text, start)
+            if sfx in self.rules.org_place_suffixes:
+                # a venue, paper or company named by its place: the place right before the
+                # suffix opens the name (用好宁夏回族自治区博物馆), after a known company
+                # (中国移动 + 于都 + 分公司)
+                if p in self._region_ends and not self._has_region_prefix(text[start:p]):
+                    start = self._region_chain_start(text, p)
+                while start in self._known_org_ends:
+                    start = self._known_org_ends[start]
             # a boundary word glued to a level short form (会同 + 县财政局, 联合 + 市教育局):
             # the word reading wins, even where word + level character is also a county's name
             for k in (3, 2):
@@ -669,7 +684,8 @@ class _DocumentPass:
             core = text[start:p]
             if not core or core in self.rules.org_generic:
                 continue
-            level = core[0] in "省市县区" and core[1:2] not in ("级", "域", "际", "属", "直", "内", "外", "场", "民")
+            level = core[0] in "省市县区" and (core[1:2] not in ("级", "域", "际", "属", "直", "内", "外", "场", "民")
+                                              or core[1:3] in ("民政", "民宗", "民族"))  # 市民 no, 县民政局 yes
             if level or self._has_region_prefix(core):
                 if len(core) < 2 and sfx in ("局", "委", "厅"):
                     continue
