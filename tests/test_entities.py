@@ -216,6 +216,14 @@ def test_persons_in_strong_contexts(nlp, ner):
     assert labels_of(found, "PERSON") == ["赵一曼", "王尽美", "皮定均", "周恩来", "邓颖超", "邹容", "刘秀英"]
 
 
+def test_dictionary_names_after_a_storytelling_verb(nlp, ner):
+    # names jieba's dictionary tags nr, as whole words after 讲好/传承/以 ...; words it also
+    # tags nr without a surname (立德, 巴蜀) are not taken
+    found = ents(nlp, ner, "讲好刘伯承与彝族首领结盟的故事，传承顾炎武“天下兴亡”的情怀，坚持把立德树人作为根本，"
+                           "以巴蜀小学教育集团为龙头。")
+    assert labels_of(found, "PERSON") == ["刘伯承", "顾炎武"]
+
+
 def test_words_before_a_strong_context_are_no_person(nlp, ner):
     found = ents(nlp, ner, "用好平型关大捷纪念馆、彝海结盟纪念馆和西柏坡纪念馆，于都代表团获金牌，完成首批校长职级评定，"
                            "向一线教师和班主任倾斜，走进川沙新镇内史第、黄炎培故居。")

@@ -173,6 +173,8 @@ class EntityRecognizer:
         # least ``person_opener_min`` three-character words tagged nr (皮定均, 闻一多, 慕生忠)
         self.name_openers = self.surnames | _name_openers(int(c["person_opener_min"]))
         self.person_word_tags = frozenset(c["person_word_tags"])
+        self.re_person_nr_intro = re.compile(f"(?:{_alt(c['person_nr_intro'])})")
+        self.person_nr_min_freq = int(c["person_nr_min_freq"])
         # DOCUMENT
         self.re_document = re.compile(r"《([^《》\n]{1,80})》")
         # gazetteer surfaces
@@ -873,6 +875,22 @@ class _DocumentPass:
                 p, s = s - 1, self._strong_name_before(text, s - 1)
         for s, p in found.items():
             out.append((s, p, "PERSON", PRIO["PERSON"]))
+        # a name of jieba's dictionary (tag nr) as a whole word right after a verb that
+        # introduces people's stories (讲好刘伯承与…, 传承顾炎武“…”, 以诸葛亮“…”的精神)
+        r = self.rules
+        for m in r.re_person_nr_intro.finditer(text):
+            q = m.end()
+            for n in (3, 4):
+                cand = text[q:q + n]
+                if len(cand) < n or not self.tok_starts[q] or not self.tok_ends[q + n]:
+                    continue
+                if not (cand[0] in r.surnames or cand[:2] in r.compound_surnames):
+                    continue  # jieba tags some words nr too (立德, 廉政, 巴蜀)
+                tag, freq = self._tag(cand)
+                if tag == "nr" and freq >= r.person_nr_min_freq and _CJK_RUN.fullmatch(cand) \
+                        and not self._is_region_word(cand):
+                    out.append((q, q + n, "PERSON", PRIO["PERSON"]))
+                    break
 
     def _strong_name_before(self, text: str, p: int) -> int | None:
         """Start of a personal name of 2-3 characters ending at ``p`` in a context only a
