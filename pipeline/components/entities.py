@@ -12,8 +12,11 @@ Rules follow how Chinese names are built, so that names never seen before are fo
   programme (followed by 建设/工作/政策..., or ending in 计划/工程/校园...), and unquoted
   names ending in 行动计划/工程/计划/行动/成果奖 after a verb or ordinal;
 - DOCUMENT: the title inside 《》;  ORG: region or level prefix + body suffix, and the
-  standard short forms (市委, 县政府, 区教育局, 局党委);  PERSON: surname + given name next to a
-  title, a role, an introducing verb or a formulaic phrase;
+  standard short forms (市委, 县政府, 区教育局, 局党委), venues, papers and companies named by
+  their place (西藏博物馆, 贵州日报, 中国移动于都分公司);  PERSON: surname + given name next to a
+  title, a role, an introducing verb or a formulaic phrase, before a memorial or rank (故居,
+  将军, 烈士) or 等 + a group of people (等革命先辈), and the names of an enumeration before
+  them; a name of jieba's dictionary after a storytelling verb (讲好, 传承);
 - REGION: gazetteer surfaces (``pipeline.gazetteer``, when present), administrative suffix
   rules for towns, townships, streets and villages, and short forms of regions named in full
   elsewhere in the same document.
