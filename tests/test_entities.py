@@ -175,6 +175,12 @@ def test_jointly_with_a_county_body_is_no_county(nlp, ner):
     assert labels_of(found, "ORG") == ["县残联", "县民政局", "县妇联", "湖南省怀化市会同县教育局"]
 
 
+def test_generic_areas_and_ordinary_words_are_no_region(nlp, ner):
+    # 远郊镇 is a kind of town, 盐湖/桃园 ordinary words, 新建 + 区级 a verb and a level word
+    found = ents(nlp, ner, "新建区级名师工作室25个，在祝桥镇、惠南镇等远郊镇推行，围绕盐湖化工，大团镇的桃园和稻田。")
+    assert labels_of(found, "REGION") == ["祝桥镇", "惠南镇", "大团镇"]
+
+
 def test_venues_papers_and_companies_named_by_their_place(nlp, ner):
     found = ents(nlp, ner, "联合中国移动于都分公司、西藏电信合作，被新华社、贵州日报报道，用好宁夏回族自治区博物馆和重庆科技馆，"
                            "防范电信诈骗，发展移动互联网。")

@@ -464,6 +464,8 @@ class _DocumentPass:
                 elif len(surf) >= 3 and surf[-1] in "省市县区州旗盟":
                     if not self.tok_starts[s] and not self.tok_ends[e]:
                         continue
+                    if surf[:-1] in self.rules.stop_words and text[e - 1:e + 1] in self.rules.region_blockers:
+                        continue  # 新建 + 区级名师工作室: a verb and a level word, not 新建区
                 elif not self.tok_starts[s] or not self.tok_ends[e]:
                     continue
             if surf[-1] not in "省市县区州旗盟镇乡村道" and surf not in self.rules.countries:
