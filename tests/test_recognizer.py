@@ -80,3 +80,29 @@ def test_it_learns_from_gold_and_the_model_round_trips(tmp_path):
 def test_rules_keep_programmes_where_they_overlap(untrained):
     rec = untrained.get_pipe("recognizer")
     assert "PROGRAMME" in rec.rule_labels and "PERSON" in rec.rule_labels
+
+
+class _FixedTagger:
+    """A stand-in for the CRF's tagger: B-label on the units whose word is in ``words``."""
+
+    def __init__(self, words, label):
+        self.words, self.label = {"w=" + w for w in words}, label
+
+    def tag(self, xseq):
+        return ["B-" + self.label if self.words & set(x) else "O" for x in xseq]
+
+
+def test_confirmed_rule_labels_need_the_model_to_agree(untrained):
+    """With PROGRAMME confirmed, a rule programme stays only where the model also finds one
+    overlapping it, and then with the rules' boundary (quotes included)."""
+    from pipeline.components.recognizer import EntityCRF
+
+    text = "深化“县管校聘”改革，实施“强师”工程。"
+    rules = [text[e["start"]:e["end"]] for e in _doc(untrained, text)._.entities if e["label"] == "PROGRAMME"]
+    assert rules == ["“县管校聘”", "“强师”工程"]
+    for confirm, expect in (((), rules), (("PROGRAMME",), ["“县管校聘”"])):
+        rec = EntityCRF(confirm_labels=confirm)
+        rec.model = b"stand-in"
+        rec._tagger = lambda: _FixedTagger(["管"], "PROGRAMME")       # one unit inside the quotes
+        d = rec(_doc(untrained, text))
+        assert [d.text[e["start"]:e["end"]] for e in d._.entities if e["label"] == "PROGRAMME"] == expect

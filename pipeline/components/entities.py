@@ -12,8 +12,11 @@ Rules follow how Chinese names are built, so that names never seen before are fo
   programme (followed by 建设/工作/政策..., or ending in 计划/工程/校园...), and unquoted
   names ending in 行动计划/工程/计划/行动/成果奖 after a verb or ordinal;
 - DOCUMENT: the title inside 《》;  ORG: region or level prefix + body suffix, and the
-  standard short forms (市委, 县政府, 区教育局, 局党委);  PERSON: surname + given name next to a
-  title, a role, an introducing verb or a formulaic phrase;
+  standard short forms (市委, 县政府, 区教育局, 局党委), venues, papers and companies named by
+  their place (西藏博物馆, 贵州日报, 中国移动于都分公司);  PERSON: surname + given name next to a
+  title, a role, an introducing verb or a formulaic phrase, before a memorial or rank (故居,
+  将军, 烈士) or 等 + a group of people (等革命先辈), and the names of an enumeration before
+  them; a name of jieba's dictionary after a storytelling verb (讲好, 传承);
 - REGION: gazetteer surfaces (``pipeline.gazetteer``, when present), administrative suffix
   rules for towns, townships, streets and villages, and short forms of regions named in full
   elsewhere in the same document.
@@ -44,7 +47,7 @@ from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tabl
 CJK = "\u4e00-\u9fff"
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
 _CN_DIGITS = set("一二三四五六七八九十百千万两零〇")
-_PROG_CUT = re.compile(f"\\d+[年月日届期轮批次]|[^{CJK}A-Za-z+]")
+_PROG_CUT = re.compile(f"\\d+[年月日届期轮批次项个所名件]|[^{CJK}A-Za-z+]")
 _VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d(?![\d.%])")
 _ALL_OF = re.compile("^[全各本该每我][省市县区镇乡村校]$")
 _SCHOOL_END = re.compile("(?:学校|中学|(?<!中)小学|幼儿园)$")
@@ -120,6 +123,8 @@ class EntityRecognizer:
         self.re_org_standalone = re.compile(f"(?:{_alt(c['org_standalone'])})")
         self.org_generic = set(c["org_generic_cores"])
         self.org_centre_roles = tuple(c.get("org_centre_roles") or ())
+        self.org_weak = frozenset(c.get("org_weak_suffixes") or ())
+        self.org_place_suffixes = frozenset(c.get("org_place_suffixes") or ())
         # PROGRAMME
         heads = _alt(c["programme_heads"])
         self.re_quote = re.compile(r"[“「]([^“”「」\n]{1,40})[”」]")
@@ -141,6 +146,9 @@ class EntityRecognizer:
         self.prog_national_heads = set(c.get("programme_unquoted_national_heads") or ())
         self.prog_national_prefix = c.get("programme_national_prefix", "国家")
         self.re_prog_bad = re.compile(_alt(c["programme_bad_words"]))
+        self.re_prog_bad_core = re.compile("|".join(f"(?:{x})" for x in c["programme_bad_core_patterns"]) or "(?!)")
+        self.prog_event_endings = tuple(c["programme_event_endings"])
+        self.re_prog_goal = re.compile("|".join(f"(?:{x})" for x in c["programme_goal_patterns"]) or "(?!)")
         self.prog_bad_first = frozenset(c["programme_bad_first"])
         self.prog_bad_endings = tuple(c["programme_bad_endings"])
         self.region_bad_endings = tuple(c["region_bad_core_endings"])
@@ -160,6 +168,16 @@ class EntityRecognizer:
         self.not_in_given = frozenset(c["person_not_in_given"])
         self.common_tags = frozenset(c["person_common_tags"])
         self.re_award = re.compile(_alt(c["person_award_verbs"]))
+        # strong contexts: what follows a person's name and nothing else (故居, 将军, 等革命先辈)
+        self.re_person_strong = re.compile(f"(?:{_alt(c['person_strong_after'])})")
+        self.re_person_group = re.compile(
+            f"等[{CJK}]{{0,{int(c['person_group_gap'])}}}?(?:{_alt(c['person_group_heads'])})")
+        # characters that open personal names in jieba's dictionary: a character starting at
+        # least ``person_opener_min`` three-character words tagged nr (皮定均, 闻一多, 慕生忠)
+        self.name_openers = self.surnames | _name_openers(int(c["person_opener_min"]))
+        self.person_word_tags = frozenset(c["person_word_tags"])
+        self.re_person_nr_intro = re.compile(f"(?:{_alt(c['person_nr_intro'])})")
+        self.person_nr_min_freq = int(c["person_nr_min_freq"])
         # DOCUMENT
         self.re_document = re.compile(r"《([^《》\n]{1,80})》")
         # gazetteer surfaces
@@ -239,6 +257,7 @@ class _DocumentPass:
         self._hits_text: str | None = None
         self._hits: list[tuple[int, int, str]] = []
         self._region_ends: dict[int, int] = {}
+        self._known_org_ends: dict[int, int] = {}
         if len(doc):
             # token boundaries as byte masks over the text (mask[i] == 1: a token starts/ends at i)
             # (IDX and SPACY only: a token ends where the next begins, less its trailing space;
@@ -267,9 +286,11 @@ class _DocumentPass:
         self._regions(text, cands)
         # where REGION candidates end (-> their earliest start): a school's or body's name may
         # open with the divisions that contain it (襄阳市昭明小学, 某县某镇中心小学, 某市教育局)
-        for s, e, lab, _ in cands:
+        for s, e, lab, prio in cands:
             if lab == "REGION" and s < self._region_ends.get(e, e):
                 self._region_ends[e] = s
+            elif lab == "ORG" and prio == PRIO["KNOWN"] and s < self._known_org_ends.get(e, e):
+                self._known_org_ends[e] = s  # a known body a branch's name may open with
         self._schools(text, cands)
         self._orgs(text, cands)
         self._programmes(text, cands)
@@ -280,6 +301,10 @@ class _DocumentPass:
     def _tag(self, tok: str) -> tuple[str | None, int]:
         tab, freq = _jieba_tables()
         return tab.get(tok), freq.get(tok, 0) or 0
+
+    @staticmethod
+    def _jieba_words() -> dict[str, int]:
+        return _jieba_tables()[1]
 
     def _is_region_word(self, tok: str) -> bool:
         return tok in self.rules.region_surfaces or tok in self.doc_regions
@@ -439,6 +464,8 @@ class _DocumentPass:
                 elif len(surf) >= 3 and surf[-1] in "省市县区州旗盟":
                     if not self.tok_starts[s] and not self.tok_ends[e]:
                         continue
+                    if surf[:-1] in self.rules.stop_words and text[e - 1:e + 1] in self.rules.region_blockers:
+                        continue  # 新建 + 区级名师工作室: a verb and a level word, not 新建区
                 elif not self.tok_starts[s] or not self.tok_ends[e]:
                     continue
             if surf[-1] not in "省市县区州旗盟镇乡村道" and surf not in self.rules.countries:
@@ -634,6 +661,8 @@ class _DocumentPass:
                 continue
             if sfx == "中心" and text[q:q + 1] in ("城", "区", "校", "镇", "组", "任", "工", "环", "思", "小", "幼", "学"):
                 continue
+            if sfx in self.rules.org_weak and _CJK_CHAR.match(text, q) and text[q] not in "合共等和与及、":
+                continue  # 移动互联网, 电信诈骗: the word, not a company
             if sfx == "中心" and text.endswith(self.rules.org_centre_roles, 0, p):
                 continue  # 某市经济副中心, 区域中心: a role a place plays, not a body
             start = self._walk_back(text, p, 18, 0, use_tags=False)
@@ -645,6 +674,14 @@ class _DocumentPass:
             if start > 0 and text[start - 1] in "省市县区" and self._boundary_before(text, start - 1):
                 start -= 1
             start = self._region_chain_start(text, start)
+            if sfx in self.rules.org_place_suffixes:
+                # a venue, paper or company named by its place: the place right before the
+                # suffix opens the name (用好宁夏回族自治区博物馆), after a known company
+                # (中国移动 + 于都 + 分公司)
+                if p in self._region_ends and not self._has_region_prefix(text[start:p]):
+                    start = self._region_chain_start(text, p)
+                while start in self._known_org_ends:
+                    start = self._known_org_ends[start]
             # a boundary word glued to a level short form (会同 + 县财政局, 联合 + 市教育局):
             # the word reading wins, even where word + level character is also a county's name
             for k in (3, 2):
@@ -654,7 +691,8 @@ class _DocumentPass:
             core = text[start:p]
             if not core or core in self.rules.org_generic:
                 continue
-            level = core[0] in "省市县区" and core[1:2] not in ("级", "域", "际", "属", "直", "内", "外", "场", "民")
+            level = core[0] in "省市县区" and (core[1:2] not in ("级", "域", "际", "属", "直", "内", "外", "场", "民")
+                                              or core[1:3] in ("民政", "民宗", "民族"))  # 市民 no, 县民政局 yes
             if level or self._has_region_prefix(core):
                 if len(core) < 2 and sfx in ("局", "委", "厅"):
                     continue
@@ -687,6 +725,8 @@ class _DocumentPass:
             content = m.group(1)
             if content.isdigit():
                 continue  # a quoted number (a hotline, “12345”) names nothing
+            if content.endswith(self.rules.prog_event_endings) or self.rules.re_prog_goal.search(content):
+                continue  # an event (“推普周”系列活动, “行知杯”) or a goal (“教育强市”)
             slogan = self._slogan(content)
             counting = self.rules.re_counting_any.search(content) is not None
             h = self.rules.re_head.match(text, e)
@@ -730,7 +770,7 @@ class _DocumentPass:
             pos = start
             for tok in _cut(text[start:p]):
                 pos += len(tok)
-                if tok in ("为", "等", "的", "了", "与", "和", "及"):
+                if tok in ("为", "等", "的", "了", "与", "和", "及", "获"):
                     start = pos
             if text[start:start + 1] in "省市县区" and not self._is_region_word(text[start:start + 2]) \
                     and text[start + 1:start + 2] not in ("级", "域", "委", "政"):
@@ -741,7 +781,7 @@ class _DocumentPass:
             if core in self.rules.prog_generic or core.startswith(self.rules.prog_level_generic) \
                     or core.endswith(self.rules.prog_bad_endings):
                 continue
-            if self.rules.re_prog_bad.search(core):
+            if self.rules.re_prog_bad.search(text, start, q) or self.rules.re_prog_bad_core.search(text, start, q):
                 continue
             toks = _cut(core)
             if all(t in self.rules.prog_generic for t in toks):
@@ -769,6 +809,10 @@ class _DocumentPass:
                         continue
                     if n == 3 and cand[1:] in self.rules.person_not_given:
                         continue
+                    if s and self._tag(text[s - 1:s + 1])[1] >= 1000 and given in self._jieba_words():
+                        continue  # the first character closes a word before it (完成首批)
+                    if self._is_region_word(cand):
+                        continue  # a place before a title (于都代表团)
                     if n == 3 and (text[s - 1:s] in self.rules.surnames and p - s == 3) and \
                             self._tag(cand[:2])[0] not in (None, "nr"):
                         continue
@@ -777,6 +821,8 @@ class _DocumentPass:
 
         for m in self.rules.re_person_after.finditer(text):
             p = m.start()
+            if p and self._tag(text[p - 1:m.end()])[0] is not None:
+                continue  # the title ends a longer word (班主任)
             s = name_before(p)
             if s is None:
                 continue
@@ -819,6 +865,72 @@ class _DocumentPass:
                         and _CJK_RUN.fullmatch(cand):
                     out.append((q, q + n, "PERSON", PRIO["PERSON"]))
                     break
+        # strong contexts: a name before 故居/旧居/纪念馆/将军/烈士/同志 ... or before 等 + a
+        # group of people (等革命先辈, 等老一辈革命家, 等联大先贤); the names of an enumeration
+        # before it are names too (孙中山、杨匏安等先贤)
+        found = {}
+        anchors = [m.start() for m in self.rules.re_person_strong.finditer(text)]
+        anchors += [m.start() for m in self.rules.re_person_group.finditer(text)]
+        for p in anchors:
+            s = self._strong_name_before(text, p)
+            while s is not None and s not in found:
+                found[s] = p
+                if s < 2 or text[s - 1] not in "、和与":
+                    break
+                p, s = s - 1, self._strong_name_before(text, s - 1)
+        for s, p in found.items():
+            out.append((s, p, "PERSON", PRIO["PERSON"]))
+        # a name of jieba's dictionary (tag nr) as a whole word right after a verb that
+        # introduces people's stories (讲好刘伯承与…, 传承顾炎武“…”, 以诸葛亮“…”的精神)
+        r = self.rules
+        for m in r.re_person_nr_intro.finditer(text):
+            q = m.end()
+            for n in (3, 4):
+                cand = text[q:q + n]
+                if len(cand) < n or not self.tok_starts[q] or not self.tok_ends[q + n]:
+                    continue
+                if not (cand[0] in r.surnames or cand[:2] in r.compound_surnames):
+                    continue  # jieba tags some words nr too (立德, 廉政, 巴蜀)
+                tag, freq = self._tag(cand)
+                if tag == "nr" and freq >= r.person_nr_min_freq and _CJK_RUN.fullmatch(cand) \
+                        and not self._is_region_word(cand):
+                    out.append((q, q + n, "PERSON", PRIO["PERSON"]))
+                    break
+
+    def _strong_name_before(self, text: str, p: int) -> int | None:
+        """Start of a personal name of 2-3 characters ending at ``p`` in a context only a
+        person fits: a surname or name opener, a given name that is no word, not a place or
+        a known institution, and no word glued to its first character (完成首批)."""
+        r = self.rules
+        for n in (3, 2):
+            s = p - n
+            if s < 0:
+                continue
+            cand = text[s:p]
+            if not _CJK_RUN.fullmatch(cand):
+                continue
+            if self._tag(cand)[0] in r.person_word_tags:
+                return None
+            compound = n == 3 and cand[:2] in r.compound_surnames
+            if not (compound or cand[0] in r.surnames or (n == 3 and cand[0] in r.name_openers)):
+                continue
+            given = cand[2:] if compound else cand[1:]
+            if given in r.person_not_given or any(ch in r.not_in_given for ch in given):
+                continue
+            tag, _ = self._tag(cand)
+            if tag in r.person_word_tags:
+                return None  # a word of another kind (西柏坡 ns, so not 柏坡 either); jieba tags some names t or l
+            if tag not in ("nr", "nrfg", "nrt") and len(given) == 2:
+                gtag, gfreq = self._tag(given)
+                if gtag is not None and not gtag.startswith("nr") and gfreq >= 100:
+                    continue  # the "given name" is a word (平型关大捷, 彝海结盟)
+            if any(self._tag(text[k:s + 1])[1] >= r.stop_tag_min_freq and not (self._tag(text[k:s + 1])[0] or "").startswith("nr")
+                   for k in (s - 2, s - 1) if k >= 0):
+                continue  # the first character closes a word before it (平型关, 完成)
+            if self._is_region_word(cand) or cand in r.known_labels:
+                continue
+            return s
+        return None
 
     # ------------------------------------------------------------------ main
     def _doc_aliases(self, text: str) -> set[str]:
@@ -841,6 +953,16 @@ class _DocumentPass:
                     and self._specific(core, self.rules.region_generic):
                 al.add(core)
         return al
+
+
+def _name_openers(min_words: int) -> set[str]:
+    """Characters that open at least ``min_words`` three-character personal names (tag nr) of
+    jieba's dictionary: the surnames a real name list shows, rare ones included."""
+    from collections import Counter
+
+    tags = _jieba_tables()[0]
+    n = Counter(w[0] for w, t in tags.items() if t == "nr" and len(w) == 3 and _CJK_RUN.fullmatch(w))
+    return {ch for ch, k in n.items() if k >= min_words}
 
 
 def resolve(cands: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:

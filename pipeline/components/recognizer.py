@@ -44,9 +44,11 @@ _PAD = "#"
 
 
 @Language.factory("zhpolicy_recognizer", default_config={
-    "c1": 0.05, "c2": 0.01, "max_iterations": 150, "rule_labels": ["PROGRAMME", "PERSON"]})
-def make_recognizer(nlp: Language, name: str, c1: float, c2: float, max_iterations: int, rule_labels: list[str]):
-    return EntityCRF(c1=c1, c2=c2, max_iterations=max_iterations, rule_labels=rule_labels)
+    "c1": 0.05, "c2": 0.01, "max_iterations": 150, "rule_labels": ["PROGRAMME", "PERSON"], "confirm_labels": []})
+def make_recognizer(nlp: Language, name: str, c1: float, c2: float, max_iterations: int, rule_labels: list[str],
+                    confirm_labels: list[str]):
+    return EntityCRF(c1=c1, c2=c2, max_iterations=max_iterations, rule_labels=rule_labels,
+                     confirm_labels=confirm_labels)
 
 
 _HAN = re.compile("[\u4e00-\u9fff]+")
@@ -221,11 +223,20 @@ def _without_overlaps(found: list[dict], kept: list[dict]) -> list[dict]:
     return out
 
 
+def _overlapping(e: dict, spans: list[dict]) -> bool:
+    return any(f["start"] < e["end"] and e["start"] < f["end"] for f in spans)
+
+
 class EntityCRF:
     def __init__(self, c1: float = 0.05, c2: float = 0.01, max_iterations: int = 150,
-                 rule_labels: list[str] | tuple[str, ...] = ("PROGRAMME", "PERSON")):
+                 rule_labels: list[str] | tuple[str, ...] = ("PROGRAMME", "PERSON"),
+                 confirm_labels: list[str] | tuple[str, ...] = ()):
         self.c1, self.c2, self.max_iterations = float(c1), float(c2), int(max_iterations)
         self.rule_labels = tuple(rule_labels)
+        # of the rule labels, those whose rule spans are kept only where the model also finds
+        # an entity of that label overlapping them: the rules give the boundary, the model the
+        # decision (a quoted slogan the rules take for a programme is dropped)
+        self.confirm_labels = tuple(confirm_labels)
         self.model: bytes | None = None
         self._local = threading.local()
 
@@ -248,6 +259,9 @@ class EntityCRF:
         labels = self._tagger().tag(features(doc, spans))
         found = [{"start": spans[a][0], "end": spans[b - 1][1], "label": lab} for a, b, lab in decode(labels)]
         kept = [e for e in doc._.entities if e["label"] in self.rule_labels]
+        if self.confirm_labels:
+            kept = [e for e in kept if e["label"] not in self.confirm_labels
+                    or _overlapping(e, [f for f in found if f["label"] == e["label"]])]
         found = _without_overlaps(found, kept)
         doc._.entities = sorted(found + kept, key=lambda e: (e["start"], e["end"]))
         return doc
@@ -294,7 +308,8 @@ class EntityCRF:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "settings.json", {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
-                                                  "rule_labels": list(self.rule_labels), "trained": self.model is not None})
+                                                  "rule_labels": list(self.rule_labels),
+                                                  "confirm_labels": list(self.confirm_labels), "trained": self.model is not None})
         if self.model is not None:
             (path / "model.crfsuite").write_bytes(self.model)
 
