@@ -106,3 +106,40 @@ def test_confirmed_rule_labels_need_the_model_to_agree(untrained):
         rec._tagger = lambda: _FixedTagger(["管"], "PROGRAMME")       # one unit inside the quotes
         d = rec(_doc(untrained, text))
         assert [d.text[e["start"]:e["end"]] for e in d._.entities if e["label"] == "PROGRAMME"] == expect
+
+
+def test_a_long_document_is_tagged_in_chunks_at_line_breaks_with_the_same_names(monkeypatch):
+    """A long document is tagged in chunks (crfsuite's Viterbi holds ~2 KB a token), each
+    with MARGIN tokens of context either side: the chunks end with line breaks, none is
+    shorter than CHUNK, and the names found are those of tagging it whole."""
+    from pathlib import Path
+
+    from pipeline.components import recognizer as r
+
+    nlp = load_pipeline()
+    rec = nlp.get_pipe("recognizer")
+    assert rec.model, "the shipped models have a recognizer"
+    text = (Path(__file__).resolve().parent.parent / "corpus" / "gold" / "d01.txt").read_text(encoding="utf-8")
+    whole = rec(_doc(nlp, text))._.entities
+    calls = []
+    tagger = rec._tagger()
+
+    class Spy:
+        def tag(self, xseq):
+            calls.append(xseq)
+            return tagger.tag(xseq)
+
+    monkeypatch.setattr(r, "CHUNK", 300)
+    monkeypatch.setattr(r, "MARGIN", 60)
+    monkeypatch.setattr(rec, "_tagger", lambda: Spy())
+    doc = _doc(nlp, text)
+    chunked = rec(doc)._.entities
+    spans = token_spans(doc)
+    assert len(calls) >= 3
+    own = [len(c) - (60 if i else 0) - (60 if i < len(calls) - 1 else 0) for i, c in enumerate(calls)]
+    assert sum(own) == len(spans) and all(x >= 300 for x in own)
+    k = 0
+    for x in own[:-1]:
+        k += x
+        assert "\n" in doc.text[spans[k - 1][0]:spans[k - 1][1]]
+    assert chunked == whole

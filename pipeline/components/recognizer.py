@@ -97,6 +97,8 @@ _CACHE_TAGS: list = [None]
 _CACHE_MAX = 20_000      # distinct words (~14 strings each); cleared when full, so memory stays flat
 _PAD_ENTRY = (None,) * 6 + tuple(p + _PAD for p in ("w-2=", "w-1=", "w1=", "w2=", "t-1=", "t1=", "l-1=", "l1="))
 _R = {}    # label -> ("r=", "r-1=", "r1=") strings
+CHUNK = 2000   # tokens a tagging call covers at least, up to the next line break (see EntityCRF._tag)
+MARGIN = 200   # tokens of context tagged on either side of a chunk, their labels dropped
 
 
 def _entry(w: str, tags: dict) -> tuple[str, ...]:
@@ -256,7 +258,7 @@ class EntityCRF:
         if self.model is None or not len(doc):
             return doc
         spans = token_spans(doc)
-        labels = self._tagger().tag(features(doc, spans))
+        labels = self._tag(features(doc, spans), [doc.text[s:e] for s, e in spans])
         found = [{"start": spans[a][0], "end": spans[b - 1][1], "label": lab} for a, b, lab in decode(labels)]
         kept = [e for e in doc._.entities if e["label"] in self.rule_labels]
         if self.confirm_labels:
@@ -265,6 +267,29 @@ class EntityCRF:
         found = _without_overlaps(found, kept)
         doc._.entities = sorted(found + kept, key=lambda e: (e["start"], e["end"]))
         return doc
+
+    def _tag(self, xseq: list[list[str]], words: list[str]) -> list[str]:
+        """Labels of the whole sequence, tagged in chunks (crfsuite's Viterbi holds several
+        tokens x labels arrays and the item sequence, ~2 KB a token: 115 MB on a 100k-character
+        piece).  A chunk ends with a line break once it has ``CHUNK`` tokens, and is tagged with
+        ``MARGIN`` tokens of context on either side, whose labels are dropped, so that its
+        edges are labelled as in the whole sequence."""
+        tagger = self._tagger()
+        n = len(xseq)
+        if n < 2 * CHUNK:
+            return tagger.tag(xseq)
+        cuts, a = [0], 0
+        for k, w in enumerate(words):
+            # a chunk ends with a line break, and the rest is no shorter than CHUNK
+            if k + 1 - a >= CHUNK and n - k - 1 >= CHUNK and "\n" in w:
+                a = k + 1
+                cuts.append(a)
+        cuts.append(n)
+        out: list[str] = []
+        for a, b in zip(cuts, cuts[1:]):
+            lo, hi = max(0, a - MARGIN), min(n, b + MARGIN)
+            out.extend(tagger.tag(xseq[lo:hi])[a - lo:b - lo])
+        return out
 
     # ------------------------------------------------------------------ learned state
     def initialize(self, get_examples, *, nlp: Language | None = None) -> None:
