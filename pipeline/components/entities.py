@@ -69,6 +69,15 @@ def make_entities(nlp: Language, name: str, config: str | None = None):
     return EntityRecognizer(Path(config) if config else CONFIGS / "entities.yaml")
 
 
+
+def _han_before(text: str, p: int):
+    """(length, start, characters) of the 3- and then 2-character runs of Han characters
+    ending at ``p``: where a personal name before ``p`` could start."""
+    for n in (3, 2):
+        s = p - n
+        if s >= 0 and _CJK_RUN.fullmatch(text[s:p]):
+            yield n, s, text[s:p]
+
 class EntityRecognizer:
     def __init__(self, config_path: Path | str | None = None, use_gazetteer: bool = True):
         path = Path(config_path) if config_path else CONFIGS / "entities.yaml"
@@ -794,13 +803,7 @@ class _DocumentPass:
     def _persons(self, text, out):
         def name_before(p: int) -> int | None:
             """Start of a 2–3 character name ending at p, or None."""
-            for n in (3, 2):
-                s = p - n
-                if s < 0:
-                    continue
-                cand = text[s:p]
-                if not _CJK_RUN.fullmatch(cand):
-                    continue
+            for n, s, cand in _han_before(text, p):
                 if cand[:2] in self.rules.compound_surnames and n == 3 or cand[0] in self.rules.surnames:
                     given = cand[1:] if cand[:2] not in self.rules.compound_surnames else cand[2:]
                     if given in self.rules.person_not_given or any(ch in self.rules.not_in_given for ch in given):
@@ -902,13 +905,7 @@ class _DocumentPass:
         person fits: a surname or name opener, a given name that is no word, not a place or
         a known institution, and no word glued to its first character (完成首批)."""
         r = self.rules
-        for n in (3, 2):
-            s = p - n
-            if s < 0:
-                continue
-            cand = text[s:p]
-            if not _CJK_RUN.fullmatch(cand):
-                continue
+        for n, s, cand in _han_before(text, p):
             if self._tag(cand)[0] in r.person_word_tags:
                 return None
             compound = n == 3 and cand[:2] in r.compound_surnames
