@@ -166,6 +166,17 @@ class _JiebaDB:
         for w in todo:
             self.lookup(w)
 
+    def words_with(self, tag: str, length: int) -> list[str]:
+        """The words of ``length`` characters tagged ``tag``, by one query (no full parse)."""
+        with self.lock:
+            if self._full is None:
+                try:
+                    return [w for (w,) in self._connect().execute(
+                        "SELECT word FROM w WHERE tag = ? AND length(word) = ?", (tag, length))]
+                except (OSError, sqlite3.Error):   # no writable cache: parse the file once instead
+                    self.full()
+        return [w for w, t in self._full[0].items() if t == tag and len(w) == length]
+
     def full(self) -> tuple[dict[str, str], dict[str, int]]:
         if self._full is None:
             words, tags, freqs = _parse_jieba_dict(self.path)
@@ -192,6 +203,9 @@ class JiebaTable(Mapping):
 
     def prefetch(self, words) -> None:
         self._db.prefetch(words)
+
+    def words_with(self, tag: str, length: int) -> list[str]:
+        return self._db.words_with(tag, length)
 
     def __getitem__(self, word):
         v = self.get(word)
@@ -220,6 +234,15 @@ def jieba_tables() -> tuple[Mapping[str, str], Mapping[str, int]]:
         return {}, {}
     db = _JiebaDB(path)
     return JiebaTable(db, 0), JiebaTable(db, 1)
+
+
+def jieba_words(tag: str, length: int) -> list[str]:
+    """The words of jieba's main dictionary of ``length`` characters with POS tag ``tag``
+    (nr, 3: three-character personal names), without reading the whole dictionary."""
+    tags = jieba_tables()[0]
+    if isinstance(tags, JiebaTable):
+        return tags.words_with(tag, length)
+    return [w for w, t in tags.items() if t == tag and len(w) == length]
 
 
 # ------------------------------------------------------------------ matching

@@ -68,3 +68,26 @@ def test_a_report_with_plain_numerals_does_not_import_cn2an(tmp_path):
                  "r = api.record_of_text(nlp, '全年新建学校三所，新增学位两千个，培训教师一千二百人次。', 'x')\n"
                  "print(json.dumps(['cn2an' in sys.modules, sorted(t['value'] for t in r['targets'])]))", tmp_path)
     assert got[0] is False and got[1] == [3, 1200, 2000]
+
+
+def test_loading_the_pipeline_does_not_parse_jiebas_dictionary(tmp_path):
+    """Every stage's start-up (the entity rules' name openers included) reads jieba's tables
+    by query, never by parsing all of dict.txt."""
+    got = _child("import json\nimport pipeline.api as api\nnlp = api.load()\n"
+                 "from pipeline.zh import jieba_tables\n"
+                 "print(json.dumps(jieba_tables()[0]._db._full is None))", tmp_path)
+    assert got is True
+
+
+def test_words_by_tag_and_length_equal_the_parsed_file(tmp_path):
+    from pipeline import zh
+
+    words, tags, _ = zh._parse_jieba_dict(zh._jieba_dict_path())
+    last = dict(zip(words, tags))                      # a word listed twice keeps its last line
+    want = sorted(w for w, t in last.items() if t == "nr" and len(w) == 3)
+    assert len(want) > 1000
+    code = "import json\nfrom pipeline.zh import jieba_words\nprint(json.dumps(sorted(jieba_words('nr', 3))))"
+    assert _child(code, tmp_path) == want              # by query on the cache
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert _child(code, blocked) == want               # no writable cache: from the parsed file

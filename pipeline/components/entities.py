@@ -42,7 +42,7 @@ from .. import CONFIGS
 from ..extensions import init_doc
 from ..normalise import normalise_chars
 from ..settings import read_config
-from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tables
+from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tables, jieba_words as _jieba_words
 
 CJK = "\u4e00-\u9fff"
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
@@ -957,8 +957,7 @@ def _name_openers(min_words: int) -> set[str]:
     jieba's dictionary: the surnames a real name list shows, rare ones included."""
     from collections import Counter
 
-    tags = _jieba_tables()[0]
-    n = Counter(w[0] for w, t in tags.items() if t == "nr" and len(w) == 3 and _CJK_RUN.fullmatch(w))
+    n = Counter(w[0] for w in _jieba_words("nr", 3) if _CJK_RUN.fullmatch(w))
     return {ch for ch, k in n.items() if k >= min_words}
 
 
