@@ -258,7 +258,7 @@ class EntityCRF:
         if self.model is None or not len(doc):
             return doc
         spans = token_spans(doc)
-        labels = self._tag(features(doc, spans), [doc.text[s:e] for s, e in spans])
+        labels = self._tag(features(doc, spans), spans, doc.text)
         found = [{"start": spans[a][0], "end": spans[b - 1][1], "label": lab} for a, b, lab in decode(labels)]
         kept = [e for e in doc._.entities if e["label"] in self.rule_labels]
         if self.confirm_labels:
@@ -268,7 +268,7 @@ class EntityCRF:
         doc._.entities = sorted(found + kept, key=lambda e: (e["start"], e["end"]))
         return doc
 
-    def _tag(self, xseq: list[list[str]], words: list[str]) -> list[str]:
+    def _tag(self, xseq: list[list[str]], spans: list[tuple[int, int]], text: str) -> list[str]:
         """Labels of the whole sequence, tagged in chunks (crfsuite's Viterbi holds several
         tokens x labels arrays and the item sequence, ~2 KB a token: 115 MB on a 100k-character
         piece).  A chunk ends with a line break once it has ``CHUNK`` tokens, and is tagged with
@@ -279,9 +279,9 @@ class EntityCRF:
         if n < 2 * CHUNK:
             return tagger.tag(xseq)
         cuts, a = [0], 0
-        for k, w in enumerate(words):
+        for k, (s, e) in enumerate(spans):
             # a chunk ends with a line break, and the rest is no shorter than CHUNK
-            if k + 1 - a >= CHUNK and n - k - 1 >= CHUNK and "\n" in w:
+            if k + 1 - a >= CHUNK and n - k - 1 >= CHUNK and "\n" in text[s:e]:
                 a = k + 1
                 cuts.append(a)
         cuts.append(n)
