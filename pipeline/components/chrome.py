@@ -45,6 +45,18 @@ def make_chrome(nlp: Language, name: str, config_path: str | None):
     return ChromeMarker(config_path)
 
 
+def _add_block(chrome: list[list], text: str, s: int, line: str, a: int, b: int) -> None:
+    """Add chrome [a, b) of the line starting at ``s`` to the blocks ``chrome`` ([start, end,
+    ends inside a kept line]): it extends the previous block over blank lines unless either
+    side is part of a kept line; a block that ends inside a kept line is never extended."""
+    partial = a > 0 and bool(line[:a].strip())
+    if chrome and not chrome[-1][2] and not partial and not text[chrome[-1][1]:s + a].strip():
+        chrome[-1][1] = s + b
+    else:
+        chrome.append([s + a, s + b, False])
+    chrome[-1][2] = b < len(line.rstrip())
+
+
 class ChromeMarker:
     def __init__(self, config_path: str | None = None):
         cfg = read_config(config_path, "structure.yaml", "chrome")
@@ -108,21 +120,9 @@ class ChromeMarker:
             span = (0, len(line)) if k in running else self.line_chrome(line, head, foot=s > last_sentence >= 0)
             opening = self.head_run.match(line) if span is None or span[0] > 0 else None
             if opening and (span is None or opening.end() < span[0]):
-                a = len(line) - len(line.lstrip())
-                if chrome and not chrome[-1][2] and not text[chrome[-1][1]:s + a].strip():
-                    chrome[-1][1] = s + opening.end()
-                else:
-                    chrome.append([s + a, s + opening.end(), False])
-                chrome[-1][2] = True           # it ends inside a kept line: never extended
+                _add_block(chrome, text, s, line, len(line) - len(line.lstrip()), opening.end())
             if span is not None:
-                a, b = span
-                partial = a > 0 and bool(line[:a].strip())
-                if chrome and not chrome[-1][2] and not partial and not text[chrome[-1][1]:s + a].strip():
-                    chrome[-1][1] = s + b          # extend the previous block over blank lines
-                else:
-                    chrome.append([s + a, s + b, False])
-                # a block that ends inside a kept line (chrome tail) is never extended
-                chrome[-1][2] = b < len(line.rstrip())
+                _add_block(chrome, text, s, line, *span)
             elif head and STOP_OR_SEMICOLON.search(line):
                 head = False
         if chrome:
