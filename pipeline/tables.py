@@ -144,11 +144,10 @@ def find_tables(text: str, ignored: list[dict] | None = None, config_path: str |
 @lru_cache(maxsize=4)
 def _header_cfg(path: str | None = None) -> dict:
     units = read_config(None, "units.yaml")
-    c = read_config(path, "structure.yaml", "tables")
+    c = _cfg(path)
     return {"scaled": {k: (v[0], v[1]) for k, v in units["scaled_units"].items()},
             "measure": set(units["measure_words"]), "header_units": dict(units["table"]["header_units"]),
-            "header_unit": re.compile(units["table"]["unit_in_header"]),
-            "target": re.compile(c["target_column"]), "actual": re.compile(c["actual_column"])}
+            "header_unit": c["unit_header"], "target": c["target"], "actual": c["actual"]}
 
 
 def table_record(text: str, t: dict, config_path: str | None = None) -> dict:
