@@ -131,16 +131,15 @@ class _JiebaDB:
         with self.lock:
             if word in self.tags:
                 return
+            row = None
+            if self._full is None:
+                try:
+                    row = self._connect().execute("SELECT tag, freq FROM w WHERE word = ?", (word,)).fetchone()
+                except (OSError, sqlite3.Error):   # no writable cache: parse the file once instead
+                    self.full()
             if self._full is not None:
                 tags, freqs = self._full
-                self.tags[word], self.freqs[word] = tags.get(word), freqs.get(word)
-                return
-            try:
-                row = self._connect().execute("SELECT tag, freq FROM w WHERE word = ?", (word,)).fetchone()
-            except (OSError, sqlite3.Error):   # no writable cache: parse the file once instead
-                self._full = self.full()
-                tags, freqs = self._full
-                row = (tags[word], freqs[word]) if word in tags else None
+                row = (tags.get(word), freqs.get(word))
             self.tags[word], self.freqs[word] = row if row is not None else (None, None)
 
     def prefetch(self, words) -> None:
@@ -162,7 +161,7 @@ class _JiebaDB:
                             self.tags[w], self.freqs[w] = tag, freq
                     return
                 except (OSError, sqlite3.Error):
-                    self._full = self.full()
+                    self.full()
         for w in todo:
             self.lookup(w)
 
