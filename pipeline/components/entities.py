@@ -42,7 +42,7 @@ from .. import CONFIGS
 from ..extensions import init_doc
 from ..normalise import normalise_chars
 from ..settings import read_config
-from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tables, jieba_words as _jieba_words
+from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tables, jieba_words as _words_tagged
 
 CJK = "\u4e00-\u9fff"
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
@@ -69,7 +69,6 @@ def make_entities(nlp: Language, name: str, config: str | None = None):
     return EntityRecognizer(Path(config) if config else CONFIGS / "entities.yaml")
 
 
-
 def _han_before(text: str, p: int):
     """(length, start, characters) of the 3- and then 2-character runs of Han characters
     ending at ``p``: where a personal name before ``p`` could start."""
@@ -77,6 +76,7 @@ def _han_before(text: str, p: int):
         s = p - n
         if s >= 0 and _CJK_RUN.fullmatch(text[s:p]):
             yield n, s, text[s:p]
+
 
 class EntityRecognizer:
     def __init__(self, config_path: Path | str | None = None, use_gazetteer: bool = True):
@@ -957,7 +957,7 @@ def _name_openers(min_words: int) -> set[str]:
     jieba's dictionary: the surnames a real name list shows, rare ones included."""
     from collections import Counter
 
-    n = Counter(w[0] for w in _jieba_words("nr", 3) if _CJK_RUN.fullmatch(w))
+    n = Counter(w[0] for w in _words_tagged("nr", 3) if _CJK_RUN.fullmatch(w))
     return {ch for ch, k in n.items() if k >= min_words}
 
 
