@@ -96,6 +96,17 @@ def test_a_table_title_closes_no_list(run):
     assert_tasks(run(text), spans)
 
 
+def test_a_caption_read_as_the_tables_first_line_closes_no_list(run):
+    # a table in full-width spaces whose caption sets its number off by one (表1　2024年…): the
+    # table reader takes the caption as the table's first line; it still closes no list
+    steps = list(PLAN_WITH_TABLE)
+    steps[5] = ("other", "表1\u30002024年重点建设项目完成情况\n序号\u3000项目名称\u3000计划投资（万元）\u3000新增学位（个）\n"
+                         "1\u3000城东小学新建工程\u30009800\u30001620\n2\u3000县第五幼儿园建设工程\u30003200\u3000360")
+    text, spans = build(steps)
+    rows = [(text.index(r), text.index(r) + len(r)) for r in steps[5][1].split("\n")[2:]]
+    assert_tasks(run(text), sorted(spans + rows))
+
+
 def test_a_part_heading_item_nests_under_nothing_of_the_part_before(run):
     # the summary's items stand under the title (no 一、 of their own): 二、2024年工作计划
     # opens the plan, and its 1./2. items are tasks, not sub-points of the summary's 三是

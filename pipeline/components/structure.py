@@ -92,18 +92,20 @@ class StructureParser:
         joins = doc._.view.joins if doc._.view is not None else None
         meta, title_line = self.meta(text, split_at_joins(lines, text, joins))
         doc._.meta = meta
-        headings = self.part_headings(text, lines, title_line)
-        doc._.parts = self.parts(text, headings, meta.get("title"))
         tables = find_tables(text, ignored, self.config_path)
         doc._.tables = [table_record(text, t, self.config_path) for t in tables]
-        # a heading-like title right above a table (…重点建设项目完成情况) belongs to the table:
-        # it ends the item above, as the table does, but closes no list (the list goes on
-        # below the table)
-        titles = {_line_before(lines, t["start"]) for t in tables}
-        closes, stops = [], []
-        for h in headings:
-            if not h[3]:
-                (stops if _line_of(lines, h[0]) in titles else closes).append(h[0])
+        # a heading-like title right above a table (…重点建设项目完成情况) belongs to the table,
+        # and so does a caption the table reader took as its first line (表1　2023年…完成情况,
+        # its number set off by a full-width space): it opens no part, and it ends the item
+        # above, as the table does, but closes no list (the list goes on below the table)
+        titles = {_line_before(lines, t["start"]) for t in tables} \
+            | {_line_of(lines, t["caption"][0]) for t in doc._.tables if t.get("caption")}
+        headings, captions = [], []
+        for h in self.part_headings(text, lines, title_line):
+            (captions if not h[3] and _line_of(lines, h[0]) in titles else headings).append(h)
+        doc._.parts = self.parts(text, headings, meta.get("title"))
+        stops = [h[0] for h in captions]
+        closes = [h[0] for h in headings if not h[3]]
         closes += [s for s, e in lines if self.boundary.match(text, s, e)]
         tasks = self.tasks(text, lines, ignored, closes, [p["start"] for p in doc._.parts], tables, stops)
         starts = [p["start"] for p in doc._.parts]
