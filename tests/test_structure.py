@@ -406,6 +406,20 @@ def test_meta_date_from_signature(run):
     assert meta["date"] == "2022-12-05" and meta["publisher"] == "安徽某县教育局"
 
 
+@pytest.mark.parametrize("head,title,publisher", [
+    # a cover letter's sentence: the report's own title is the one in book-title marks
+    ("现将《舟山市某区教育局2022年工作计划》印发给你们，请结合实际，\n认真贯彻落实。",
+     "舟山市某区教育局2022年工作计划", "舟山市某区教育局"),
+    ("遵义市某局关于印发《遵义市某局2023年工作总结和2024年工作要点》的通知",
+     "遵义市某局2023年工作总结和2024年工作要点", "遵义市某局"),
+    # the title broken over two lines, the publisher in a letter-spaced letterhead
+    ("某 县 教 育 局 文 件\n\n某县教育局关于印发\n《2024年工作计划》的通知", "2024年工作计划", "某县教育局"),
+])
+def test_meta_of_a_cover_letter(run, head, title, publisher):
+    meta = run(head + "\n\n一、加强党建。新建党建示范校3所。\n\n二、推进均衡。新增学位900个。\n")._.meta
+    assert (meta["title"], meta["publisher"]) == (title, publisher)
+
+
 @pytest.mark.parametrize("s,n", [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("二十三", 23), ("7", 7)])
 def test_cn_number(s, n):
     assert cn_number(s) == n

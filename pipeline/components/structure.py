@@ -118,7 +118,7 @@ class StructureParser:
 
     # ------------------------------------------------------------------ meta
     def meta(self, text: str, lines: list[tuple[int, int]]) -> tuple[dict, tuple[int, int] | None]:
-        title, title_line = None, None
+        title, title_line, outer = None, None, ""
         cands = []
         for s, e in lines[:60]:
             line = text[s:e].strip()
@@ -128,6 +128,13 @@ class StructureParser:
         if cands:
             plain = [c for c in cands if not re.search(r"关于.{0,40}的?通知$", c[2])]
             s, e, title = (plain or cands)[0]
+            # a cover letter's line (现将《X局2022年工作计划》印发给你们 / 关于印发《…》的通知):
+            # the report's own title is the one in book-title marks
+            inner = _BOOK_TITLE.search(title)
+            if inner and YEAR.search(inner.group(1)) and self.title_kind.search(inner.group(1)):
+                outer, title = title[:inner.start()], inner.group(1)
+            elif "》" in title and "《" not in title:     # 2024年工作计划》的通知 (its 《 a line above)
+                title = title[:title.index("》")]
             title = title.strip("《》")
             title_line = (s, e)
         elif lines:
@@ -164,10 +171,20 @@ class StructureParser:
             if m:
                 publisher = m.group("v")
                 break
+        if publisher is None:
+            # a letterhead (内 蒙 古 自 治 区 教 育 厅 文 件) or a cover letter's first line (X局关于印发)
+            for s, e in lines[:10]:
+                m = _LETTERHEAD.match(re.sub(r"\s+", "", text[s:e]))
+                if m and self.org_suffix.search(m.group(1)):
+                    publisher = m.group(1)
+                    break
         if title:
             y = YEAR.search(title)
             prefix = title[:y.start()] if y else ""
-            prefix = re.sub(r"关于(印发)?$", "", prefix)
+            if not self.org_suffix.search(prefix) and outer:
+                # 2024年全区教育工作要点, sent out by 内蒙古自治区教育厅关于印发《…》
+                prefix = outer
+            prefix = re.sub(r"(关于(印发)?|现将)$", "", prefix)
             if prefix and self.org_suffix.search(prefix) and \
                     (publisher is None or prefix.endswith(publisher) or len(prefix) > len(publisher)):
                 publisher = prefix
@@ -524,6 +541,10 @@ class StructureParser:
 
 
 # ---------------------------------------------------------------------- helpers
+_BOOK_TITLE = re.compile(r"《([^《》]{4,80})(?:》|$)")
+_LETTERHEAD = re.compile(r"^([^，。：《》]{4,30}?)(文件|关于印发.*)$")
+
+
 def _title_line(text: str, line: tuple[int, int], openers: dict) -> bool:
     """A heading line: an item's marker line with no sentence end before its last character
     (一、加强党的建设, （二）推动均衡发展。), or a line without a marker and without any
