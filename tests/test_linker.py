@@ -251,3 +251,75 @@ def test_stage_coreference_is_the_same_under_any_hash_seed(tmp_path):
                            env={**os.environ, "PYTHONPATH": str(root), "PYTHONHASHSEED": str(seed)}).stdout
             for seed in (1, 2, 3, 4)}
     assert len(outs) == 1
+
+
+# ---------------------------------------------------------------- short school names written out
+@pytest.mark.parametrize("surface,context,canonical", [
+    # a short form several universities share, told apart by the report's province
+    ("南师大", ["320100"], "南京师范大学"),
+    ("南师大", ["450100"], "南宁师范大学"),
+    ("南师大", [], "南师大"),                                   # no province: NIL, as written
+    # a university's short form before its affiliated school
+    ("首师大附中", ["110108"], "首都师范大学附属中学"),
+    ("华师大二附中", ["310115"], "华东师范大学第二附属中学"),
+    ("北师大南山附校", ["440305"], "北京师范大学南山附属学校"),
+    ("人大附中西山教育集团", ["110108"], "中国人民大学附属中学西山教育集团"),
+    ("师大附中", ["530102"], "云南师范大学附属中学"),            # the province's own 师范大学
+    # the report's own city by its first character (with or without 市)
+    ("昆一中", ["530102"], "昆明市第一中学"),
+    ("齐市一中", ["230200"], "齐齐哈尔市第一中学"),
+    ("昆一中", ["110108"], "昆一中"),                           # not in a Beijing report
+    # type words, a campus after a short name, the county in front in a county report
+    ("温溪高中", ["331121"], "青田县温溪高级中学"),
+    ("海淀进校", ["110108"], "北京市海淀区教师进修学校"),
+    ("石家庄二中南校区", ["130100"], "石家庄市第二中学南校区"),
+    ("县一高", ["653200"], "县一高"),                           # a prefecture has no 县 of its own
+])
+def test_short_school_names_are_written_out(gaz, surface, context, canonical):
+    assert gaz.link("SCHOOL", surface, context)[1] == canonical
+
+
+@pytest.mark.parametrize("surface,context,canonical", [
+    ("海淀公安分局", ["110108"], "北京市公安局海淀分局"),      # a district's police: the city's branch
+    ("区公安分局", ["330302"], "温州市公安局鹿城区分局"),
+    ("自治区党委", ["150000"], "中共内蒙古自治区委员会"),
+    ("自治区党委教育工委", ["450000"], "中共广西壮族自治区委员会教育工作委员会"),
+    ("区委办", ["350203"], "中共厦门市思明区委员会办公室"),
+    ("区政府办", ["350203"], "厦门市思明区人民政府办公室"),
+    ("厅党组", ["150000"], "中共内蒙古自治区教育厅党组"),       # a province's bureau is its 教育厅
+])
+def test_more_body_short_forms(gaz, surface, context, canonical):
+    assert gaz.link("ORG", surface, context)[1] == canonical
+
+
+def test_coreference_needs_the_same_numerals(gaz):
+    lk = gaz._linker
+    assert lk.coref("温州二中", ["温州市第十二中学"]) is None
+    assert lk.coref("温州二中", ["温州市第二中学"]) == "温州市第二中学"
+
+
+def test_context_same_named_district_goes_to_the_city_the_report_names(nlp):
+    text = "深圳市南山区教育局2023年工作总结\n\n一、推进学位建设。区教育局新建学校5所。"
+    doc = _doc(nlp, text, [("ORG", "区教育局", None)])
+    linker = EntityLinker(Gazetteer())
+    assert linker.infer_context(doc) == ["440305"]          # not 鹤岗市南山区 (230404)
+    linker(doc)
+    assert doc._.entities[0]["canonical"] == "深圳市南山区教育局"
+
+
+def test_context_is_the_publisher_not_the_bodies_a_cover_letter_goes_to(nlp):
+    text = ("内 蒙 古 自 治 区 教 育 厅 文 件\n\n内蒙古自治区教育厅关于印发\n《2024年全区教育工作要点》的通知\n\n"
+            "各盟市教育局，满洲里市、二连浩特市教育局：\n现将《2024年全区教育工作要点》印发给你们。\n\n"
+            "一、加强党的建设。厅党组带头落实。")
+    from pipeline.api import make_doc
+    doc = make_doc(nlp, text)
+    for name in ("chrome", "structure"):
+        doc = nlp.get_pipe(name)(doc)
+    at = doc.text.index("厅党组")        # the stages' offsets are in the view (letter spacing joined)
+    doc._.entities = [{"start": at, "end": at + 3, "label": "ORG"}]
+    assert doc._.meta["publisher"] == "内蒙古自治区教育厅"
+    assert doc._.meta["title"] == "2024年全区教育工作要点"
+    linker = EntityLinker(Gazetteer())
+    assert linker.infer_context(doc) == ["150000"]
+    linker(doc)
+    assert doc._.entities[0]["canonical"] == "中共内蒙古自治区教育厅党组"

@@ -22,6 +22,7 @@ import srsly
 
 from ..extensions import gold_records_of, in_ignored, init_doc
 from ..gazetteer import Gazetteer, clean, learn_entries, load_gazetteer
+from ..gazetteer.linking import _WRITTEN_OUT, is_subsequence
 from ..zh import Surfaces
 
 LINKED = ("REGION", "SCHOOL", "ORG")
@@ -79,22 +80,29 @@ class EntityLinker:
         """The report's own region codes, most specific first (may be empty)."""
         meta = doc._.meta or {}
         text = doc.text if text is None else text      # doc.text is rebuilt on every access
-        texts = [clean(meta.get("publisher") or ""), clean(meta.get("title") or ""), text[: self.head_chars]]
+        # (the head cleaned too: a letter-spaced PDF head, 内 蒙 古 自 治 区 教 育 厅 文 件)
+        texts = [clean(meta.get("publisher") or ""), clean(meta.get("title") or ""), clean(text[: self.head_chars])]
         strong: list[str] = []
         weak: list[str] = []
-        for t in texts:
+        for i, t in enumerate(texts):
             for st, en, s in self._region_names().longest(t):
                 (strong if self.bureau_rx.match(t, en) else weak).append(s)
+            if i == 0 and strong:
+                # the publisher names the report's own body: the bodies a cover letter goes to
+                # (满洲里市、二连浩特市教育局) are not it
+                break
         linker = self.gaz._linker
+        surfaces = self.gaz.region_surfaces()
+        named = set(strong) | set(weak)
         picked = None
         for pool in (strong, weak):
             if not pool:
                 continue
             # resolve each surface with the others as context, then keep the most specific
-            others = [r.code for s in pool for r in self.gaz.region_surfaces()[s][:1]]
+            others = [r.code for s in pool for r in surfaces[s][:1]]
             cands = []
             for s in pool:
-                r = linker.rank_regions(self.gaz.region_surfaces()[s], others)[0]
+                r = self._resolve(s, named, others)
                 if r.level != "country":
                     cands.append(r)
             if cands:
@@ -112,6 +120,22 @@ class EntityLinker:
             if counts:
                 picked = self.gaz.region(counts.most_common(1)[0][0])
         return [picked.code] if picked is not None else []
+
+    def _resolve(self, surface: str, named: set[str], others: list[str]):
+        """The division a surface names: of same-named places (南山区 of 深圳市 and of 鹤岗市),
+        the one under most of the other places the report names (深圳市南山区教育局), then the
+        gazetteer's ranking."""
+        cands = self.gaz.region_surfaces()[surface]
+        ranked = self.gaz._linker.rank_regions(cands, others)
+        if len(cands) == 1:
+            return ranked[0]
+        codes = {r.code for t in named if t != surface for r in self.gaz.region_surfaces()[t]}
+
+        def under(r) -> int:
+            return sum(1 for a in self.gaz._linker.ancestors(r.code)[1:] if a.code in codes)
+
+        best = max(under(r) for r in ranked)
+        return next(r for r in ranked if under(r) == best)
 
     def _dropped_short_forms(self, text: str) -> dict[str, str]:
         """Short forms (南部, 保康) of the county/city full names written in ``text`` (南部县,
@@ -172,6 +196,10 @@ class EntityLinker:
             if methods.get(id(e)) in (None, "alias", "rule"):
                 continue
             c = lk.coref(surfaces[id(e)], [n for n in names if n != e["canonical"]])
+            # a name a rule wrote out takes a fuller one only when it is contained in it (南部县职业
+            # 学校 -> 南部县职业技术学校), not another school (昆山市第一中学 is not 昆山第一中等专业学校)
+            if c and methods.get(id(e)) in _WRITTEN_OUT and not is_subsequence(e["canonical"], c):
+                continue
             if c:
                 e["kb_id"], e["canonical"] = lk._known(c), c
         return doc

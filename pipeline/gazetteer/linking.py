@@ -28,6 +28,13 @@ _NUMERALS = re.compile(r"[0-9一二三四五六七八九十百零〇]+")
 
 # Which levels a level character can point at: 市 is a prefecture, a county-level city or a
 # municipality; 州/盟 are prefectures.
+# a school's campus or group after its name (…南校区, …教育集团)
+_CAMPUS = re.compile(r"(?<=[中小学校园院])([^校]{1,4}校区|分校|教育集团|集团)$")
+# methods that wrote a short name out (a campus keeps the school's name as found)
+_WRITTEN_OUT = ("alias", "rule", "abbrev", "university", "own-place", "type", "prefix")
+
+# a name opening with a level character (县一高) whose level rule found no place stays NIL
+_LEVEL_INITIALS = tuple("省市县区州盟旗")
 _LEVEL_CHAR = {"市": ("city", "county", "province"), "州": ("city",), "盟": ("city",)}
 _OLD_SUFFIX = re.compile(r"(市|县|区)$")
 
@@ -46,6 +53,11 @@ class Linker:
         self.short_rules = [(re.compile(r["pattern"]), r["canonical"]) for r in cfg.get("short_forms", []) or []]
         self.body_exp = [(re.compile(a), b) for a, b in cfg.get("body_expansions", []) or []]
         self.school_abbr = [(re.compile(a), b) for a, b in cfg.get("school_abbreviations", []) or []]
+        self.school_types = [(re.compile(a), b) for a, b in cfg.get("school_type_expansions", []) or []]
+        self.uni_prefixes = dict(cfg.get("university_prefixes") or {})
+        self.province_unis = dict(cfg.get("province_universities") or {})
+        self.district_branches = dict(cfg.get("district_branches") or {})
+        self.school_short = dict(cfg.get("school_short_names") or {})
         self.complete = re.compile(cfg.get("complete_heads", r"(中学|小学|大学|学院|学校)$"))
         self.bare = {lab: (set(v.get("levels", [])), re.compile(v.get("heads", "$^")))
                      for lab, v in (cfg.get("bare_prefix", {}) or {}).items()}
@@ -110,10 +122,14 @@ class Linker:
         if publisher:
             from . import clean
             pub = clean(publisher)
-            if pub.endswith("局"):
+            if pub.endswith(("局", "厅", "教委", "教育委员会")):
                 return pub
         own = self.own(context)
-        return self.inst_form(own) + self.bureau_suffix if own else None
+        if own is None:
+            return None
+        if own.level == "province":      # 教育厅 of a province, 教育委员会 of a municipality
+            return own.name + ("教育委员会" if own.name.endswith("市") else "教育厅")
+        return self.inst_form(own) + self.bureau_suffix
 
     # ------------------------------------------------------------------ regions
     def rank_regions(self, cands: Sequence["Region"], context: Sequence[str]) -> list["Region"]:
@@ -205,8 +221,100 @@ class Linker:
                 return suff[0]
         if self.complete.search(s):
             return None
-        subs = {n for n in longer if n[0] == s[0] and is_subsequence(s, n)}
+        # 温州二中 is 温州市第二中学, never 温州市第十二中学: the numerals must agree
+        nums = _NUMERALS.findall(s)
+        subs = {n for n in longer if n[0] == s[0] and is_subsequence(s, n) and _NUMERALS.findall(n) == nums}
         return subs.pop() if len(subs) == 1 else None
+
+    # ------------------------------------------------------------------ school short names
+    def expand_school_type(self, s: str, whole: bool = False) -> str:
+        """温溪高中 -> 温溪高级中学: the contracted type word at the end written out (``whole``: s
+        may be the type word alone, 二附中 after a university's name)."""
+        for rx, rep in self.school_types:
+            m = rx.search(s)
+            if m and (whole or m.start() > 0):
+                return s[:m.start()] + rep.format(**m.groupdict())
+        return s
+
+    def school_rest(self, rest: str) -> str | None:
+        """What follows a school's place written out: 三中 -> 第三中学, 职高 -> 职业高级中学,
+        进校 -> 教师进修学校; None when nothing in it is contracted."""
+        for rx, rep in self.school_abbr:
+            m = rx.search(rest)
+            if m:
+                return rest[:m.start()] + rep.format(**m.groupdict())
+        longer = self.expand_school_type(rest, whole=True)
+        return longer if longer != rest else None
+
+    def university(self, short: str, context: Sequence[str]):
+        """The university a short form names: one the registry lists (首师大), a national one
+        (川大), or one of several sharing the form (南师大: 南京 / 南宁师范大学) that is the only
+        one in the report's province.  None when it cannot be told."""
+        inst = self.gaz.institution_surfaces().get(short)
+        if inst is not None and inst.label == "SCHOOL" and inst.canonical.endswith(("大学", "学院")):
+            return inst
+        name = self.uni_prefixes.get(short) or self.school_short.get(short)
+        if name:
+            return self._inst_names.get(name)
+        own = self.own(context)
+        kind = self.province_unis.get(short)
+        if kind and own is not None and own.province:
+            # 师大 in a Yunnan report: the province's own 云南师范大学
+            prov = self.gaz.region(own.province)
+            for form in ((prov.name,) + tuple(prov.short_forms)) if prov else ():
+                inst = self._inst_names.get(form + kind)
+                if inst is not None:
+                    return inst
+        cands = getattr(self.gaz, "shared_school_forms", {}).get(short)
+        if not cands or own is None or not own.province:
+            return None
+        full = self.gaz._region_full
+        hits = [inst for inst, loc in cands if any(r.province == own.province for r in full.get(loc, ()))]
+        return hits[0] if len(hits) == 1 else None
+
+    def school_of_university(self, s: str, context: Sequence[str]) -> tuple[str | None, str, str] | None:
+        """南师大 (in a Jiangsu report) -> 南京师范大学; 首师大附中 -> 首都师范大学附属中学;
+        北师大南山附校 -> 北京师范大学南山附属学校."""
+        for n in range(min(len(s), 8), 1, -1):
+            head, rest = s[:n], s[n:]
+            if rest and "附" not in rest:
+                continue
+            uni = self.university(head, context)
+            if uni is None:
+                continue
+            if not rest:
+                return uni.id, uni.canonical, "university"
+            # the affiliated school's type word written out where it ends (附中永丰学校 ->
+            # 附属中学永丰学校, 二附中 -> 第二附属中学)
+            for i in range(len(rest), 1, -1):
+                longer = self.expand_school_type(rest[:i], whole=True)
+                if longer != rest[:i]:
+                    rest = longer + rest[i:]
+                    break
+            canon = uni.canonical + rest
+            return self._known(canon), canon, "university"
+        return None
+
+    def own_place_school(self, s: str, context: Sequence[str]) -> tuple[str | None, str, str] | None:
+        """昆一中 in a Kunming report, 齐市一中 in a Qiqihar one -> 昆明市第一中学 / 齐齐哈尔市第一中学:
+        the report's own city (or county) by its first character, with or without 市, before a
+        numbered school's short name."""
+        own = self.own(context)
+        if own is None:
+            return None
+        for r in self.ancestors(own.code):
+            if r.level not in ("city", "county") or len(r.name) < 3:
+                continue
+            # 齐市 / 伊旗 (the first character and the level character), or 昆 alone before a number
+            for form, numbered in ((r.name[0] + r.name[-1], False), (r.name[0], True)):
+                rest = s[len(form):] if s.startswith(form) else ""
+                if not rest or (numbered and not _NUMERALS.match(rest)):
+                    continue
+                longer = self.school_rest(rest)
+                if longer is not None and not (numbered and longer.startswith(rest[:1])):
+                    canon = self.inst_form(r) + longer
+                    return self._known(canon), canon, "own-place"
+        return None
 
     def _known(self, name: str) -> str | None:
         inst = self._inst_names.get(name)
@@ -215,9 +323,22 @@ class Linker:
     def link_institution(self, label: str, s: str, context: Sequence[str], publisher: str | None = None,
                          doc_names: Sequence[str] | None = None) -> tuple[str | None, str, str]:
         """(kb_id, canonical, method)."""
+        if not s:
+            return None, s, "nil"
         inst = self.gaz.institution_surfaces().get(s)
         if inst is not None:
             return inst.id, inst.canonical, "alias"
+        if label == "SCHOOL":
+            # a campus or group of a school named short: the school's name written out, then
+            # the rest as written (石家庄二中南校区 -> 石家庄市第二中学南校区)
+            m = _CAMPUS.search(s)
+            if m and m.start() >= 2:
+                kb, canon, how = self.link_institution(label, s[:m.start()], context, publisher, doc_names)
+                if how in _WRITTEN_OUT and canon != s[:m.start()]:
+                    return self._known(canon + m.group()), canon + m.group(), how
+            hit = self.school_of_university(s, context) or self.own_place_school(s, context)
+            if hit is not None:
+                return hit
         # level short forms: 市教育局, 局党委, 区委
         level_ok = not s.startswith(self.not_level)
         for rx, tmpl in self.short_rules:
@@ -226,7 +347,8 @@ class Linker:
                 continue
             g = m.groupdict()
             vals = {k: v or "" for k, v in g.items()}
-            vals["rest"] = self.expand_body(vals.get("rest", "")) if label == "ORG" else vals.get("rest", "")
+            rest = vals.get("rest", "")
+            vals["rest"] = self.expand_body(rest) if label == "ORG" else (self.school_rest(rest) or rest)
             if "{bureau}" in tmpl:
                 b = self.bureau(context, publisher)
                 if not b:
@@ -237,6 +359,13 @@ class Linker:
                 if r is None:
                     continue
                 vals["region"] = self.inst_form(r)
+            if "{city}" in tmpl or "{county}" in tmpl:
+                # the report's own district and the city above it (区公安分局 -> X市公安局Y区分局)
+                own = self.own(context)
+                city = next((a for a in self.ancestors(own.code) if a.level == "city"), None) if own else None
+                if own is None or own.level != "county" or city is None:
+                    continue
+                vals["city"], vals["county"] = city.name, own.name
             canon = tmpl.format(**vals)
             return self._known(canon), canon, "rule"
         if doc_names:
@@ -249,15 +378,22 @@ class Linker:
             rest = s[len(p):]
             own = self.own(context)
             if label == "SCHOOL":
-                for rx, rep in self.school_abbr:
-                    m = rx.search(rest)
-                    if m:
-                        canon = self.inst_form(r) + rest[:m.start()] + rep.format(**m.groupdict())
-                        return self._known(canon), canon, "abbrev"
+                longer = self.school_rest(rest)
+                if longer is not None:
+                    canon = self.inst_form(r) + longer
+                    return self._known(canon), canon, "abbrev"
             if own is not None and r.code == own.code and p == r.name and self.inst_form(r) != r.name:
                 canon = self.inst_form(r) + (self.expand_body(rest) if label == "ORG" else rest)
                 return self._known(canon), canon, "prefix"
             if label == "ORG":
+                branch = self.district_branches.get(rest)
+                if branch and r.level == "county" and r.parent:
+                    # a district's police is a branch of the city's bureau: 海淀公安分局 ->
+                    # 北京市公安局海淀分局
+                    city = self.gaz.region(r.parent)
+                    if city is not None:
+                        canon = city.name + branch.format(p=p)
+                        return self._known(canon), canon, "prefix"
                 if p != r.name and r.level in self.org_expand_levels and not self.org_keep.search(rest):
                     canon = self.inst_form(r) + self.expand_body(rest)
                     return self._known(canon), canon, "prefix"
@@ -268,6 +404,10 @@ class Linker:
             canon = self.expand_body(s)
             if canon != s:
                 return self._known(canon), canon, "expand"
+        elif label == "SCHOOL" and self.expand_school_type(s) != s and not s.startswith(_LEVEL_INITIALS):
+            # 温溪高中 -> 温溪高级中学, then as that name (the county's in front in a county report)
+            kb, canon, how = self.link_institution(label, self.expand_school_type(s), context, publisher, doc_names)
+            return kb, canon, ("type" if how == "nil" else how)
         # fuzzy against the gazetteer's names
         if self._inst_list and len(s) >= 4:
             hit = process.extractOne(s, self._inst_list, scorer=fuzz.ratio, score_cutoff=self.fuzzy)

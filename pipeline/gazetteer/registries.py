@@ -33,10 +33,14 @@ UNIVERSITY_TYPES = (
     ("交通大学", ("{p}交大", "{P}交大")),
     ("海洋大学", ("{p}海大", "{P}海大")),
     ("政法大学", ("{P}政法",)),
+    ("航空航天大学", ("{p}航",)),
+    ("邮电大学", ("{p}邮", "{P}邮电")),
+    ("民族大学", ("{P}民大",)),
+    ("职业技术大学", ("{p}职大", "{P}职大")),
     ("大学", ("{p}大",)),
-    ("职业技术学院", ("{P}职院",)),
+    ("职业技术学院", ("{p}职院", "{P}职院")),
     ("职业学院", ("{P}职院",)),
-    ("师范学院", ("{P}师院",)),
+    ("师范学院", ("{p}师院", "{P}师院")),
     ("师范高等专科学校", ("{P}师专",)),
     ("医学高等专科学校", ("{P}医专",)),
 )
@@ -92,12 +96,15 @@ def university_forms(name: str, region_short: set[str]) -> list[str]:
     return []
 
 
-def usable_forms(forms_by_name: dict[str, list[str]], taken: set[str]) -> dict[str, list[str]]:
-    """Drop the forms two names share, common words, and surfaces already ``taken`` (places)."""
+def usable_forms(forms_by_name: dict[str, list[str]], taken: set[str],
+                 shared: bool = False) -> dict[str, list[str]]:
+    """Drop common words and surfaces already ``taken`` (places), and the forms two names share
+    (``shared=False``) or all but those (``shared=True``: 南师大 is 南京师范大学 in a Jiangsu
+    report and 南宁师范大学 in a Guangxi one, which only the report's place can decide)."""
     _, freq = jieba_tables()
     count = Counter(f for forms in forms_by_name.values() for f in set(forms))
     return {name: [f for f in dict.fromkeys(forms)
-                   if count[f] == 1 and f not in taken and (freq.get(f) or 0) < COMMON_WORD_FREQ]
+                   if (count[f] > 1) == shared and f not in taken and (freq.get(f) or 0) < COMMON_WORD_FREQ]
             for name, forms in forms_by_name.items()}
 
 
