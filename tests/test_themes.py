@@ -334,3 +334,21 @@ def test_a_task_is_classified_alone_whatever_else_is_in_the_batch(model):
     for (_, a), (_, b) in zip(together, alone):
         assert a.keys() == b.keys()
         assert all(abs(a[k] - b[k]) < 1e-4 for k in a)
+
+
+def test_a_project_row_of_a_money_table_is_resources_first(nlp):
+    # the rows name a school and what is built for it; the header counts money: a project list
+    rows = ("1\t城东小学\t新建教学楼1.2万平方米\t9800\t12\n"
+            "2\t县第三幼儿园\t新建12班幼儿园\t3200\t6\n")
+    plan = "某县教育局2023年工作总结\n\n一、建设项目\n\n表1　重点项目\n"
+    money = plan + "序号\t项目名称\t建设内容\t总投资（万元）\t班级数\n" + rows
+    count = plan + "序号\t项目名称\t建设内容\t学生数\t班级数\n" + rows
+    comp = nlp.get_pipe("themes")
+    heads, themes = {}, {}
+    for name, text in (("money", money), ("count", count)):
+        doc = nlp(text)
+        rows_ = [t for t in doc._.tasks if t.get("style") == "table_row"]
+        heads[name] = [comp._table_head(doc, t) for t in rows_]
+        themes[name] = [t["themes"] for t in rows_]
+    assert heads == {"money": [["RESOURCES"], ["RESOURCES"]], "count": [[], []]}
+    assert all(th[0] == "RESOURCES" for th in themes["money"])

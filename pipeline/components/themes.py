@@ -22,6 +22,7 @@ Beside it, ``runtime.npz`` + ``runtime.json`` hold the same model as plain array
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -49,6 +50,7 @@ class ThemeClassifier:
         self.examples_path = examples or str(tm.DEFAULT_EXAMPLES)
         self.config = tm.load_config(self.config_path)
         self.scorer = tm.KeywordScorer(self.config)
+        self.table_rules = [(re.compile(r["header"]), list(r["themes"])) for r in self.config.get("table_rules") or ()]
         self.model = None       # learned state: initialize() or from_disk()
         self._loaded_from: str | None = None
 
@@ -70,9 +72,21 @@ class ThemeClassifier:
         else:
             results = [tm.keyword_themes(t, self.config, self.scorer) for t in texts]
         for task, (themes, scores) in zip(doc._.tasks, results):
-            task["themes"] = list(themes)
+            head = self._table_head(doc, task)
+            task["themes"] = head + [t for t in themes if t not in head]
             task["scores"] = dict(scores)
+            for t in head:
+                task["scores"].setdefault(t, 0.0)
         return doc
+
+    def _table_head(self, doc: Doc, task: dict) -> list[str]:
+        """The themes a table rule of themes.yaml puts first for a table row (a project list that
+        counts money: RESOURCES), else none."""
+        if task.get("style") != "table_row" or not self.table_rules:
+            return []
+        table = next((t for t in doc._.tables or () if t["start"] <= task["start"] < t["end"]), None)
+        header = "".join(c["text"] for c in (table or {}).get("header") or ())
+        return next((list(themes) for rx, themes in self.table_rules if header and rx.search(header)), [])
 
     def baseline(self, doc: Doc) -> list[dict]:
         """Keyword-only themes of ``doc._.tasks``; the doc is not modified."""
