@@ -1058,7 +1058,9 @@ class _Qualifiers:
 
     def _context_year(self, ctx: Reading, ind: str, t: dict, part: dict | None) -> str:
         """公办园在园幼儿占比由2021年的[53.6%]提高到60%: in a plan, a value of a named past year
-        is that year's indicator (2021年公办园在园幼儿占比); the goal after it is not."""
+        right before it is that year's indicator (2021年公办园在园幼儿占比); the goal after it is
+        not.  A past year opening the sentence or its paragraph (2023年，全县…) says when, not
+        what is counted: a time word, left out (ANNOTATION s.3)."""
         m = self.vocab.year_inside.match(ind)
         if m:                                   # copied from the previous mention
             ind = ind[m.end():] or ind
@@ -1073,12 +1075,9 @@ class _Qualifiers:
         last = None
         for last in self.year_cue.finditer(sent):
             pass
-        if last is None:                        # 2023年，全市…: a paragraph of a past year
-            py = ctx.paragraph_year(t["start"])
-            return (f"{py}年" + ind)[-self.vocab.ind_max:] if py is not None and py < pyear else ind
-        if int(last.group(1)) >= pyear:
+        if last is None or int(last.group(1)) >= pyear:
             return ind
-        if last.end() == len(sent) or not sent[:last.start()].strip():
+        if last.end() == len(sent):
             return (last.group(1) + "年" + ind)[-self.vocab.ind_max:]
         return ind
 
