@@ -119,6 +119,9 @@ class _Vocabulary:
         self.dec_words = tuple(ind["decrease_words"])
         self.inc_suffix = ind["increase_suffix"]
         self.dec_suffix = ind["decrease_suffix"]
+        self.inc_count_suffix = ind.get("increase_count_suffix") or self.inc_suffix
+        self.count_units = frozenset(ind.get("count_units") or ())
+        self.change_suffixes = (self.inc_count_suffix, self.inc_suffix, self.dec_suffix)
         self.ind_max = int(ind["max_len"])
         self.last_year_words = set(ind["last_year_words"])
         self.last_year_prefix = ind["last_year_prefix"]
@@ -562,7 +565,7 @@ class _ClauseBefore:
         change = None
         tail = pre[:-1] if pre.endswith("了") else pre     # both patterns end word + 了?
         if tail.endswith(self.vocab.inc_words) and self.vocab.inc.search(pre):
-            change = self.vocab.inc_suffix
+            change = self.vocab.inc_count_suffix if t["unit"] in self.vocab.count_units else self.vocab.inc_suffix
             pre = self._clean(self.vocab.inc.sub("", pre))
         elif tail.endswith(self.vocab.dec_words) and self.vocab.dec.search(pre):
             change = self.vocab.dec_suffix
@@ -570,9 +573,10 @@ class _ClauseBefore:
         if change:
             if len(pre) < 2 and prev is not None and prev.get("indicator"):
                 base = prev["indicator"]
-                for suf in (self.vocab.inc_suffix, self.vocab.dec_suffix):
+                for suf in self.vocab.change_suffixes:
                     if base.endswith(suf):
                         base = base[: -len(suf)]
+                        break
                 return base + change
             return (pre + change)[-self.vocab.ind_max:] if pre else None
         # 优良率达到50%以上、合格率96%以上: borrow the head of the previous indicator
@@ -746,9 +750,10 @@ class _ClauseBefore:
         ss = ctx.sentence_start(t["start"])
         if prev is not None and prev["start"] >= ss and prev.get("indicator"):
             head = prev["indicator"]
-            for suf in (self.vocab.inc_suffix, self.vocab.dec_suffix):
+            for suf in self.vocab.change_suffixes:
                 if head.endswith(suf):
                     head = head[: -len(suf)]
+                    break
             return head
         head = self._clause_before(ctx, t, cs)
         if not head:
