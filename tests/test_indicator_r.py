@@ -19,3 +19,23 @@ CHANGE_CASES = [
 @pytest.mark.parametrize("text,surface,expected,exact", CHANGE_CASES)
 def test_indicator_change(run, check_indicator, text, surface, expected, exact):
     check_indicator(run(text), surface, expected, exact)
+
+
+# a count or rate named by a verb of reach alone (覆盖, 惠及, 参与 …) is the reach of the clause
+# before: its topic comes first (the count there, the object of its light verb, its subject)
+REACH_CASES = [
+    ("组建城乡学校共同体800个，覆盖乡村学校2000所。", "2000所", "城乡学校共同体覆盖乡村学校", True),
+    ("持续实施农村义务教育学生营养改善计划，惠及学生约420万名。", "约420万名", "营养改善计划惠及学生", False),
+    ("课后服务实现义务教育学校全覆盖，学生参与率96.4%。", "96.4%", "课后服务学生参与率", True),
+    ("会同卫健部门开展学生心理健康筛查，筛查覆盖率达到100%。", "100%", "学生心理健康筛查覆盖率", True),
+    ("与某公司合作实施“智慧阅读”项目，覆盖中小学150所。", "150所", "智慧阅读项目覆盖中小学", True),
+    # what is reached is named already: nothing added
+    ("办好家长学校，家访覆盖率达到100%。", "100%", "家访覆盖率", True),
+    ("推进帆船运动普及，参与帆船运动的中小学生达到8万人。", "8万人", "参与帆船运动的中小学生", True),
+    ("义务教育学校课后服务实现应开尽开，参加课后服务学生98.6万人。", "98.6万人", "参加课后服务学生", True),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", REACH_CASES)
+def test_indicator_reach(run, check_indicator, text, surface, expected, exact):
+    check_indicator(run(text), surface, expected, exact)

@@ -190,6 +190,10 @@ class _Vocabulary:
         self.ctx_topic_tail = tuple(sorted(ind.get("context_topic_tail", ()), key=len, reverse=True))
         self.ctx_topic_frames = tuple(ind.get("context_topic_frames", ()))
         self.ctx_topic_verb_rx = re.compile(_alt(self.ctx_topic_verbs or ["^"]))
+        self.reach_verbs = tuple(ind.get("reach_verbs") or ())
+        self.reach_topic_max = int(ind.get("reach_topic_max", 8))
+        self.reach_topic_verbs = tuple(sorted(set(self.ctx_topic_verbs) | set(ind.get("reach_topic_verbs") or ()),
+                                              key=len, reverse=True))
         self.ctx_topic_adv = re.compile("^(?:" + _alt(ind.get("context_topic_adverbs", ()) or ["^"]) + ")*")
 
 
@@ -945,6 +949,7 @@ class _Qualifiers:
             return ind
         ind = self._context_level(ctx, ind, t, cs, prev, parent)
         ind = self._context_topic(ctx, ind, t, cs, prev)
+        ind = self._context_reach(ctx, ind, t, cs, prev)
         ind = self._context_year(ctx, ind, t, part)
         return self._people_count(ind, t)
 
@@ -1017,6 +1022,84 @@ class _Qualifiers:
             if q.endswith(ind[:k]):
                 return (q[:-k] + ind)[-self.vocab.ind_max:]
         return (q + ind)[-self.vocab.ind_max:]
+
+    def _bare_reach(self, ind: str) -> tuple[str, str] | None:
+        """覆盖乡村学校, 参与学生, 学生参与率, 检查覆盖率: who or what is reached, by nothing named:
+        (what stands before the verb, who is reached), or None.  Before the verb of a rate may
+        stand who takes part (学生参与率) or the act the topic names again (检查覆盖率); after a
+        verb, who is reached in a few words, no 的-phrase (参与帆船运动的中小学生 names its act)."""
+        if "的" in ind:
+            return None
+        rate = next((r for r in self.vocab.rate_words if ind.endswith(r)), "")
+        v = next((v for v in self.vocab.reach_verbs if ind.startswith(v)), "")
+        if v:
+            return ("", ind[len(v):]) if len(ind) - len(v) - len(rate) <= 6 else None
+        if not rate or len(ind) > 6:
+            return None
+        i = next((ind.find(v) for v in self.vocab.reach_verbs if v in ind), -1)
+        return (ind[:i], "") if i > 0 else None
+
+    def _head_end(self, phrase: str) -> str:
+        """The head end of a noun phrase, whole words up to reach_topic_max characters
+        (农村义务教育学生营养改善计划 -> 学生营养改善计划)."""
+        out = ""
+        for w, _ in reversed(_posseg(phrase)):
+            if len(out) + len(w) > self.vocab.reach_topic_max:
+                break
+            out = w + out
+        return out.lstrip("、，,；;和及与")
+
+    def _context_reach(self, ctx: Reading, ind: str, t: dict, cs: int, prev: dict | None) -> str:
+        """组织研学活动310场、[参与学生]2.1万人次; 实施“因材施教”项目,[覆盖初中学校]14所; 课后服务
+        实现全覆盖,[学生参与率]96.4%: a count or rate named by a verb of reach alone is the reach
+        of the clause before, whose topic goes first: what the count there counts, else the object
+        of its light verb, else its subject (the head end of each, ``_head_end``)."""
+        bare = self._bare_reach(ind) if self.vocab.reach_verbs else None
+        if bare is None:
+            return ind
+        before, reached = bare
+        text = ctx.text
+        own = _NOISE.sub("", text[cs:t["start"]])
+        own = self.vocab.ind_lead.sub("", own)
+        if own and not ind.startswith(own[:2]):
+            return ind                          # the clause names something before the verb
+        ss = ctx.sentence_start(t["start"])
+        topic = ""
+        if prev is not None and prev["start"] >= ss and prev.get("indicator") and \
+                not self.mentions.search(text, prev["end"], cs) and prev["end"] >= ctx.clause_start(max(ss, cs - 1)):
+            topic = prev["indicator"]           # 组建城乡学校共同体800个,[覆盖乡村学校]
+            v = next((w for w in self.vocab.reach_topic_verbs + tuple(self.vocab.light_verbs)
+                      if topic.startswith(w)), "")
+            topic = topic[len(v):]
+            if topic.startswith(self.vocab.ctx_levels):
+                topic = topic[len(next(w for w in self.vocab.ctx_levels if topic.startswith(w))):]
+        elif cs - 1 > ss and text[cs - 1] in ",，;；":
+            pcs, pce = max(ss, ctx.clause_start(cs - 1)), cs - 1
+            if self.mentions.search(text, pcs, pce):
+                return ind
+            clause = self._topic_clause(text[pcs:pce])
+            v = next((w for w in self.vocab.reach_topic_verbs if clause.startswith(w)), "")
+            if v:
+                topic = clause[len(v):]
+            else:                               # its subject: the words before its first verb
+                for w, f in _posseg(clause):
+                    if f[0] in "vdpcrmu" and f != "vn" or f in ("ad", "a", "x"):
+                        break
+                    topic += w
+                if topic == clause:
+                    topic = ""
+        topic = self._head_end(topic) if len(topic) > self.vocab.reach_topic_max else topic
+        if len(topic) < 2 or "的" in topic or topic in ind:
+            return ind
+        for k in range(min(len(topic), len(ind)) - 1, 1, -1):   # 食品安全检查 + 检查覆盖率: once
+            if topic.endswith(ind[:k]):
+                return (topic[:-k] + ind)[-self.vocab.ind_max:]
+        if before and not before.endswith(self.vocab.people_heads):
+            return ind                          # 家访覆盖率: the act is named, not the topic's
+        if any(len(w) >= 2 and w in topic and not w.endswith(self.vocab.people_heads)
+               for w, _ in _posseg(reached)[:-1]):
+            return ind                          # 参加课后服务学生: the reach names the topic itself
+        return (topic + ind)[-self.vocab.ind_max:]
 
     def _context_subject(self, ind: str, clause: str, pre: str) -> str:
         """盐仓街道九年一贯制学校完成主体工程,[建筑面积]约4.2万平方米: a bare noun counted
