@@ -39,3 +39,18 @@ REACH_CASES = [
 @pytest.mark.parametrize("text,surface,expected,exact", REACH_CASES)
 def test_indicator_reach(run, check_indicator, text, surface, expected, exact):
     check_indicator(run(text), surface, expected, exact)
+
+
+# what 对 brings before an act undergoes it: counted as the ones that undergo it (接受…的…)
+UNDERGO_CASES = [
+    ("配合纪检部门对23所学校开展专项巡察。", "23所", "接受专项巡察的学校", True),
+    ("年内完成对8所市管高校的巡察。", "8所", "接受巡察的市管高校", True),
+    ("对全区74所民办学校和幼儿园开展年度检查。", "74所", "接受年度检查的民办学校和幼儿园", True),
+    # no 对: the act stays as written
+    ("选派骨干教师60名到县中跟岗支教。", "60名", "接受", None),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", UNDERGO_CASES)
+def test_indicator_undergo(run, check_indicator, text, surface, expected, exact):
+    check_indicator(run(text), surface, expected, exact)

@@ -182,6 +182,11 @@ class _Vocabulary:
         self.light_verbs = frozenset(ind.get("light_verbs") or ())
         self.shared_word_max = int(ind.get("shared_word_max", 6))
         self.frame_object_preps = frozenset(ind.get("frame_object_preps") or ())
+        places = "".join(sorted(set("".join(ind["place_suffixes"]))))
+        self.undergo_rx = re.compile(f"(?:{_alt(ind['undergo_preps'])})(?:全[{places}])?$") \
+            if ind.get("undergo_preps") else None
+        self.undergo_verb = ind.get("undergo_verb", "")
+        self.undergo_light = tuple(sorted(ind.get("undergo_light_verbs") or (), key=len, reverse=True))
         self.light_not_before = tuple(ind.get("light_not_before") or ("\0",))
         self.light_det = re.compile("^(?:" + _alt(ind.get("light_determiners") or ["\0"]) + ")")
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
@@ -231,6 +236,9 @@ class _NumberFirst:
             np_end += len(w)
         np_, vp = post[:np_end], post[np_end:]
         np_, vp = self._post_np_vp(post_full, np_, vp)
+        undergo = self._undergo(ctx, t, post_full, np_)
+        if undergo:
+            return undergo[-self.vocab.ind_max:]
         share_vp = vp.replace("的", "")[:8]
         vp = self._post_cut(vp.split("的", 1)[0])
         if vp and vp[0] in self.vocab.vp_not_start:
@@ -264,6 +272,28 @@ class _NumberFirst:
         elif vp and not pre:
             phrase = vp + ("的" + self.vocab.unit_noun[t["unit"]] if t["unit"] in self.vocab.unit_noun else "")
         return phrase[-self.vocab.ind_max:] if phrase else None
+
+    def _undergo(self, ctx: Reading, t: dict, post: str, np_: str) -> str:
+        """对[23所]学校开展专项巡察 -> 接受专项巡察的学校, 完成对[8所]高校的巡察 -> 接受巡察的
+        高校: the ones 对 brings before an act are counted as the ones that undergo it.  Not
+        people (对150名园长开展专题培训: they take part, the act stays as written)."""
+        if not self.vocab.undergo_rx or not np_ or "、" in np_ or t["unit"] in self.vocab.people_units:
+            return ""
+        before = _NOISE.sub("", ctx.text[max(0, t["start"] - 8):t["start"]])
+        if not self.vocab.undergo_rx.search(before):
+            return ""
+        rest = _NOISE.sub("", post)
+        if not rest.startswith(np_):
+            return ""
+        rest = rest[len(np_):]
+        rest = rest[1:] if rest.startswith("的") else rest
+        act = self.vocab.post_end.split(rest, 1)[0]
+        v = next((w for w in self.vocab.undergo_light if act.startswith(w)), "")
+        act = act[len(v):]
+        words = _posseg(act) if act else ()
+        if len(act) < 2 or "的" in act or not any(f[0] == "v" for _, f in words):
+            return ""
+        return self.vocab.undergo_verb + act + "的" + np_
 
     def _post_words(self, post: str, raw: str) -> tuple[tuple[str, str], ...]:
         """jieba's words of the noun phrase after the number, a quoted name kept as one word
