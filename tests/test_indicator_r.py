@@ -54,3 +54,18 @@ UNDERGO_CASES = [
 @pytest.mark.parametrize("text,surface,expected,exact", UNDERGO_CASES)
 def test_indicator_undergo(run, check_indicator, text, surface, expected, exact):
     check_indicator(run(text), surface, expected, exact)
+
+
+# a share after 其中 is the part's share of the whole counted just before
+SHARE_OF_WHOLE_CASES = [
+    ("全年新招录教师860名，其中研究生学历占比41%。", "41%", "新招录教师研究生学历占比", True),
+    ("全年发展党员42名，其中一线教师占90.5%。", "90.5%", "发展党员一线教师占比", True),
+    ("交流轮岗比例不低于符合条件人数的10%，其中骨干教师不低于20%。", "20%", "交流轮岗骨干教师比例", True),
+    # no 其中: a share of its own
+    ("全年新招录教师860名，研究生学历占比41%。", "41%", "新招录", None),
+]
+
+
+@pytest.mark.parametrize("text,surface,expected,exact", SHARE_OF_WHOLE_CASES)
+def test_indicator_share_of_whole(run, check_indicator, text, surface, expected, exact):
+    check_indicator(run(text), surface, expected, exact)

@@ -105,6 +105,17 @@ def _np_of(ind: str) -> str:
     return np_ if len(np_) >= 2 else ind
 
 
+def _head_end(phrase: str, most: int) -> str:
+    """The head end of a noun phrase, whole words up to ``most`` characters (农村义务教育学生营养
+    改善计划 -> 学生营养改善计划 at 8): a Chinese noun phrase ends in its head."""
+    out = ""
+    for w, _ in reversed(_posseg(phrase)):
+        if len(out) + len(w) > most:
+            break
+        out = w + out
+    return out.lstrip("、，,；;和及与")
+
+
 class _Vocabulary:
     """The ``indicator:`` block of configs/units.yaml, compiled once and shared by the readers
     below (read only)."""
@@ -1069,15 +1080,6 @@ class _Qualifiers:
         i = next((ind.find(v) for v in self.vocab.reach_verbs if v in ind), -1)
         return (ind[:i], "") if i > 0 else None
 
-    def _head_end(self, phrase: str) -> str:
-        """The head end of a noun phrase, whole words up to reach_topic_max characters
-        (农村义务教育学生营养改善计划 -> 学生营养改善计划)."""
-        out = ""
-        for w, _ in reversed(_posseg(phrase)):
-            if len(out) + len(w) > self.vocab.reach_topic_max:
-                break
-            out = w + out
-        return out.lstrip("、，,；;和及与")
 
     def _context_reach(self, ctx: Reading, ind: str, t: dict, cs: int, prev: dict | None) -> str:
         """组织研学活动310场、[参与学生]2.1万人次; 实施“因材施教”项目,[覆盖初中学校]14所; 课后服务
@@ -1118,7 +1120,7 @@ class _Qualifiers:
                     topic += w
                 if topic == clause:
                     topic = ""
-        topic = self._head_end(topic) if len(topic) > self.vocab.reach_topic_max else topic
+        topic = _head_end(topic, self.vocab.reach_topic_max) if len(topic) > self.vocab.reach_topic_max else topic
         if len(topic) < 2 or "的" in topic or topic in ind:
             return ind
         for k in range(min(len(topic), len(ind)) - 1, 1, -1):   # 食品安全检查 + 检查覆盖率: once
@@ -1281,7 +1283,34 @@ class IndicatorReader:
             ind = self._as_part_of(ind, parent, t)
         elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
             ind = self._sibling(ind, prev)
+        ind = self._share_of_whole(ctx, ind, t, cs, prev)
         return self.qualifiers.qualify(ctx, ind, t, cs, prev, parent, part)
+
+    def _share_of_whole(self, ctx: Reading, ind: str | None, t: dict, cs: int, prev: dict | None) -> str | None:
+        """招聘新教师1420名,其中硕士及以上学历占[83%]: a share after 其中 is the part's share of
+        the whole counted just before (新教师硕士及以上学历占比); 占 makes it a 占比, else a 比例."""
+        if not ind or t["unit"] not in _SHARE_UNITS or prev is None or not prev.get("indicator"):
+            return ind
+        own = _NOISE.sub("", ctx.text[cs:t["start"]])
+        if not own.startswith(self.vocab.sub_cue) or prev["end"] > cs or prev["start"] < ctx.sentence_start(t["start"]):
+            return ind
+        if self.mentions.search(ctx.text, prev["end"], cs):
+            return ind
+        whole = prev["indicator"]
+        for r in self.vocab.rate_words + (self.vocab.share_noun,):
+            if whole.endswith(r) and len(whole) > len(r) + 1:
+                whole = whole[: -len(r)]
+                break
+        part_ = ind
+        for r in (self.vocab.share_verb + "比", self.vocab.share_noun, self.vocab.share_verb):
+            if part_.endswith(r):
+                part_ = part_[: -len(r)]
+                break
+        whole = _head_end(whole, self.vocab.reach_topic_max) if len(whole) > self.vocab.reach_topic_max else whole
+        if len(part_) < 2 or whole in part_ or part_ in whole:
+            return ind
+        noun = self.vocab.share_verb + "比" if self.vocab.share_verb in own else self.vocab.share_noun
+        return (whole + part_ + noun)[-self.vocab.ind_max:]
 
     def _shared_word(self, ctx: Reading, ind: str | None, t: dict, cs: int, prev: dict | None) -> str | None:
         """高考普通类一段上线1164人,[一段上线率]68.3%; 课后服务参与学生21万人,[教师参与率]92%: a
