@@ -1307,8 +1307,8 @@ class IndicatorReader:
                 part_ = part_[: -len(r)]
                 break
         whole = _head_end(whole, self.vocab.reach_topic_max) if len(whole) > self.vocab.reach_topic_max else whole
-        if len(part_) < 2 or whole in part_ or part_ in whole:
-            return ind
+        if len(part_) < 2 or whole in part_ or part_ in whole or self.vocab.share_verb in part_:
+            return ind                          # 其中农村学校教师占招聘总数的: its whole is named
         noun = self.vocab.share_verb + "比" if self.vocab.share_verb in own else self.vocab.share_noun
         return (whole + part_ + noun)[-self.vocab.ind_max:]
 
