@@ -16,11 +16,12 @@ Inside, three readers share one compiled vocabulary (``_Vocabulary``), in this o
   coordinated people, heads borrowed from the mention before, bare rates;
 - ``_NumberFirst``: the number first (新增[80所]结对学校, [6所]幼儿园通过评估): the noun
   phrase after it, a verb phrase after that turned into a 的-modifier, lists and coordinated
-  counts, people appointed or sent;
+  counts, people appointed or sent, what 对 brings before an act (接受巡察的学校);
 - ``IndicatorReader`` itself: the mention before in the same sentence, 其中 parts
-  (``_as_part_of``), siblings after 、 (``_sibling``), list verbs;
+  (``_as_part_of``) and shares (``_share_of_whole``), siblings after 、 (``_sibling``), list verbs;
 - ``_Qualifiers``: qualifiers earlier in the sentence: a sub-area subject (市本级…), a light-verb
-  topic clause (开展…监测,抽测学生…), a subject clause, a named past year, 人数.
+  topic clause (开展…监测,抽测学生…), a subject clause, the topic a verb of reach reaches from
+  (组建共同体N个,覆盖乡村学校…), a baseline's past year, 人数.
 
 Vocabulary (word lists, cue words, the words of the year, share and change patterns) lives in
 the ``indicator:`` block of configs/units.yaml; the code keeps the grammar: punctuation, the
