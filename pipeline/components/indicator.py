@@ -16,11 +16,12 @@ Inside, three readers share one compiled vocabulary (``_Vocabulary``), in this o
   coordinated people, heads borrowed from the mention before, bare rates;
 - ``_NumberFirst``: the number first (新增[80所]结对学校, [6所]幼儿园通过评估): the noun
   phrase after it, a verb phrase after that turned into a 的-modifier, lists and coordinated
-  counts, people appointed or sent;
+  counts, people appointed or sent, what 对 brings before an act (接受巡察的学校);
 - ``IndicatorReader`` itself: the mention before in the same sentence, 其中 parts
-  (``_as_part_of``), siblings after 、 (``_sibling``), list verbs;
+  (``_as_part_of``) and shares (``_share_of_whole``), siblings after 、 (``_sibling``), list verbs;
 - ``_Qualifiers``: qualifiers earlier in the sentence: a sub-area subject (市本级…), a light-verb
-  topic clause (开展…监测,抽测学生…), a subject clause, a named past year, 人数.
+  topic clause (开展…监测,抽测学生…), a subject clause, the topic a verb of reach reaches from
+  (组建共同体N个,覆盖乡村学校…), a baseline's past year, 人数.
 
 Vocabulary (word lists, cue words, the words of the year, share and change patterns) lives in
 the ``indicator:`` block of configs/units.yaml; the code keeps the grammar: punctuation, the
@@ -105,6 +106,17 @@ def _np_of(ind: str) -> str:
     return np_ if len(np_) >= 2 else ind
 
 
+def _head_end(phrase: str, most: int) -> str:
+    """The head end of a noun phrase, whole words up to ``most`` characters (农村义务教育学生营养
+    改善计划 -> 学生营养改善计划 at 8): a Chinese noun phrase ends in its head."""
+    out = ""
+    for w, _ in reversed(_posseg(phrase)):
+        if len(out) + len(w) > most:
+            break
+        out = w + out
+    return out.lstrip("、，,；;和及与")
+
+
 class _Vocabulary:
     """The ``indicator:`` block of configs/units.yaml, compiled once and shared by the readers
     below (read only)."""
@@ -119,6 +131,9 @@ class _Vocabulary:
         self.dec_words = tuple(ind["decrease_words"])
         self.inc_suffix = ind["increase_suffix"]
         self.dec_suffix = ind["decrease_suffix"]
+        self.inc_count_suffix = ind.get("increase_count_suffix") or self.inc_suffix
+        self.count_units = frozenset(ind.get("count_units") or ())
+        self.change_suffixes = (self.inc_count_suffix, self.inc_suffix, self.dec_suffix)
         self.ind_max = int(ind["max_len"])
         self.last_year_words = set(ind["last_year_words"])
         self.last_year_prefix = ind["last_year_prefix"]
@@ -179,6 +194,11 @@ class _Vocabulary:
         self.light_verbs = frozenset(ind.get("light_verbs") or ())
         self.shared_word_max = int(ind.get("shared_word_max", 6))
         self.frame_object_preps = frozenset(ind.get("frame_object_preps") or ())
+        places = "".join(sorted(set("".join(ind["place_suffixes"]))))
+        self.undergo_rx = re.compile(f"(?:{_alt(ind['undergo_preps'])})(?:全[{places}])?$") \
+            if ind.get("undergo_preps") else None
+        self.undergo_verb = ind.get("undergo_verb", "")
+        self.undergo_light = tuple(sorted(ind.get("undergo_light_verbs") or (), key=len, reverse=True))
         self.light_not_before = tuple(ind.get("light_not_before") or ("\0",))
         self.light_det = re.compile("^(?:" + _alt(ind.get("light_determiners") or ["\0"]) + ")")
         self.ctx_levels = tuple(sorted(ind.get("context_levels", ()), key=len, reverse=True))
@@ -187,6 +207,10 @@ class _Vocabulary:
         self.ctx_topic_tail = tuple(sorted(ind.get("context_topic_tail", ()), key=len, reverse=True))
         self.ctx_topic_frames = tuple(ind.get("context_topic_frames", ()))
         self.ctx_topic_verb_rx = re.compile(_alt(self.ctx_topic_verbs or ["^"]))
+        self.reach_verbs = tuple(ind.get("reach_verbs") or ())
+        self.reach_topic_max = int(ind.get("reach_topic_max", 8))
+        self.reach_topic_verbs = tuple(sorted(set(self.ctx_topic_verbs) | set(ind.get("reach_topic_verbs") or ()),
+                                              key=len, reverse=True))
         self.ctx_topic_adv = re.compile("^(?:" + _alt(ind.get("context_topic_adverbs", ()) or ["^"]) + ")*")
 
 
@@ -224,6 +248,9 @@ class _NumberFirst:
             np_end += len(w)
         np_, vp = post[:np_end], post[np_end:]
         np_, vp = self._post_np_vp(post_full, np_, vp)
+        undergo = self._undergo(ctx, t, post_full, np_)
+        if undergo:
+            return undergo[-self.vocab.ind_max:]
         share_vp = vp.replace("的", "")[:8]
         vp = self._post_cut(vp.split("的", 1)[0])
         if vp and vp[0] in self.vocab.vp_not_start:
@@ -257,6 +284,28 @@ class _NumberFirst:
         elif vp and not pre:
             phrase = vp + ("的" + self.vocab.unit_noun[t["unit"]] if t["unit"] in self.vocab.unit_noun else "")
         return phrase[-self.vocab.ind_max:] if phrase else None
+
+    def _undergo(self, ctx: Reading, t: dict, post: str, np_: str) -> str:
+        """对[23所]学校开展专项巡察 -> 接受专项巡察的学校, 完成对[8所]高校的巡察 -> 接受巡察的
+        高校: the ones 对 brings before an act are counted as the ones that undergo it.  Not
+        people (对150名园长开展专题培训: they take part, the act stays as written)."""
+        if not self.vocab.undergo_rx or not np_ or "、" in np_ or t["unit"] in self.vocab.people_units:
+            return ""
+        before = _NOISE.sub("", ctx.text[max(0, t["start"] - 8):t["start"]])
+        if not self.vocab.undergo_rx.search(before):
+            return ""
+        rest = _NOISE.sub("", post)
+        if not rest.startswith(np_):
+            return ""
+        rest = rest[len(np_):]
+        rest = rest[1:] if rest.startswith("的") else rest
+        act = self.vocab.post_end.split(rest, 1)[0]
+        v = next((w for w in self.vocab.undergo_light if act.startswith(w)), "")
+        act = act[len(v):]
+        words = _posseg(act) if act else ()
+        if len(act) < 2 or "的" in act or not any(f[0] == "v" for _, f in words):
+            return ""
+        return self.vocab.undergo_verb + act + "的" + np_
 
     def _post_words(self, post: str, raw: str) -> tuple[tuple[str, str], ...]:
         """jieba's words of the noun phrase after the number, a quoted name kept as one word
@@ -562,7 +611,7 @@ class _ClauseBefore:
         change = None
         tail = pre[:-1] if pre.endswith("了") else pre     # both patterns end word + 了?
         if tail.endswith(self.vocab.inc_words) and self.vocab.inc.search(pre):
-            change = self.vocab.inc_suffix
+            change = self.vocab.inc_count_suffix if t["unit"] in self.vocab.count_units else self.vocab.inc_suffix
             pre = self._clean(self.vocab.inc.sub("", pre))
         elif tail.endswith(self.vocab.dec_words) and self.vocab.dec.search(pre):
             change = self.vocab.dec_suffix
@@ -570,9 +619,10 @@ class _ClauseBefore:
         if change:
             if len(pre) < 2 and prev is not None and prev.get("indicator"):
                 base = prev["indicator"]
-                for suf in (self.vocab.inc_suffix, self.vocab.dec_suffix):
+                for suf in self.vocab.change_suffixes:
                     if base.endswith(suf):
                         base = base[: -len(suf)]
+                        break
                 return base + change
             return (pre + change)[-self.vocab.ind_max:] if pre else None
         # 优良率达到50%以上、合格率96%以上: borrow the head of the previous indicator
@@ -746,9 +796,10 @@ class _ClauseBefore:
         ss = ctx.sentence_start(t["start"])
         if prev is not None and prev["start"] >= ss and prev.get("indicator"):
             head = prev["indicator"]
-            for suf in (self.vocab.inc_suffix, self.vocab.dec_suffix):
+            for suf in self.vocab.change_suffixes:
                 if head.endswith(suf):
                     head = head[: -len(suf)]
+                    break
             return head
         head = self._clause_before(ctx, t, cs)
         if not head:
@@ -940,6 +991,7 @@ class _Qualifiers:
             return ind
         ind = self._context_level(ctx, ind, t, cs, prev, parent)
         ind = self._context_topic(ctx, ind, t, cs, prev)
+        ind = self._context_reach(ctx, ind, t, cs, prev)
         ind = self._context_year(ctx, ind, t, part)
         return self._people_count(ind, t)
 
@@ -1013,6 +1065,75 @@ class _Qualifiers:
                 return (q[:-k] + ind)[-self.vocab.ind_max:]
         return (q + ind)[-self.vocab.ind_max:]
 
+    def _bare_reach(self, ind: str) -> tuple[str, str] | None:
+        """覆盖乡村学校, 参与学生, 学生参与率, 检查覆盖率: who or what is reached, by nothing named:
+        (what stands before the verb, who is reached), or None.  Before the verb of a rate may
+        stand who takes part (学生参与率) or the act the topic names again (检查覆盖率); after a
+        verb, who is reached in a few words, no 的-phrase (参与帆船运动的中小学生 names its act)."""
+        if "的" in ind:
+            return None
+        rate = next((r for r in self.vocab.rate_words if ind.endswith(r)), "")
+        v = next((v for v in self.vocab.reach_verbs if ind.startswith(v)), "")
+        if v:
+            return ("", ind[len(v):]) if len(ind) - len(v) - len(rate) <= 6 else None
+        if not rate or len(ind) > 6:
+            return None
+        i = next((ind.find(v) for v in self.vocab.reach_verbs if v in ind), -1)
+        return (ind[:i], "") if i > 0 else None
+
+
+    def _context_reach(self, ctx: Reading, ind: str, t: dict, cs: int, prev: dict | None) -> str:
+        """组织研学活动310场、[参与学生]2.1万人次; 实施“因材施教”项目,[覆盖初中学校]14所; 课后服务
+        实现全覆盖,[学生参与率]96.4%: a count or rate named by a verb of reach alone is the reach
+        of the clause before, whose topic goes first: what the count there counts, else the object
+        of its light verb, else its subject (the head end of each, ``_head_end``)."""
+        bare = self._bare_reach(ind) if self.vocab.reach_verbs else None
+        if bare is None:
+            return ind
+        before, reached = bare
+        text = ctx.text
+        own = _NOISE.sub("", text[cs:t["start"]])
+        own = self.vocab.ind_lead.sub("", own)
+        if own and not ind.startswith(own[:2]):
+            return ind                          # the clause names something before the verb
+        ss = ctx.sentence_start(t["start"])
+        topic = ""
+        if prev is not None and prev["start"] >= ss and prev.get("indicator") and \
+                not self.mentions.search(text, prev["end"], cs) and prev["end"] >= ctx.clause_start(max(ss, cs - 1)):
+            topic = prev["indicator"]           # 组建城乡学校共同体800个,[覆盖乡村学校]
+            v = next((w for w in self.vocab.reach_topic_verbs + tuple(self.vocab.light_verbs)
+                      if topic.startswith(w)), "")
+            topic = topic[len(v):]
+            if topic.startswith(self.vocab.ctx_levels):
+                topic = topic[len(next(w for w in self.vocab.ctx_levels if topic.startswith(w))):]
+        elif cs - 1 > ss and text[cs - 1] in ",，;；":
+            pcs, pce = max(ss, ctx.clause_start(cs - 1)), cs - 1
+            if self.mentions.search(text, pcs, pce):
+                return ind
+            clause = self._topic_clause(text[pcs:pce])
+            v = next((w for w in self.vocab.reach_topic_verbs if clause.startswith(w)), "")
+            if v:
+                topic = clause[len(v):]
+            else:                               # its subject: the words before its first verb
+                for w, f in _posseg(clause):
+                    if f[0] in "vdpcrmu" and f != "vn" or f in ("ad", "a", "x"):
+                        break
+                    topic += w
+                if topic == clause:
+                    topic = ""
+        topic = _head_end(topic, self.vocab.reach_topic_max) if len(topic) > self.vocab.reach_topic_max else topic
+        if len(topic) < 2 or "的" in topic or topic in ind:
+            return ind
+        for k in range(min(len(topic), len(ind)) - 1, 1, -1):   # 食品安全检查 + 检查覆盖率: once
+            if topic.endswith(ind[:k]):
+                return (topic[:-k] + ind)[-self.vocab.ind_max:]
+        if before and not before.endswith(self.vocab.people_heads):
+            return ind                          # 家访覆盖率: the act is named, not the topic's
+        if any(len(w) >= 2 and w in topic and not w.endswith(self.vocab.people_heads)
+               for w, _ in _posseg(reached)[:-1]):
+            return ind                          # 参加课后服务学生: the reach names the topic itself
+        return (topic + ind)[-self.vocab.ind_max:]
+
     def _context_subject(self, ind: str, clause: str, pre: str) -> str:
         """盐仓街道九年一贯制学校完成主体工程,[建筑面积]约4.2万平方米: a bare noun counted
         right after a clause with no number that opens with its subject (the nouns before the
@@ -1058,7 +1179,9 @@ class _Qualifiers:
 
     def _context_year(self, ctx: Reading, ind: str, t: dict, part: dict | None) -> str:
         """公办园在园幼儿占比由2021年的[53.6%]提高到60%: in a plan, a value of a named past year
-        is that year's indicator (2021年公办园在园幼儿占比); the goal after it is not."""
+        right before it is that year's indicator (2021年公办园在园幼儿占比); the goal after it is
+        not.  A past year opening the sentence or its paragraph (2023年，全县…) says when, not
+        what is counted: a time word, left out (ANNOTATION s.3)."""
         m = self.vocab.year_inside.match(ind)
         if m:                                   # copied from the previous mention
             ind = ind[m.end():] or ind
@@ -1073,12 +1196,9 @@ class _Qualifiers:
         last = None
         for last in self.year_cue.finditer(sent):
             pass
-        if last is None:                        # 2023年，全市…: a paragraph of a past year
-            py = ctx.paragraph_year(t["start"])
-            return (f"{py}年" + ind)[-self.vocab.ind_max:] if py is not None and py < pyear else ind
-        if int(last.group(1)) >= pyear:
+        if last is None or int(last.group(1)) >= pyear:
             return ind
-        if last.end() == len(sent) or not sent[:last.start()].strip():
+        if last.end() == len(sent):
             return (last.group(1) + "年" + ind)[-self.vocab.ind_max:]
         return ind
 
@@ -1164,7 +1284,34 @@ class IndicatorReader:
             ind = self._as_part_of(ind, parent, t)
         elif prev is not None and ind and gap is not None and gap.lstrip()[:1] in ("、", ",", "，"):
             ind = self._sibling(ind, prev)
+        ind = self._share_of_whole(ctx, ind, t, cs, prev)
         return self.qualifiers.qualify(ctx, ind, t, cs, prev, parent, part)
+
+    def _share_of_whole(self, ctx: Reading, ind: str | None, t: dict, cs: int, prev: dict | None) -> str | None:
+        """招聘新教师1420名,其中硕士及以上学历占[83%]: a share after 其中 is the part's share of
+        the whole counted just before (新教师硕士及以上学历占比); 占 makes it a 占比, else a 比例."""
+        if not ind or t["unit"] not in _SHARE_UNITS or prev is None or not prev.get("indicator"):
+            return ind
+        own = _NOISE.sub("", ctx.text[cs:t["start"]])
+        if not own.startswith(self.vocab.sub_cue) or prev["end"] > cs or prev["start"] < ctx.sentence_start(t["start"]):
+            return ind
+        if self.mentions.search(ctx.text, prev["end"], cs):
+            return ind
+        whole = prev["indicator"]
+        for r in self.vocab.rate_words + (self.vocab.share_noun,):
+            if whole.endswith(r) and len(whole) > len(r) + 1:
+                whole = whole[: -len(r)]
+                break
+        part_ = ind
+        for r in (self.vocab.share_verb + "比", self.vocab.share_noun, self.vocab.share_verb):
+            if part_.endswith(r):
+                part_ = part_[: -len(r)]
+                break
+        whole = _head_end(whole, self.vocab.reach_topic_max) if len(whole) > self.vocab.reach_topic_max else whole
+        if len(part_) < 2 or whole in part_ or part_ in whole or self.vocab.share_verb in part_:
+            return ind                          # 其中农村学校教师占招聘总数的: its whole is named
+        noun = self.vocab.share_verb + "比" if self.vocab.share_verb in own else self.vocab.share_noun
+        return (whole + part_ + noun)[-self.vocab.ind_max:]
 
     def _shared_word(self, ctx: Reading, ind: str | None, t: dict, cs: int, prev: dict | None) -> str | None:
         """高考普通类一段上线1164人,[一段上线率]68.3%; 课后服务参与学生21万人,[教师参与率]92%: a
