@@ -211,12 +211,12 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
 
 
-def _keys(cps: np.ndarray, n: int, m: int, step: int = 1) -> np.ndarray:
-    """The key of the n-gram starting at each of ``m`` positions of ``cps``, ``step`` apart from 0."""
-    key = cps[:m * step:step].copy()
+def _keys(cps: np.ndarray, n: int, m: int) -> np.ndarray:
+    """The key of the n-gram starting at each of the first ``m`` positions of ``cps``."""
+    key = cps[:m].copy()
     for i in range(1, n):
         key <<= np.uint64(_CODE_BITS)
-        key |= cps[i:i + m * step:step]
+        key |= cps[i:i + m]
     return key
 
 
@@ -231,17 +231,21 @@ class NgramCounter:
         self.lo, self.hi = int(ngram_range[0]), int(ngram_range[1])
         self.vocab = vocab
         self.size = max(vocab.values(), default=-1) + 1
-        by_len: dict[int, list[tuple[str, int]]] = {}
-        for g, j in vocab.items():
-            by_len.setdefault(len(g), []).append((g, j))
-        self.tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        grams = list(vocab)
+        lens = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+        cols = np.fromiter(vocab.values(), dtype=np.int64, count=len(grams))
+        cps = _code_points("".join(grams))
+        starts = np.cumsum(lens) - lens
+        self.tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}    # n -> (sorted keys, their columns)
         for n in range(max(self.lo, 1), min(self.hi, _MAX_KEYED_N) + 1):
-            items = by_len.get(n)
-            if not items:
+            at = starts[lens == n]
+            if not len(at):
                 continue
-            keys = _keys(_code_points("".join(g for g, _ in items)), n, len(items), step=n)
+            keys = cps[at]
+            for i in range(1, n):
+                keys = (keys << np.uint64(_CODE_BITS)) | cps[at + i]
             order = np.argsort(keys, kind="stable")
-            self.tables[n] = (keys[order], np.array([j for _, j in items], dtype=np.int64)[order])
+            self.tables[n] = (keys[order], cols[lens == n][order])
 
     def counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """CSR parts (indptr, indices, counts as float64) of the texts, indices sorted in each row."""
