@@ -31,6 +31,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+import numpy as np
 import srsly
 from spacy.language import Language
 from spacy.attrs import IDX, SPACY
@@ -80,13 +81,20 @@ def token_spans(doc: Doc) -> list[tuple[int, int]]:
     cuts = sorted({x for s, e, _ in doc._.entity_candidates or () for x in (s, e)})
     if not cuts:
         return list(zip(starts, ends))
-    out = []
-    for a, b in zip(starts, ends):
-        if b - a > 1:
-            for c in cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)]:
-                out.append((a, c))
-                a = c
-        out.append((a, b))
+    # the tokens a cut falls strictly inside, found for all tokens at once (few are)
+    cut_at = np.asarray(cuts)
+    lo = np.searchsorted(cut_at, starts, "right")
+    hi = np.searchsorted(cut_at, ends, "left")
+    out, done = [], 0
+    for k in np.flatnonzero(hi > lo).tolist():
+        out.extend(zip(starts[done:k], ends[done:k]))
+        a = starts[k]
+        for c in cuts[lo[k]:hi[k]]:
+            out.append((a, c))
+            a = c
+        out.append((a, ends[k]))
+        done = k + 1
+    out.extend(zip(starts[done:], ends[done:]))
     return out
 
 
