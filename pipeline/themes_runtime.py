@@ -22,7 +22,6 @@ import hashlib
 import json
 import math
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
@@ -204,29 +203,88 @@ def choose_themes(X: list[str], P: np.ndarray, M: np.ndarray, classes: Sequence[
 _WHITE_SPACES = re.compile(r"\s\s+")   # TfidfVectorizer's, for analyzer="char"
 
 
-def _char_ngram_counts(texts: list[str], vocab: dict[str, int], ngram_range: tuple[int, int]):
-    """CSR parts (indptr, indices, counts as float64) of ``CountVectorizer(analyzer="char",
-    lowercase=True).transform`` with a fixed vocabulary, indices sorted within each row."""
-    lo, hi = ngram_range
-    indptr, indices, counts = [0], [], []
-    for text in texts:
-        doc = _WHITE_SPACES.sub(" ", text.lower())
-        n_chars = len(doc)
-        grams: Counter = Counter()
-        for n in range(lo, min(hi + 1, n_chars + 1)):   # every n-gram, counted in C
-            grams.update(map(doc.__getitem__, map(slice, range(n_chars - n + 1), range(n, n_chars + 1))))
-        get = vocab.get
-        found: dict[int, int] = {}
-        for g, c in grams.items():
-            j = get(g)
-            if j is not None:
-                found[j] = c
-        for j in sorted(found):
-            indices.append(j)
-            counts.append(found[j])
-        indptr.append(len(indices))
-    return (np.asarray(indptr, dtype=np.int64), np.asarray(indices, dtype=np.int64),
-            np.asarray(counts, dtype=np.float64))
+_CODE_BITS = 21           # every code point is < 2**21: an n-gram of n <= 3 is one uint64 key
+_MAX_KEYED_N = 64 // _CODE_BITS
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+
+
+def _keys(cps: np.ndarray, n: int, m: int) -> np.ndarray:
+    """The key of the n-gram starting at each of the first ``m`` positions of ``cps``."""
+    key = cps[:m].copy()
+    for i in range(1, n):
+        key <<= np.uint64(_CODE_BITS)
+        key |= cps[i:i + m]
+    return key
+
+
+class NgramCounter:
+    """``CountVectorizer(analyzer="char", lowercase=True).transform`` with a fixed vocabulary,
+    computed over arrays of code points: each n-gram of every text is one integer (its code
+    points side by side), looked up in the vocabulary's sorted keys with ``searchsorted``, and
+    the (text, feature) pairs counted by ``np.unique``: no Python step per n-gram.  n-grams longer
+    than ``_MAX_KEYED_N`` (no model uses them) are counted as strings."""
+
+    def __init__(self, vocab: dict[str, int], ngram_range: tuple[int, int]):
+        self.lo, self.hi = int(ngram_range[0]), int(ngram_range[1])
+        self.vocab = vocab
+        self.size = max(vocab.values(), default=-1) + 1
+        grams = list(vocab)
+        lens = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+        cols = np.fromiter(vocab.values(), dtype=np.int64, count=len(grams))
+        cps = _code_points("".join(grams))
+        starts = np.cumsum(lens) - lens
+        self.tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}    # n -> (sorted keys, their columns)
+        for n in range(max(self.lo, 1), min(self.hi, _MAX_KEYED_N) + 1):
+            at = starts[lens == n]
+            if not len(at):
+                continue
+            keys = cps[at]
+            for i in range(1, n):
+                keys = (keys << np.uint64(_CODE_BITS)) | cps[at + i]
+            order = np.argsort(keys, kind="stable")
+            self.tables[n] = (keys[order], cols[lens == n][order])
+
+    def counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """CSR parts (indptr, indices, counts as float64) of the texts, indices sorted in each row."""
+        docs = [_WHITE_SPACES.sub(" ", t.lower()) for t in texts]
+        lens = np.array([len(d) for d in docs], dtype=np.int64)
+        cps = _code_points("".join(docs))
+        ends = np.repeat(np.cumsum(lens), lens)        # where each position's text ends
+        rows_of = np.repeat(np.arange(len(docs), dtype=np.int64), lens)
+        rows, cols = [], []
+        for n in range(self.lo, self.hi + 1):
+            m = len(cps) - n + 1
+            if n < 1 or m <= 0:
+                continue
+            if n > _MAX_KEYED_N:
+                self._count_strings(docs, n, rows, cols)
+                continue
+            table = self.tables.get(n)
+            if table is None:
+                continue
+            vkeys, vcols = table
+            key = _keys(cps, n, m)
+            pos = np.searchsorted(vkeys, key)
+            pos[pos == len(vkeys)] = 0
+            hit = (vkeys[pos] == key) & (np.arange(n, m + n, dtype=np.int64) <= ends[:m])
+            rows.append(rows_of[:m][hit])
+            cols.append(vcols[pos[hit]])
+        if rows:
+            pairs, counts = np.unique(np.concatenate(rows) * self.size + np.concatenate(cols), return_counts=True)
+        else:
+            pairs, counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        indptr = np.searchsorted(pairs // max(self.size, 1), np.arange(len(docs) + 1))
+        return (indptr.astype(np.int64), (pairs % max(self.size, 1)).astype(np.int64), counts.astype(np.float64))
+
+    def _count_strings(self, docs: list[str], n: int, rows: list, cols: list) -> None:
+        get = self.vocab.get
+        for r, doc in enumerate(docs):
+            found = [j for j in (get(doc[i:i + n]) for i in range(len(doc) - n + 1)) if j is not None]
+            rows.append(np.full(len(found), r, dtype=np.int64))
+            cols.append(np.array(found, dtype=np.int64))
 
 
 def _l2_rows(indptr: np.ndarray, data: np.ndarray) -> None:
@@ -243,9 +301,9 @@ def _l2_rows(indptr: np.ndarray, data: np.ndarray) -> None:
         data[a:b] /= math.sqrt(s)
 
 
-def _tfidf(texts: list[str], vocab: dict[str, int], idf: np.ndarray, ngram_range: tuple[int, int]):
+def _tfidf(texts: list[str], counter: NgramCounter, idf: np.ndarray):
     """``TfidfVectorizer(analyzer="char", sublinear_tf=True, norm="l2").transform`` as CSR parts."""
-    indptr, indices, data = _char_ngram_counts(texts, vocab, ngram_range)
+    indptr, indices, data = counter.counts(texts)
     np.log(data, data)
     data += 1.0
     data *= idf[indices]
@@ -296,10 +354,10 @@ class CompiledThemeModel(ThemePredictions):
         self.title_order = meta["title_order"]
         self.secondary_threshold = meta["secondary_threshold"]
         self.max_secondary = meta["max_secondary"]
-        self.blocks = []       # (name, vocab, idf, ngram_range, weight)
+        self.blocks = []       # (name, n-gram counter, idf, weight)
         for b in meta["blocks"]:
-            self.blocks.append((b["name"], {g: i for i, g in enumerate(b["vocabulary"])},
-                                arrays[b["name"] + "_idf"], tuple(b["ngram_range"]), float(b["weight"])))
+            counter = NgramCounter({g: i for i, g in enumerate(b["vocabulary"])}, tuple(b["ngram_range"]))
+            self.blocks.append((b["name"], counter, arrays[b["name"] + "_idf"], float(b["weight"])))
         self.keyword_weight = float(meta["keyword_weight"])
         self.n_features = int(meta["n_features"])
         # coefficients transposed (features x outputs, C order): one row gathered per CSR entry
@@ -317,9 +375,9 @@ class CompiledThemeModel(ThemePredictions):
         scikit-learn's ``FeatureUnion.transform`` gives them (each row: its body entries, then
         its title entries, then its keyword entries, indices ascending)."""
         blocks, off = [], 0
-        for name, vocab, idf, ngram_range, weight in self.blocks:
+        for name, counter, idf, weight in self.blocks:
             texts = _bodies(X) if name == "body" else _titles(X)
-            indptr, indices, data = _tfidf(texts, vocab, idf, ngram_range)
+            indptr, indices, data = _tfidf(texts, counter, idf)
             blocks.append((indptr.tolist(), indices + off, data * weight))
             off += len(idf)
         # keyword counts, exactly as KeywordCounts.transform; its CSR keeps the nonzero entries

@@ -143,3 +143,34 @@ def test_a_long_document_is_tagged_in_chunks_at_line_breaks_with_the_same_names(
         k += x
         assert "\n" in doc.text[spans[k - 1][0]:spans[k - 1][1]]
     assert chunked == whole
+
+
+def test_model_attributes_read_back_whole_and_filtering_moves_no_label(tmp_path):
+    """The attribute strings of a crfsuite model are read back exactly, line breaks in them
+    included; giving the tagger only those (as the stage does) gives the same labels as all
+    the features, on a gold report."""
+    from pathlib import Path
+
+    import pycrfsuite
+
+    from pipeline.components import recognizer as r
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    xs = [["w=\n", "a=x"], ["w=\n\n", "b= y "], ["c=甲\n乙", "a=x"]]
+    trainer.append(xs, ["O", "B-ORG", "I-ORG"])
+    trainer.set_params({"c1": 0.0, "c2": 0.01, "max_iterations": 5, "feature.possible_transitions": True})
+    trainer.train(str(tmp_path / "m.crfsuite"))
+    assert r.model_attributes((tmp_path / "m.crfsuite").read_bytes()) == {a for x in xs for a in x}
+    assert r.model_attributes(b"not a model") is None
+
+    nlp = load_pipeline()
+    rec = nlp.get_pipe("recognizer")
+    known = rec._known()
+    assert known
+    text = (Path(__file__).resolve().parent.parent / "corpus" / "gold" / "d01.txt").read_text(encoding="utf-8")
+    doc = _doc(nlp, text)
+    spans = r.token_spans(doc)
+    full, kept = r.features(doc, spans), r.features(doc, spans, known)
+    assert sum(map(len, kept)) < sum(map(len, full))
+    assert all([x for x in f if x in known] == k for f, k in zip(full, kept))
+    assert rec._tagger().tag(kept) == rec._tagger().tag(full)

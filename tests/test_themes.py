@@ -352,3 +352,25 @@ def test_a_project_row_of_a_money_table_is_resources_first(nlp):
         themes[name] = [t["themes"] for t in rows_]
     assert heads == {"money": [["RESOURCES"], ["RESOURCES"]], "count": [[], []]}
     assert all(th[0] == "RESOURCES" for th in themes["money"])
+
+
+def test_ngram_counts_equal_sklearn_count_vectorizer():
+    """The run-time n-gram counter (vectorised over code points) gives the CSR of scikit-learn's
+    ``CountVectorizer(analyzer="char")`` with the same fixed vocabulary, entry for entry."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from pipeline import themes_runtime as rt
+
+    texts = ["新建幼儿园3所，改扩建  中小学\n\n5所。", "", "A", "Ab", "ABC abc\tABC",
+             "𠀋𠀋学校𠀋", "全面推进“双减”工作，落实课后服务。" * 3, "   ", "İstanbul 学", "教育"]
+    corpus = texts + ["幼儿园中小学学校课后服务双减 abc 𠀋学"]
+    for ngram_range in ((1, 3), (1, 2), (2, 3), (3, 5)):   # 4- and 5-grams: the string path
+        cv = CountVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=True).fit(corpus)
+        vocab = {g: int(i) for g, i in cv.vocabulary_.items()}
+        want = cv.transform(texts)
+        want.sort_indices()
+        counter = rt.NgramCounter(vocab, ngram_range)
+        indptr, indices, counts = counter.counts(texts)
+        assert indptr.tolist() == want.indptr.tolist()
+        assert indices.tolist() == want.indices.tolist()
+        assert counts.dtype == np.float64 and counts.tolist() == want.data.astype(np.float64).tolist()

@@ -162,13 +162,30 @@ class EntityLinker:
         surfaces = {id(e): clean(text[e["start"]:e["end"]]) for e in ents}
         region_names = {surfaces[id(e)] for e in ents if e["label"] == "REGION"}
         short_full = self._dropped_short_forms(text)
+        # a report names the same places and bodies again and again: each surface is linked once
+        # (the linker's answer depends only on the surface, the context and the publisher)
+        region_links: dict[str, tuple] = {}
+        inst_links: dict[tuple[str, str], tuple] = {}
+
+        def link_region(s: str) -> tuple:
+            r = region_links.get(s)
+            if r is None:
+                r = region_links[s] = lk.link_region(s, context)
+            return r
+
+        def link_institution(label: str, s: str) -> tuple:
+            r = inst_links.get((label, s))
+            if r is None:
+                r = inst_links[label, s] = lk.link_institution(label, s, context, publisher)
+            return r
+
         methods = {}
         for e in ents:
             s = surfaces[id(e)]
             if e["label"] == "REGION":
-                kb, canon = lk.link_region(s, context)
+                kb, canon = link_region(s)
                 if kb is None and s in short_full:  # 南部 in a report that writes 南部县
-                    kb, canon = lk.link_region(short_full[s], context)
+                    kb, canon = link_region(short_full[s])
                 if kb is None and not s.endswith(_SUB_COUNTY):
                     full = sorted(n for n in region_names if n.startswith(s) and n[len(s):] in _SUB_COUNTY)
                     if full:
@@ -177,13 +194,13 @@ class EntityLinker:
                 canon = self.school_short_names[s]       # 清华 -> 清华大学
                 kb, methods[id(e)] = lk._known(canon), "rule"
             else:
-                kb, canon, methods[id(e)] = lk.link_institution(e["label"], s, context, publisher)
+                kb, canon, methods[id(e)] = link_institution(e["label"], s)
                 short = next((s[:n] for n in (3, 2) if s[:n] in short_full and len(s) > n), None)
                 if short is not None and methods[id(e)] in ("nil", "bare", "fuzzy"):
                     # a name opening with such a short form: an abbreviation expands on the full
                     # name (南部二中 -> 南部县第二中学); otherwise the name is kept as written
                     # (南部中学 is a school's own name, not 南部县 + 南部中学)
-                    k2, c2, m2 = lk.link_institution(e["label"], short_full[short] + s[len(short):], context, publisher)
+                    k2, c2, m2 = link_institution(e["label"], short_full[short] + s[len(short):])
                     if m2 == "abbrev":
                         kb, canon, methods[id(e)] = k2, c2, m2
                     else:
@@ -192,10 +209,14 @@ class EntityLinker:
         # pass 2: short SCHOOL/ORG mentions take a full name written elsewhere in the report
         # in the order the report names them (a set's order changed from process to process)
         names = list(dict.fromkeys(e["canonical"] for e in ents if e["label"] != "REGION"))
+        corefs: dict[tuple[str, str], str | None] = {}
         for e in ents:
             if methods.get(id(e)) in (None, "alias", "rule"):
                 continue
-            c = lk.coref(surfaces[id(e)], [n for n in names if n != e["canonical"]])
+            key = (surfaces[id(e)], e["canonical"])
+            if key not in corefs:
+                corefs[key] = lk.coref(key[0], [n for n in names if n != key[1]])
+            c = corefs[key]
             # a name a rule wrote out takes a fuller one only when it is contained in it (南部县职业
             # 学校 -> 南部县职业技术学校), not another school (昆山市第一中学 is not 昆山第一中等专业学校)
             if c and methods.get(id(e)) in _WRITTEN_OUT and not is_subsequence(e["canonical"], c):

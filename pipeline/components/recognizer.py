@@ -31,6 +31,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+import numpy as np
 import srsly
 from spacy.language import Language
 from spacy.attrs import IDX, SPACY
@@ -80,23 +81,30 @@ def token_spans(doc: Doc) -> list[tuple[int, int]]:
     cuts = sorted({x for s, e, _ in doc._.entity_candidates or () for x in (s, e)})
     if not cuts:
         return list(zip(starts, ends))
-    out = []
-    for a, b in zip(starts, ends):
-        if b - a > 1:
-            for c in cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)]:
-                out.append((a, c))
-                a = c
-        out.append((a, b))
+    # the tokens a cut falls strictly inside, found for all tokens at once (few are)
+    cut_at = np.asarray(cuts)
+    lo = np.searchsorted(cut_at, starts, "right")
+    hi = np.searchsorted(cut_at, ends, "left")
+    out, done = [], 0
+    for k in np.flatnonzero(hi > lo).tolist():
+        out.extend(zip(starts[done:k], ends[done:k]))
+        a = starts[k]
+        for c in cuts[lo[k]:hi[k]]:
+            out.append((a, c))
+            a = c
+        out.append((a, ends[k]))
+        done = k + 1
+    out.extend(zip(starts[done:], ends[done:]))
     return out
 
 
-# Per-word feature strings, built once per distinct word (and tag table): the token's own
-# features and the ones it gives its neighbours (w-2=, w-1=, w1=, w2=, t-1=, t1=, l-1=, l1=).
-_CACHE: dict[str, tuple[str, ...]] = {}
-_CACHE_TAGS: list = [None]
+# Per-word feature strings, built once per distinct word (and tag table and model): the token's
+# own features and the ones it gives its neighbours (w-2=, w-1=, w1=, w2=, t-1=, t1=, l-1=, l1=).
+# When tagging, a string the model has no weight for is None (see model_attributes).
+_CACHE: dict[str, tuple[str | None, ...]] = {}
+_CACHE_KEY: list = [None, None]      # the tag table and the attribute set the cache was built with
 _CACHE_MAX = 20_000      # distinct words (~14 strings each); cleared when full, so memory stays flat
 _PAD_ENTRY = (None,) * 6 + tuple(p + _PAD for p in ("w-2=", "w-1=", "w1=", "w2=", "t-1=", "t1=", "l-1=", "l1="))
-_R = {}    # label -> ("r=", "r-1=", "r1=") strings
 CHUNK = 2000   # tokens a tagging call covers at least, up to the next line break (see EntityCRF._tag)
 MARGIN = 200   # tokens of context tagged on either side of a chunk, their labels dropped
 
@@ -108,20 +116,57 @@ def _entry(w: str, tags: dict) -> tuple[str, ...]:
             "w-2=" + w, "w-1=" + w, "w1=" + w, "w2=" + w, "t-1=" + t, "t1=" + t, "l-1=" + last, "l1=" + last)
 
 
-def _rule_strings(lab: str) -> tuple[str, str, str]:
-    r = _R.get(lab)
-    if r is None:
-        r = _R[lab] = ("r=" + lab, "r-1=" + lab, "r1=" + lab)
-    return r
+def _kept(strings: tuple, known: frozenset | None) -> tuple:
+    return strings if known is None else tuple(x if x in known else None for x in strings)
 
 
-def features(doc: Doc, spans: list[tuple[int, int]]) -> list[list[str]]:
-    """One list of feature strings per token (see the module docstring)."""
+def model_attributes(model: bytes) -> frozenset | None:
+    """The attribute strings a crfsuite model has in its dictionary (from its dump), or None
+    when the dump cannot be read back whole.  crfsuite skips an item's attributes that are not
+    in the dictionary (they add nothing to any score), so leaving them out of what the tagger is
+    given changes no label, and saves converting and hashing about a quarter of the strings."""
+    import pycrfsuite
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dump_path = Path(tmp) / "dump.txt"
+        tagger = pycrfsuite.Tagger()
+        try:
+            tagger.open_inmemory(model)
+            tagger.dump(str(dump_path))
+        except (ValueError, OSError):        # not a model crfsuite reads (a test's stand-in)
+            return None
+        finally:
+            tagger.close()
+        lines = dump_path.read_bytes().decode("utf-8", "surrogateescape").split("\n")
+    expected = next((int(ln.split(":")[1]) for ln in lines if ln.startswith("  num_attrs: ")), None)
+    try:
+        i = lines.index("ATTRIBUTES = {") + 1
+    except ValueError:
+        return None
+    attrs: list[str] = []
+    line = re.compile(r" +\d+: (.*)")
+    while i < len(lines) and lines[i] != "}":
+        m = line.fullmatch(lines[i])
+        if m:
+            attrs.append(m.group(1))
+        elif attrs:           # an attribute holding a line break (w2=\n) goes on on the next line
+            attrs[-1] += "\n" + lines[i]
+        else:
+            return None
+        i += 1
+    if len(attrs) != expected or len(set(attrs)) != expected:
+        return None
+    return frozenset(attrs)
+
+
+def features(doc: Doc, spans: list[tuple[int, int]], known: frozenset | None = None) -> list[list[str]]:
+    """One list of feature strings per token (see the module docstring); with ``known`` (a
+    model's attribute strings), only those the model knows, in the same order."""
     text = doc.text
     tags = jieba_tables()[0]
-    if _CACHE_TAGS[0] is not tags or len(_CACHE) > _CACHE_MAX:
+    if _CACHE_KEY[0] is not tags or _CACHE_KEY[1] is not known or len(_CACHE) > _CACHE_MAX:
         _CACHE.clear()
-        _CACHE_TAGS[0] = tags
+        _CACHE_KEY[:] = [tags, known]
     m = len(spans)
     words = [text[s:e] for s, e in spans]
     first = {s: k for k, (s, _) in enumerate(spans)}
@@ -138,15 +183,20 @@ def features(doc: Doc, spans: list[tuple[int, int]]) -> list[list[str]]:
         ks, ke = first.get(s), last.get(e)
         if ks is None or ke is None:
             continue
-        cand[ks].append("cs=" + lab)
-        cand[ke].append("ce=" + lab)
-        for k in range(ks, ke + 1):
-            cand[k].append("cv=" + lab)
+        cs, ce, cv = _kept(("cs=" + lab, "ce=" + lab, "cv=" + lab), known)
+        if cs is not None:
+            cand[ks].append(cs)
+        if ce is not None:
+            cand[ke].append(ce)
+        if cv is not None:
+            for k in range(ks, ke + 1):
+                cand[k].append(cv)
     ignored = [False] * m
     starts = [s for s, _ in spans]
     for r in doc._.ignored or ():
         for k in range(bisect.bisect_left(starts, r["start"]), bisect.bisect_left(starts, r["end"])):
             ignored[k] = True
+    ign = _kept(("ign",), known)[0]
     cache = _CACHE
     prefetch = getattr(tags, "prefetch", None)
     if prefetch is not None:            # one query for the words not seen yet, not one per word
@@ -155,24 +205,26 @@ def features(doc: Doc, spans: list[tuple[int, int]]) -> list[list[str]]:
     for w in words:
         x = cache.get(w)
         if x is None:
-            x = cache[w] = _entry(w, tags)
+            x = cache[w] = _kept(_entry(w, tags), known)
         ent.append(x)
-    ext = [_PAD_ENTRY, _PAD_ENTRY] + ent + [_PAD_ENTRY, _PAD_ENTRY]
-    rs = [_rule_strings(lab) for lab in rule]
-    pad_r = _rule_strings(_PAD)
-    rs_ext = [pad_r] + rs + [pad_r]
+    pad = _kept(_PAD_ENTRY, known)
+    ext = [pad, pad] + ent + [pad, pad]
+    rstr = {lab: _kept(("r=" + lab, "r-1=" + lab, "r1=" + lab), known) for lab in set(rule) | {_PAD}}
+    rs = [rstr[lab] for lab in rule]
+    rs_ext = [rstr[_PAD]] + rs + [rstr[_PAD]]
     out = []
-    for k in range(m):
-        a, l2, l1, r1, r2 = ext[k + 2], ext[k], ext[k + 1], ext[k + 3], ext[k + 4]
-        f = [a[0], a[1], a[2], rs[k][0], a[3], a[4], a[5],
+    for a, l2, l1, r1, r2, r, rp, rn, c, ig in zip(ent, ext, ext[1:], ext[3:], ext[4:], rs, rs_ext, rs_ext[2:],
+                                                    cand, ignored):
+        f = [a[0], a[1], a[2], r[0], a[3], a[4], a[5],
              l2[6], l1[7], r1[8], r2[9],
-             rs_ext[k][1], rs_ext[k + 2][2], l1[10], r1[11],
+             rp[1], rn[2], l1[10], r1[11],
              l1[12], r1[13]]
-        c = cand[k]
+        if known is not None:
+            f = [x for x in f if x is not None]
         if c:
             f.extend(c)
-        if ignored[k]:
-            f.append("ign")
+        if ig and ign is not None:
+            f.append(ign)
         out.append(f)
     return out
 
@@ -241,6 +293,7 @@ class EntityCRF:
         self.confirm_labels = tuple(confirm_labels)
         self.model: bytes | None = None
         self._local = threading.local()
+        self._attributes: tuple = (None, None)    # (model, its attribute strings or None)
 
     # ------------------------------------------------------------------ running
     def _tagger(self):
@@ -253,12 +306,20 @@ class EntityCRF:
             self._local.tagger, self._local.model = tagger, self.model
         return tagger
 
+    def _known(self) -> frozenset | None:
+        """The current model's attribute strings (read once per model), or None."""
+        model, known = self._attributes
+        if model is not self.model:
+            known = model_attributes(self.model)
+            self._attributes = (self.model, known)
+        return known
+
     def __call__(self, doc: Doc) -> Doc:
         init_doc(doc)
         if self.model is None or not len(doc):
             return doc
         spans = token_spans(doc)
-        labels = self._tag(features(doc, spans), spans, doc.text)
+        labels = self._tag(features(doc, spans, self._known()), spans, doc.text)
         found = [{"start": spans[a][0], "end": spans[b - 1][1], "label": lab} for a, b, lab in decode(labels)]
         kept = [e for e in doc._.entities if e["label"] in self.rule_labels]
         if self.confirm_labels:
