@@ -100,8 +100,10 @@ def main(argv=None) -> None:
                            "feature.possible_transitions": True})
             with tempfile.TemporaryDirectory() as tmp:
                 tr.train(str(Path(tmp) / "m"))
+                # the tagger reads the model from these bytes without copying them: keep them alive
+                model = (Path(tmp) / "m").read_bytes()
                 tagger = pycrfsuite.Tagger()
-                tagger.open_inmemory((Path(tmp) / "m").read_bytes())
+                tagger.open_inmemory(model)
             tagger_fold = f
         doc = run_before(make_doc(nlp, read_file(txt), str(txt), g.get("doc_id")))
         spans = R.token_spans(doc)
