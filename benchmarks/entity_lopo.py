@@ -14,7 +14,9 @@ parameters of ``EntityCRF.initialize`` and scores several combinations from the 
 - ``base``: the model's spans, less those overlapping the rules' ``rule_labels`` spans, plus those;
 - ``confirm``: as base, but a rule PROGRAMME span stays only where the model finds one overlapping it
   (``confirm_labels = ["PROGRAMME"]``);
-- ``crfprog``: the model decides PROGRAMME too (``rule_labels = ["PERSON"]``).
+- ``crfprog``: the model decides PROGRAMME too (``rule_labels = ["PERSON"]``);
+- ``quoted``: as base, but a model PROGRAMME span that is a whole quotation stays only where the
+  rules made a PROGRAMME candidate (``quoted_labels = ["PROGRAMME"]``).
 
 Its ``base`` figures should equal the entity figures of the full run (same training data, features
 and parameters); that was not checked against a full ``evaluate`` run on this machine.
@@ -36,11 +38,13 @@ from pipeline.components import recognizer as R  # noqa: E402
 from pipeline.evaluate import Tally, folds, load_gold  # noqa: E402
 from pipeline.readers import read_file  # noqa: E402
 
-VARIANTS = ("base", "confirm", "crfprog")
+VARIANTS = ("base", "confirm", "crfprog", "quoted")
 
 
 def combine(doc, spans, labels, variant: str, rule_labels) -> list[dict]:
     found = [{"start": spans[a][0], "end": spans[b - 1][1], "label": lab} for a, b, lab in R.decode(labels)]
+    if variant == "quoted":
+        found = R.without_unruled_quotes(found, doc, ("PROGRAMME",))
     rules = list(doc._.entities)
     if variant == "crfprog":
         kept = [e for e in rules if e["label"] in rule_labels and e["label"] != "PROGRAMME"]

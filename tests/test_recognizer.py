@@ -143,3 +143,23 @@ def test_a_long_document_is_tagged_in_chunks_at_line_breaks_with_the_same_names(
         k += x
         assert "\n" in doc.text[spans[k - 1][0]:spans[k - 1][1]]
     assert chunked == whole
+
+
+def test_a_model_quotation_needs_a_rule_candidate_when_quoted_labels_say_so(untrained):
+    """The rules leave out the quoted slogan (“四个意识”) and keep the quoted programme with its
+    head (“强基计划”); a model PROGRAMME over the slogan's quotation is dropped, one over the
+    programme's stays, and a model span that is no whole quotation is not touched."""
+    from pipeline.components.recognizer import without_unruled_quotes
+
+    doc = _doc(untrained, "增强“四个意识”，实施“强基计划”，推进县管校聘改革。")
+    text = doc.text
+
+    def span(s, label="PROGRAMME"):
+        a = text.index(s)
+        return {"start": a, "end": a + len(s), "label": label}
+
+    found = [span("“四个意识”"), span("“强基计划”"), span("县管校聘"), span("“四个意识”", "ORG")]
+    kept = without_unruled_quotes(found, doc, ("PROGRAMME",))
+    assert [text[f["start"]:f["end"]] + f["label"] for f in kept] == ["“强基计划”PROGRAMME", "县管校聘PROGRAMME",
+                                                                      "“四个意识”ORG"]
+    assert without_unruled_quotes(found, doc, ()) == found
