@@ -14,7 +14,9 @@ parameters of ``EntityCRF.initialize`` and scores several combinations from the 
 - ``base``: the model's spans, less those overlapping the rules' ``rule_labels`` spans, plus those;
 - ``confirm``: as base, but a rule PROGRAMME span stays only where the model finds one overlapping it
   (``confirm_labels = ["PROGRAMME"]``);
-- ``crfprog``: the model decides PROGRAMME too (``rule_labels = ["PERSON"]``).
+- ``crfprog``: the model decides PROGRAMME too (``rule_labels = ["PERSON"]``);
+- ``quoted``: as base, but a model PROGRAMME span that is a whole quotation stays only where the
+  rules made a PROGRAMME candidate (``quoted_labels = ["PROGRAMME"]``).
 
 Its ``base`` figures should equal the entity figures of the full run (same training data, features
 and parameters); that was not checked against a full ``evaluate`` run on this machine.
@@ -36,11 +38,13 @@ from pipeline.components import recognizer as R  # noqa: E402
 from pipeline.evaluate import Tally, folds, load_gold  # noqa: E402
 from pipeline.readers import read_file  # noqa: E402
 
-VARIANTS = ("base", "confirm", "crfprog")
+VARIANTS = ("base", "confirm", "crfprog", "quoted")
 
 
 def combine(doc, spans, labels, variant: str, rule_labels) -> list[dict]:
     found = [{"start": spans[a][0], "end": spans[b - 1][1], "label": lab} for a, b, lab in R.decode(labels)]
+    if variant == "quoted":
+        found = R.without_unruled_quotes(found, doc, ("PROGRAMME",))
     rules = list(doc._.entities)
     if variant == "crfprog":
         kept = [e for e in rules if e["label"] in rule_labels and e["label"] != "PROGRAMME"]
@@ -100,8 +104,10 @@ def main(argv=None) -> None:
                            "feature.possible_transitions": True})
             with tempfile.TemporaryDirectory() as tmp:
                 tr.train(str(Path(tmp) / "m"))
+                # the tagger reads the model from these bytes without copying them: keep them alive
+                model = (Path(tmp) / "m").read_bytes()
                 tagger = pycrfsuite.Tagger()
-                tagger.open_inmemory((Path(tmp) / "m").read_bytes())
+                tagger.open_inmemory(model)
             tagger_fold = f
         doc = run_before(make_doc(nlp, read_file(txt), str(txt), g.get("doc_id")))
         spans = R.token_spans(doc)

@@ -413,3 +413,50 @@ def test_recognizer_overlap_filter_equals_the_pairwise_definition():
             return out
         found, kept = spans(rng.randrange(0, 15)), spans(rng.randrange(0, 15))
         assert _without_overlaps(found, kept) == [e for e in found if not overlaps_any(e, kept)]
+
+
+def test_a_county_named_by_a_word_stays_in_its_bureau_after_its_city(nlp, ner):
+    # 新建 is "build", but 南昌市 + 新建区 + 教育局 names one bureau (a region, then a division of
+    # it whose name jieba reads as a word, then a level word and a body)
+    found = ents(nlp, ner, "南昌市新建区教育局召开会议。江西省南昌市新建区教育局2024年工作要点")
+    assert labels_of(found, "ORG") == ["南昌市新建区教育局", "江西省南昌市新建区教育局"]
+    assert labels_of(found, "REGION") == []
+
+
+@pytest.mark.parametrize("text", [
+    "聚焦“办好家门口每一所学校”，深化改革。",                     # a goal stated with 每一: no programme
+    "全区各单位要把“办好每一所学校、教好每一名学生”作为出发点。",
+    "会同公安分局落实“护学岗”常态化值守。",                       # a post (岗), not a programme
+    "履行“一岗双责”工作职责，逐级签订责任书。",                   # 工作职责: a duty, not 工作 on a programme
+    "在全区中小学推广“问题导学”课堂教学模式。",                   # head + 教学模式: a teaching mode
+    "对全市412辆校车实行动态监管。",                               # 行动 across 实行|动态
+    "各学校、局属各单位要对照本计划的布署，细化任务清单。",       # 本计划: this document
+])
+def test_slogans_posts_modes_and_references_are_no_programme(nlp, ner, text):
+    assert labels_of(ents(nlp, ner, text), "PROGRAMME") == []
+
+
+@pytest.mark.parametrize("text, programme", [
+    ("开展“万师访万家”活动，覆盖全体学生。", "“万师访万家”活动"),
+    ("推进“庐阳好课堂”建设。", "“庐阳好课堂”"),
+    ("实施农村义务教育学生营养改善计划，惠及学生。", "农村义务教育学生营养改善计划"),
+    ("实施“强基计划”，选拔学生。", "“强基计划”"),
+])
+def test_programmes_with_heads_or_endings_stay(nlp, ner, text, programme):
+    assert labels_of(ents(nlp, ner, text), "PROGRAMME") == [programme]
+
+
+@pytest.mark.parametrize("text, people", [
+    ("（联系人：周  敏，联系电话：23116608）", ["周  敏"]),            # a report's contact line
+    ("（联系人：王　晨　电话：010-51992300）", ["王　晨"]),
+    ("布拖县特木里镇中心校教师吉克阿芝获评四川省优秀教师。", ["吉克阿芝"]),   # a four-character name after a title
+    ("挖掘杨靖宇烈士的感人事迹。", ["杨靖宇"]),                        # a name of the dictionary after 挖掘
+    ("讲述康熙、乾隆巡游的故事，学习周敦颐的名篇。", ["康熙", "乾隆", "周敦颐"]),   # and the names listed after it
+])
+def test_people_in_contact_lines_lists_and_after_titles(nlp, ner, text, people):
+    assert labels_of(ents(nlp, ner, text), "PERSON") == people
+
+
+def test_a_place_before_a_group_of_schools_is_no_person(nlp, ner):
+    # 向 is a surname, but 向崇明等远郊学校交流骨干教师 sends teachers to schools
+    assert labels_of(ents(nlp, ner, "向崇明等远郊学校交流骨干教师1000名。"), "PERSON") == []

@@ -174,3 +174,23 @@ def test_model_attributes_read_back_whole_and_filtering_moves_no_label(tmp_path)
     assert sum(map(len, kept)) < sum(map(len, full))
     assert all([x for x in f if x in known] == k for f, k in zip(full, kept))
     assert rec._tagger().tag(kept) == rec._tagger().tag(full)
+
+
+def test_a_model_quotation_needs_a_rule_candidate_when_quoted_labels_say_so(untrained):
+    """The rules leave out the quoted slogan (“四个意识”) and keep the quoted programme with its
+    head (“强基计划”); a model PROGRAMME over the slogan's quotation is dropped, one over the
+    programme's stays, and a model span that is no whole quotation is not touched."""
+    from pipeline.components.recognizer import without_unruled_quotes
+
+    doc = _doc(untrained, "增强“四个意识”，实施“强基计划”，推进县管校聘改革。")
+    text = doc.text
+
+    def span(s, label="PROGRAMME"):
+        a = text.index(s)
+        return {"start": a, "end": a + len(s), "label": label}
+
+    found = [span("“四个意识”"), span("“强基计划”"), span("县管校聘"), span("“四个意识”", "ORG")]
+    kept = without_unruled_quotes(found, doc, ("PROGRAMME",))
+    assert [text[f["start"]:f["end"]] + f["label"] for f in kept] == ["“强基计划”PROGRAMME", "县管校聘PROGRAMME",
+                                                                      "“四个意识”ORG"]
+    assert without_unruled_quotes(found, doc, ()) == found

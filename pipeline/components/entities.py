@@ -157,6 +157,7 @@ class EntityRecognizer:
         self.re_prog_bad = re.compile(_alt(c["programme_bad_words"]))
         self.re_prog_bad_core = re.compile("|".join(f"(?:{x})" for x in c["programme_bad_core_patterns"]) or "(?!)")
         self.prog_event_endings = tuple(c["programme_event_endings"])
+        self.prog_head_blockers = tuple(c.get("programme_head_blockers") or ())
         self.re_prog_goal = re.compile("|".join(f"(?:{x})" for x in c["programme_goal_patterns"]) or "(?!)")
         self.prog_bad_first = frozenset(c["programme_bad_first"])
         self.prog_bad_endings = tuple(c["programme_bad_endings"])
@@ -172,6 +173,7 @@ class EntityRecognizer:
         self.re_person_after = re.compile(f"(?:{_alt(c['person_titles_after'] + c['person_anchor_after'])})")
         self.re_person_before = re.compile(f"(?:{_alt(c['person_titles_before'])})")
         self.re_person_intro = re.compile(f"(?:{_alt(c['person_intro_before'])})")
+        self.re_person_contact = re.compile(c["person_contact"]) if c.get("person_contact") else None
         self.person_after_verbs = tuple(sorted(c["person_after_verbs"], key=len, reverse=True))
         self.person_not_given = set(c["person_not_given"])
         self.not_in_given = frozenset(c["person_not_in_given"])
@@ -682,6 +684,11 @@ class _DocumentPass:
                     start = self._walk_back(text, o, 10, 0, use_tags=False)
             if start > 0 and text[start - 1] in "省市县区" and self._boundary_before(text, start - 1):
                 start -= 1
+            if text[start:start + 1] in "省市县区旗州" and self._region_ends.get(start + 1, start) < start \
+                    and self._region_ends[start + 1] in self._region_ends:
+                # a division whose name jieba reads as a word (新建 + 区) right after the region
+                # that contains it (南昌市新建区教育局): the chain of regions opens the name
+                start = self._region_ends[start + 1]
             start = self._region_chain_start(text, start)
             if sfx in self.rules.org_place_suffixes:
                 # a venue, paper or company named by its place: the place right before the
@@ -743,6 +750,8 @@ class _DocumentPass:
                 mod = h.group(1)
                 bad_mod = bool(mod) and (any(w in mod for w in ("的", "和", "与", "及", "等")) or self.rules.re_intro.search(mod) or (
                     counting) or ("," in content or "，" in content))
+                if text.startswith(self.rules.prog_head_blockers, h.end()):
+                    continue  # “问题导学”课堂教学模式: a way of teaching, not a programme
                 if not bad_mod and not (mod and text[h.end():h.end() + 1] in ("师",)):
                     out.append((s, h.end(), "PROGRAMME", PRIO["PROGRAMME"]))
                     continue
@@ -759,6 +768,8 @@ class _DocumentPass:
             p, q = m.span()
             if text[q:q + 1] in ("师", "学", "院", "技", "部", "书", "中"):
                 continue
+            if not self.tok_ends[q] or text[p - 1:p] in ("本", "该", "此", "这", "其"):
+                continue  # the head runs into the next word (实行|动态), or names this document (对照本计划)
             lo = max(0, p - self.rules.prog_max - 6)
             window = text[lo:p]
             if "." in window:  # a version number belongs to the name (教育信息化2.0行动计划)
@@ -850,7 +861,7 @@ class _DocumentPass:
         # title before the name: 市委书记胡海锋接见
         for m in self.rules.re_person_before.finditer(text):
             q = m.end()
-            for n in (3, 2):
+            for n in (3, 2, 4):  # four characters for names of other peoples (吉克阿芝), last
                 cand = text[q:q + n]
                 if len(cand) < n or cand[0] not in self.rules.surnames or not _CJK_RUN.fullmatch(cand):
                     continue
@@ -871,6 +882,13 @@ class _DocumentPass:
         # strong contexts: a name before 故居/旧居/纪念馆/将军/烈士/同志 ... or before 等 + a
         # group of people (等革命先辈, 等老一辈革命家, 等联大先贤); the names of an enumeration
         # before it are names too (孙中山、杨匏安等先贤)
+        # a report's contact line: 联系人：周  敏，
+        if self.rules.re_person_contact is not None:
+            for m in self.rules.re_person_contact.finditer(text):
+                q = m.end()
+                c = re.match(f"[{CJK}](?:[ \u3000]{{0,2}}[{CJK}]){{1,2}}(?![{CJK}])", text[q:q + 9])
+                if c and text[q] in self.rules.surnames:
+                    out.append((q, q + c.end(), "PERSON", PRIO["PERSON"]))
         found = {}
         anchors = [m.start() for m in self.rules.re_person_strong.finditer(text)]
         anchors += [m.start() for m in self.rules.re_person_group.finditer(text)]
@@ -888,17 +906,27 @@ class _DocumentPass:
         r = self.rules
         for m in r.re_person_nr_intro.finditer(text):
             q = m.end()
-            for n in (3, 4):
-                cand = text[q:q + n]
-                if len(cand) < n or not self.tok_starts[q] or not self.tok_ends[q + n]:
-                    continue
-                if not (cand[0] in r.surnames or cand[:2] in r.compound_surnames):
-                    continue  # jieba tags some words nr too (立德, 廉政, 巴蜀)
-                tag, freq = self._tag(cand)
-                if tag == "nr" and freq >= r.person_nr_min_freq and _CJK_RUN.fullmatch(cand) \
-                        and not self._is_region_word(cand):
-                    out.append((q, q + n, "PERSON", PRIO["PERSON"]))
-                    break
+            q = self._nr_name_at(text, q, out, listed=False)
+            while q is not None:     # and the names listed after it: 讲述康熙、乾隆
+                q = self._nr_name_at(text, q, out, listed=True)
+
+    def _nr_name_at(self, text: str, q: int, out, listed: bool) -> int | None:
+        """A name of jieba's dictionary (tag nr, frequent enough) as a whole word at ``q``:
+        added to ``out``; returns where the next name of an enumeration (after 、) starts.
+        A name ``listed`` after another needs no common surname (康熙、乾隆)."""
+        r = self.rules
+        for n in (3, 4, 2):
+            cand = text[q:q + n]
+            if len(cand) < n or not self.tok_starts[q] or not self.tok_ends[q + n]:
+                continue
+            if not (listed or cand[0] in r.surnames or cand[:2] in r.compound_surnames):
+                continue  # jieba tags some words nr too (立德, 廉政, 巴蜀)
+            tag, freq = self._tag(cand)
+            if tag in ("nr", "nrfg") and freq >= r.person_nr_min_freq and _CJK_RUN.fullmatch(cand) \
+                    and not self._is_region_word(cand):
+                out.append((q, q + n, "PERSON", PRIO["PERSON"]))
+                return q + n + 1 if text[q + n:q + n + 1] == "、" else None
+        return None
 
     def _strong_name_before(self, text: str, p: int) -> int | None:
         """Start of a personal name of 2-3 characters ending at ``p`` in a context only a

@@ -45,11 +45,12 @@ _PAD = "#"
 
 
 @Language.factory("zhpolicy_recognizer", default_config={
-    "c1": 0.05, "c2": 0.01, "max_iterations": 150, "rule_labels": ["PROGRAMME", "PERSON"], "confirm_labels": []})
+    "c1": 0.05, "c2": 0.01, "max_iterations": 150, "rule_labels": ["PROGRAMME", "PERSON"], "confirm_labels": [],
+    "quoted_labels": []})
 def make_recognizer(nlp: Language, name: str, c1: float, c2: float, max_iterations: int, rule_labels: list[str],
-                    confirm_labels: list[str]):
+                    confirm_labels: list[str], quoted_labels: list[str]):
     return EntityCRF(c1=c1, c2=c2, max_iterations=max_iterations, rule_labels=rule_labels,
-                     confirm_labels=confirm_labels)
+                     confirm_labels=confirm_labels, quoted_labels=quoted_labels)
 
 
 _HAN = re.compile("[\u4e00-\u9fff]+")
@@ -277,6 +278,23 @@ def _without_overlaps(found: list[dict], kept: list[dict]) -> list[dict]:
     return out
 
 
+_OPENING, _CLOSING = "“「『\"", "”」』\""
+
+
+def without_unruled_quotes(found: list[dict], doc: Doc, labels) -> list[dict]:
+    """``found`` less its spans of ``labels`` that are a whole quotation (“…”) where the rules
+    made no candidate of that label: the rules read every quotation and leave out slogans,
+    principles, goals and events by how they are built (“四个意识”, “教育强州”), so the model
+    does not bring back what they rejected."""
+    if not labels:
+        return found
+    text = doc.text
+    cands = [{"start": s, "end": e} for s, e, lab in doc._.entity_candidates or () if lab in labels]
+    return [f for f in found if f["label"] not in labels or not (
+        text[f["start"]:f["start"] + 1] in _OPENING and text[f["end"] - 1:f["end"]] in _CLOSING)
+        or _overlapping(f, cands)]
+
+
 def _overlapping(e: dict, spans: list[dict]) -> bool:
     return any(f["start"] < e["end"] and e["start"] < f["end"] for f in spans)
 
@@ -284,13 +302,16 @@ def _overlapping(e: dict, spans: list[dict]) -> bool:
 class EntityCRF:
     def __init__(self, c1: float = 0.05, c2: float = 0.01, max_iterations: int = 150,
                  rule_labels: list[str] | tuple[str, ...] = ("PROGRAMME", "PERSON"),
-                 confirm_labels: list[str] | tuple[str, ...] = ()):
+                 confirm_labels: list[str] | tuple[str, ...] = (), quoted_labels: list[str] | tuple[str, ...] = ()):
         self.c1, self.c2, self.max_iterations = float(c1), float(c2), int(max_iterations)
         self.rule_labels = tuple(rule_labels)
         # of the rule labels, those whose rule spans are kept only where the model also finds
         # an entity of that label overlapping them: the rules give the boundary, the model the
         # decision (a quoted slogan the rules take for a programme is dropped)
         self.confirm_labels = tuple(confirm_labels)
+        # labels whose model spans that are a whole quotation need a rule candidate there
+        # (``without_unruled_quotes``)
+        self.quoted_labels = tuple(quoted_labels)
         self.model: bytes | None = None
         self._local = threading.local()
         self._attributes: tuple = (None, None)    # (model, its attribute strings or None)
@@ -321,6 +342,7 @@ class EntityCRF:
         spans = token_spans(doc)
         labels = self._tag(features(doc, spans, self._known()), spans, doc.text)
         found = [{"start": spans[a][0], "end": spans[b - 1][1], "label": lab} for a, b, lab in decode(labels)]
+        found = without_unruled_quotes(found, doc, self.quoted_labels)
         kept = [e for e in doc._.entities if e["label"] in self.rule_labels]
         if self.confirm_labels:
             kept = [e for e in kept if e["label"] not in self.confirm_labels
