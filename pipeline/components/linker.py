@@ -46,7 +46,7 @@ class EntityLinker:
         self.bureau_rx = re.compile(ctx.get("bureau_heads", "(教育局|人民政府)"))
         self._auto = None
         self._short_auto = None     # full county/city names whose short form is an ordinary word
-        self.school_short_names = dict(self.gaz.config.get("school_short_names") or {})
+        self.school_short_names = self.gaz._linker.school_short      # 清华 -> 清华大学 (linking.yaml)
 
     # ------------------------------------------------------------------ learned state
     def learn(self, records: Sequence[dict]) -> None:
@@ -125,17 +125,16 @@ class EntityLinker:
         """The division a surface names: of same-named places (南山区 of 深圳市 and of 鹤岗市),
         the one under most of the other places the report names (深圳市南山区教育局), then the
         gazetteer's ranking."""
-        cands = self.gaz.region_surfaces()[surface]
-        ranked = self.gaz._linker.rank_regions(cands, others)
-        if len(cands) == 1:
+        surfaces = self.gaz.region_surfaces()
+        ranked = self.gaz._linker.rank_regions(surfaces[surface], others)
+        if len(ranked) == 1:
             return ranked[0]
-        codes = {r.code for t in named if t != surface for r in self.gaz.region_surfaces()[t]}
+        codes = {r.code for t in named if t != surface for r in surfaces[t]}
 
         def under(r) -> int:
             return sum(1 for a in self.gaz._linker.ancestors(r.code)[1:] if a.code in codes)
 
-        best = max(under(r) for r in ranked)
-        return next(r for r in ranked if under(r) == best)
+        return max(ranked, key=under)        # the first of the ranking among equals
 
     def _dropped_short_forms(self, text: str) -> dict[str, str]:
         """Short forms (南部, 保康) of the county/city full names written in ``text`` (南部县,

@@ -98,7 +98,7 @@ class StructureParser:
         # and so does a caption the table reader took as its first line (表1　2023年…完成情况,
         # its number set off by a full-width space): it opens no part, and it ends the item
         # above, as the table does, but closes no list (the list goes on below the table)
-        titles = {_line_before(lines, t["start"]) for t in tables} \
+        titles = {_line_before(lines, t["start"]) for t in doc._.tables} \
             | {_line_of(lines, t["caption"][0]) for t in doc._.tables if t.get("caption")}
         headings, captions = [], []
         for h in self.part_headings(text, lines, title_line):

@@ -26,8 +26,6 @@ _PROV_PAIR = re.compile("^[" + "".join(sorted(PROVINCE_ABBR)) + "]{2}")
 _NUMERALS = re.compile(r"[0-9一二三四五六七八九十百零〇]+")
 
 
-# Which levels a level character can point at: 市 is a prefecture, a county-level city or a
-# municipality; 州/盟 are prefectures.
 # a school's campus or group after its name (…南校区, …教育集团)
 _CAMPUS = re.compile(r"(?<=[中小学校园院])([^校]{1,4}校区|分校|教育集团|集团)$")
 # methods that wrote a short name out (a campus keeps the school's name as found)
@@ -35,6 +33,8 @@ _WRITTEN_OUT = ("alias", "rule", "abbrev", "university", "own-place", "type", "p
 
 # a name opening with a level character (县一高) whose level rule found no place stays NIL
 _LEVEL_INITIALS = tuple("省市县区州盟旗")
+# Which levels a level character can point at: 市 is a prefecture, a county-level city or a
+# municipality; 州/盟 are prefectures.
 _LEVEL_CHAR = {"市": ("city", "county", "province"), "州": ("city",), "盟": ("city",)}
 _OLD_SUFFIX = re.compile(r"(市|县|区)$")
 
@@ -265,7 +265,7 @@ class Linker:
                 inst = self._inst_names.get(form + kind)
                 if inst is not None:
                     return inst
-        cands = getattr(self.gaz, "shared_school_forms", {}).get(short)
+        cands = self.gaz.shared_school_forms.get(short)
         if not cands or own is None or not own.province:
             return None
         full = self.gaz._region_full
@@ -311,6 +311,7 @@ class Linker:
                 if not rest or (numbered and not _NUMERALS.match(rest)):
                     continue
                 longer = self.school_rest(rest)
+                # after 昆 alone the number itself must be what was written out (一中 -> 第一中学)
                 if longer is not None and not (numbered and longer.startswith(rest[:1])):
                     canon = self.inst_form(r) + longer
                     return self._known(canon), canon, "own-place"
@@ -404,10 +405,12 @@ class Linker:
             canon = self.expand_body(s)
             if canon != s:
                 return self._known(canon), canon, "expand"
-        elif label == "SCHOOL" and self.expand_school_type(s) != s and not s.startswith(_LEVEL_INITIALS):
+        elif label == "SCHOOL" and not s.startswith(_LEVEL_INITIALS):
             # 温溪高中 -> 温溪高级中学, then as that name (the county's in front in a county report)
-            kb, canon, how = self.link_institution(label, self.expand_school_type(s), context, publisher, doc_names)
-            return kb, canon, ("type" if how == "nil" else how)
+            longer = self.expand_school_type(s)
+            if longer != s:
+                kb, canon, how = self.link_institution(label, longer, context, publisher, doc_names)
+                return kb, canon, ("type" if how == "nil" else how)
         # fuzzy against the gazetteer's names
         if self._inst_list and len(s) >= 4:
             hit = process.extractOne(s, self._inst_list, scorer=fuzz.ratio, score_cutoff=self.fuzzy)
