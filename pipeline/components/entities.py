@@ -46,6 +46,8 @@ from ..zh import Surfaces, alt as _alt, cut as _cut, jieba_tables as _jieba_tabl
 
 CJK = "\u4e00-\u9fff"
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百零〇\d]+$")
+# a name on a contact line, its characters perhaps spaced out (周  敏)
+_CONTACT_NAME = re.compile(f"[{CJK}](?:[ \u3000]{{0,2}}[{CJK}]){{1,2}}(?![{CJK}])")
 _CN_DIGITS = set("一二三四五六七八九十百千万两零〇")
 _PROG_CUT = re.compile(f"\\d+[年月日届期轮批次项个所名件]|[^{CJK}A-Za-z+]")
 _VERSION = re.compile(r"(?<![\d.])\d{1,2}\.\d(?![\d.%])")
@@ -879,16 +881,16 @@ class _DocumentPass:
                         and _CJK_RUN.fullmatch(cand):
                     out.append((q, q + n, "PERSON", PRIO["PERSON"]))
                     break
-        # strong contexts: a name before 故居/旧居/纪念馆/将军/烈士/同志 ... or before 等 + a
-        # group of people (等革命先辈, 等老一辈革命家, 等联大先贤); the names of an enumeration
-        # before it are names too (孙中山、杨匏安等先贤)
         # a report's contact line: 联系人：周  敏，
         if self.rules.re_person_contact is not None:
             for m in self.rules.re_person_contact.finditer(text):
                 q = m.end()
-                c = re.match(f"[{CJK}](?:[ \u3000]{{0,2}}[{CJK}]){{1,2}}(?![{CJK}])", text[q:q + 9])
+                c = _CONTACT_NAME.match(text, q, q + 9)
                 if c and text[q] in self.rules.surnames:
-                    out.append((q, q + c.end(), "PERSON", PRIO["PERSON"]))
+                    out.append((q, c.end(), "PERSON", PRIO["PERSON"]))
+        # strong contexts: a name before 故居/旧居/纪念馆/将军/烈士/同志 ... or before 等 + a
+        # group of people (等革命先辈, 等老一辈革命家, 等联大先贤); the names of an enumeration
+        # before it are names too (孙中山、杨匏安等先贤)
         found = {}
         anchors = [m.start() for m in self.rules.re_person_strong.finditer(text)]
         anchors += [m.start() for m in self.rules.re_person_group.finditer(text)]
