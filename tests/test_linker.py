@@ -274,6 +274,15 @@ def test_stage_coreference_is_the_same_under_any_hash_seed(tmp_path):
     ("海淀进校", ["110108"], "北京市海淀区教师进修学校"),
     ("石家庄二中南校区", ["130100"], "石家庄市第二中学南校区"),
     ("县一高", ["653200"], "县一高"),                           # a prefecture has no 县 of its own
+    # the campus word is not cut out of 中学 (…中学南校区, not …中 + 学南校区)
+    ("合肥市第四十六中学南校区", ["340111"], "合肥市第四十六中学南校区"),
+    # an autonomous prefecture named short is written in full; a city's short name is kept
+    ("玉树州第一民族高级中学", ["632700"], "玉树藏族自治州第一民族高级中学"),
+    ("甘南州职业技术学校", ["623000"], "甘南藏族自治州职业技术学校"),
+    ("丽水中学", ["331100"], "丽水中学"),
+    # a division directly under its province is written alone, a municipality's district keeps it
+    ("神农架林区高级中学", ["429021"], "神农架林区高级中学"),
+    ("海淀区实验小学", ["110108"], "北京市海淀区实验小学"),
 ])
 def test_short_school_names_are_written_out(gaz, surface, context, canonical):
     assert gaz.link("SCHOOL", surface, context)[1] == canonical
@@ -287,6 +296,14 @@ def test_short_school_names_are_written_out(gaz, surface, context, canonical):
     ("区委办", ["350203"], "中共厦门市思明区委员会办公室"),
     ("区政府办", ["350203"], "厦门市思明区人民政府办公室"),
     ("厅党组", ["150000"], "中共内蒙古自治区教育厅党组"),       # a province's bureau is its 教育厅
+    # a prefecture's (地区, 盟) and a forestry district's bodies by their level word
+    ("地委", ["652900"], "中共阿克苏地区委员会"),
+    ("行署", ["152500"], "锡林郭勒盟行政公署"),
+    ("地区市场监管局", ["652900"], "阿克苏地区市场监督管理局"),
+    ("地委教育工作领导小组", ["652900"], "中共阿克苏地区委员会教育工作领导小组"),
+    ("林区党委", ["429021"], "中共神农架林区委员会"),
+    ("林区卫健委", ["429021"], "神农架林区卫生健康委员会"),
+    ("地区公安局", ["110108"], "地区公安局"),                   # a district has no 地区 above it
 ])
 def test_more_body_short_forms(gaz, surface, context, canonical):
     assert gaz.link("ORG", surface, context)[1] == canonical

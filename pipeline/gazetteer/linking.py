@@ -27,7 +27,8 @@ _NUMERALS = re.compile(r"[0-9一二三四五六七八九十百零〇]+")
 
 
 # a school's campus or group after its name (…南校区, …教育集团)
-_CAMPUS = re.compile(r"(?<=[中小学校园院])([^校]{1,4}校区|分校|教育集团|集团)$")
+# (the campus word never starts with 学: in 第四十六中学南校区 the school is …中学, not …中)
+_CAMPUS = re.compile(r"(?<=[中小学校园院])([^校学]{1,4}校区|分校|教育集团|集团)$")
 # methods that wrote a short name out (a campus keeps the school's name as found)
 _WRITTEN_OUT = ("alias", "rule", "abbrev", "university", "own-place", "type", "prefix")
 
@@ -67,6 +68,7 @@ class Linker:
         ctx = cfg.get("context", {}) or {}
         self.bureau_suffix = ctx.get("bureau_suffix", "教育局")
         self.not_level = tuple(cfg.get("not_level_prefix", []) or [])
+        self.short_full = re.compile(cfg.get("school_full_region", "$^"))
         self.reset()
 
     def reset(self) -> None:
@@ -103,6 +105,10 @@ class Linker:
         chain = self.ancestors(own.code)
         if lvl in ("省", "自治区"):
             return next((r for r in chain if r.level == "province"), None)
+        if lvl in ("地", "地区", "行署"):      # a prefecture's bodies: 地委, 行署 (地区 or 盟)
+            return next((r for r in chain if r.name.endswith(("地区", "盟"))), None)
+        if lvl == "林区":
+            return own if own.name.endswith("林区") else None
         if lvl == "区" and own.level == "province" and own.name.endswith("自治区"):
             return own                       # 区残联 in a report of the autonomous region itself
         if lvl in "县区旗":                  # the report's own county-level division only
@@ -114,7 +120,10 @@ class Linker:
         """How an institution writes its region: a district keeps its city (舟山市定海区)."""
         if r.level == "county" and r.name.endswith("区") and r.parent:
             p = self.gaz.region(r.parent)
-            if p is not None and not r.name.startswith(p.name):
+            # a division directly under a province (神农架林区) is written alone; one under a
+            # city or a municipality (北京市海淀区) keeps it
+            if p is not None and (p.level == "city" or p.name.endswith("市")) \
+                    and not r.name.startswith(p.name):
                 return p.name + r.name
         return r.name
 
@@ -383,6 +392,12 @@ class Linker:
                 if longer is not None:
                     canon = self.inst_form(r) + longer
                     return self._known(canon), canon, "abbrev"
+                full = self.short_full.search(r.name)
+                if p != r.name and full and p.endswith(full.group("short")):
+                    # an autonomous prefecture named short (玉树州 for 玉树藏族自治州): not a
+                    # name a school goes by, so its full name is written
+                    canon = r.name + rest
+                    return self._known(canon), canon, "prefix"
             if own is not None and r.code == own.code and p == r.name and self.inst_form(r) != r.name:
                 canon = self.inst_form(r) + (self.expand_body(rest) if label == "ORG" else rest)
                 return self._known(canon), canon, "prefix"
