@@ -28,6 +28,8 @@ def codes(gaz, surface):
     ("丽水", "331100"), ("浙江", "330000"), ("内蒙古", "150000"), ("广西", "450000"),
     ("阿坝", "513200"), ("阿坝州", "513200"), ("恩施", "422800"), ("延边", "222400"),
     ("西双版纳", "532800"), ("海淀", "110108"), ("浦东", "310115"), ("新疆", "650000"),
+    # a division named by its nation alone: the nation's name is its root
+    ("东乡县", "622926"), ("鄂伦春旗", "150723"), ("鄂温克旗", "150724"),
 ])
 def test_short_forms_name_their_region(gaz, surface, code):
     assert code in codes(gaz, surface)
@@ -36,6 +38,11 @@ def test_short_forms_name_their_region(gaz, surface, code):
 @pytest.mark.parametrize("word", ["和平", "长安", "城区", "新区", "市中", "开发", "高新", "新建", "新城"])
 def test_common_words_are_not_region_surfaces(gaz, word):
     assert word not in gaz.region_surfaces()
+
+
+def test_no_cut_autonomy_words_are_surfaces(gaz):
+    # 东乡族自治县 once gave the form 东乡族自治 (its 县 cut off)
+    assert not [s for s in gaz.region_surfaces() if s.endswith("自治")]
 
 
 def test_region_table_is_well_formed(gaz):

@@ -31,8 +31,10 @@ def _nations(path: Path) -> list[str]:
 
 
 def _autonomy_regex(nations: list[str]) -> re.Pattern:
+    """Place root + nations + 自治 + kind; or a division named by its nation alone (东乡族自治县,
+    鄂伦春自治旗), whose root is the nation's name (东乡, 东乡县)."""
     alt = "|".join(map(re.escape, nations))
-    return re.compile(rf"^(?P<root>.+?)(?:(?:{alt})族?)+自治(?P<kind>区|州|县|旗)$")
+    return re.compile(rf"^(?:(?P<root>.+?)(?:(?:{alt})族?)+|(?P<nation>(?:{alt}))族?)自治(?P<kind>区|州|县|旗)$")
 
 
 class _CommonWords:
@@ -69,10 +71,10 @@ class _CommonWords:
 def short_forms(name: str, level: str, auto: re.Pattern, judge: _CommonWords) -> list[str]:
     forms: list[str] = []
     m = auto.match(name)
-    if m and len(m.group("root")) < 2:
+    if m and len(m.group("root") or m.group("nation")) < 2:
         m = None
     if m:
-        root = m.group("root")
+        root = m.group("root") or m.group("nation")
         forms.append(root)
         if m.group("kind") in ("州", "县", "旗"):
             forms.append(root + m.group("kind"))
@@ -90,7 +92,7 @@ def short_forms(name: str, level: str, auto: re.Pattern, judge: _CommonWords) ->
         if len(f) < 2:
             continue
         # (a county's ethnic-autonomy root is judged too: 通道 from 通道侗族自治县; its 县 form stays)
-        if level == "county" and not (m and f != m.group("root")) \
+        if level == "county" and not (m and f != root) \
                 and judge.is_junk(f, district=name.endswith("区")):
             continue
         out.append(f)
