@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/entity_lopo.py                                  # every fold, 'base'
     .venv/bin/python benchmarks/entity_lopo.py --variants base,confirm --only 天津,上海
     .venv/bin/python benchmarks/entity_lopo.py --json out.json                   # + errors per variant
+    .venv/bin/python benchmarks/entity_lopo.py --by document                     # leave one document out
 
 Entity scores depend on the rules and the recognizer only (the linker and the themes stage do
 not move a span), so instead of ``evaluate(leave_one_out=True, leave_out="province")`` (which
@@ -63,6 +64,8 @@ def main(argv=None) -> None:
     ap.add_argument("--variants", default="base")
     ap.add_argument("--only", default="", help="provinces (folds) to score, comma-separated; default all")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--by", default="province", choices=["province", "document"],
+                    help="folds: every report of a province (default) or each report alone (leave one out)")
     a = ap.parse_args(argv)
     variants = a.variants.split(",")
     for v in variants:
@@ -82,7 +85,7 @@ def main(argv=None) -> None:
         return doc
 
     gold = load_gold(a.gold)
-    fold_of = folds(gold, "province")
+    fold_of = folds(gold, a.by)
     train_xy = []
     for _, g in gold:                       # as EntityCRF.initialize builds its training data
         d = run_before(nlp.make_doc(g["text"]))
