@@ -340,3 +340,10 @@ def test_context_is_the_publisher_not_the_bodies_a_cover_letter_goes_to(nlp):
     assert linker.infer_context(doc) == ["150000"]
     linker(doc)
     assert doc._.entities[0]["canonical"] == "中共内蒙古自治区教育厅党组"
+
+
+def test_a_county_short_form_of_another_province_is_no_school_prefix(gaz):
+    # 西工 is 洛阳市西工区 (Henan): in a Shaanxi report 西工大附中 is no school of that district
+    assert not gaz.link("SCHOOL", "西工大附中", ["610000"])[1].startswith("洛阳")
+    # in its own province the short form still prefixes (海淀进校 in a Beijing report)
+    assert gaz.link("SCHOOL", "海淀进校", ["110108"])[1] == "北京市海淀区教师进修学校"

@@ -218,6 +218,13 @@ class Linker:
                 return s[:n], self.rank_regions(cands, context)[0]
         return None
 
+    def foreign_county_short(self, p: str, r: "Region", context: Sequence[str]) -> bool:
+        """A county-level division's short form (西工 for 洛阳市西工区) at the head of a school
+        name in a report of another province is no place prefix (西工大附中 in a Shaanxi report)."""
+        own = self.own(context)
+        return (r.level == "county" and p != r.name and own is not None
+                and own.province is not None and r.province != own.province)
+
     def coref(self, s: str, doc_names: Sequence[str]) -> str | None:
         if len(s) < 2:
             return None
@@ -383,6 +390,8 @@ class Linker:
             if c:
                 return self._known(c), c, "coref"
         pre = self.region_prefix(s, context)
+        if pre is not None and label == "SCHOOL" and self.foreign_county_short(*pre, context):
+            pre = None
         if pre is not None:
             p, r = pre
             rest = s[len(p):]
