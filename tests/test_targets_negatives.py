@@ -37,3 +37,24 @@ CLASSES = {
 def test_no_false_target(run, cls):
     for sentence in CLASSES[cls]:
         assert [t["text"] for t in run(sentence)] == ["5所"], sentence
+
+
+def test_no_count_inside_a_place_or_school_name():
+    """九台区, 三台镇: a numeral + measure word inside a REGION or SCHOOL the entity stages found
+    is part of the name; the same words outside a name stay a count."""
+    from pipeline.api import make_doc
+    from pipeline.components.targets import TargetExtractor
+
+    from conftest import bare_nlp
+
+    text = "在九台区、三台镇建设实践基地2个，新增九台设备。"
+    doc = make_doc(bare_nlp(), text)
+    doc._.entities = [{"start": text.index("九台区"), "end": text.index("九台区") + 3, "label": "REGION"},
+                      {"start": text.index("三台镇"), "end": text.index("三台镇") + 3, "label": "REGION"}]
+    TargetExtractor()(doc)
+    assert sorted(doc.text[t["start"]:t["end"]] for t in doc._.targets) == ["2个", "九台"]
+
+
+def test_place_names_with_numerals_give_no_target(nlp):
+    doc = nlp("长春市九台区新建学校5所，山西省五台县新建幼儿园2所。")
+    assert sorted(doc.text[t["start"]:t["end"]] for t in doc._.targets) == ["2所", "5所"]

@@ -343,6 +343,7 @@ class TargetExtractor:
             ctx.clause_ends = sorted(set(ctx.clause_ends) | {b for b in bounds if 0 <= b < len(text)})
             ctx.sentence_ends = sorted(set(ctx.sentence_ends) | {b for b in row_bounds if 0 <= b < len(text)})
         found.sort(key=lambda t: t["start"])
+        found = self._outside_names(found, doc._.entities or ())
         self._unwrap(ctx, found)
         self._fields(ctx, found, parts, fallback if doc._.parts else [], ignored)
         task_starts = [t["start"] for t in tasks]
@@ -352,6 +353,21 @@ class TargetExtractor:
                 t.pop(k, None)
         doc._.targets.extend(found)
         return doc
+
+    @staticmethod
+    def _outside_names(found: list[dict], entities) -> list[dict]:
+        """A count inside a place or school name is part of the name (九台区, 三台镇, 五台县,
+        三门峡): no target (ANNOTATION s.3, numbers inside names)."""
+        names = sorted((e["start"], e["end"]) for e in entities if e.get("label") in ("REGION", "SCHOOL"))
+        if not names:
+            return found
+        starts = [a for a, _ in names]
+
+        def inside(t: dict) -> bool:
+            i = bisect.bisect_right(starts, t["start"]) - 1
+            return i >= 0 and names[i][0] <= t["start"] and t["end"] <= names[i][1]
+
+        return [t for t in found if not inside(t)]
 
     @staticmethod
     def _unwrap(ctx: Reading, found: list[dict]) -> None:
